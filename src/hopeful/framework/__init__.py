@@ -1,0 +1,105 @@
+"""HOPEful's pure core: the HOPE vocabulary, the instrument registry and scoring.
+
+This package never imports Django (a test enforces it), so it can score a file from the
+command line, a notebook or a web request alike.
+
+>>> from hopeful.framework import get_instrument, score_response
+>>> pce7 = get_instrument("pce7")
+>>> score_response(pce7, {"pce1": 5, "pce2": 4, "pce3": 2, "pce4": 8, "pce5": 4,
+...                       "pce6": 3, "pce7": 5}).values["band"]
+'3-5'
+"""
+
+from __future__ import annotations
+
+from hopeful.framework.blocks import (
+    BLOCK_IDS,
+    BUILDING_BLOCKS,
+    ECOLOGICAL_LEVELS,
+    PATHWAYS,
+    BuildingBlock,
+    Term,
+    get_building_block,
+)
+from hopeful.framework.errors import (
+    DefinitionError,
+    HopefulError,
+    InstrumentError,
+    InvalidCodeError,
+    UnknownInstrumentError,
+    UnknownItemError,
+    UnknownLanguageError,
+    UnknownVersionError,
+)
+from hopeful.framework.instruments import (
+    MISSING_CODES,
+    AgeRange,
+    AllMet,
+    Audience,
+    Band,
+    Count,
+    Indicator,
+    Instrument,
+    Item,
+    OptionKind,
+    Output,
+    ResponseOption,
+    ScoringOption,
+    Translation,
+    TranslationStatus,
+    get_instrument,
+    list_instruments,
+    register,
+)
+from hopeful.framework.scoring import (
+    Score,
+    ScoreTable,
+    ScoringOptions,
+    score_response,
+    score_table,
+)
+from hopeful.framework.text import DEFAULT_LANGUAGE, LANGUAGES, Text
+
+__all__ = [
+    "BLOCK_IDS",
+    "BUILDING_BLOCKS",
+    "DEFAULT_LANGUAGE",
+    "ECOLOGICAL_LEVELS",
+    "LANGUAGES",
+    "MISSING_CODES",
+    "PATHWAYS",
+    "AgeRange",
+    "AllMet",
+    "Audience",
+    "Band",
+    "BuildingBlock",
+    "Count",
+    "DefinitionError",
+    "HopefulError",
+    "Indicator",
+    "Instrument",
+    "InstrumentError",
+    "InvalidCodeError",
+    "Item",
+    "OptionKind",
+    "Output",
+    "ResponseOption",
+    "Score",
+    "ScoreTable",
+    "ScoringOption",
+    "ScoringOptions",
+    "Term",
+    "Text",
+    "Translation",
+    "TranslationStatus",
+    "UnknownInstrumentError",
+    "UnknownItemError",
+    "UnknownLanguageError",
+    "UnknownVersionError",
+    "get_building_block",
+    "get_instrument",
+    "list_instruments",
+    "register",
+    "score_response",
+    "score_table",
+]
