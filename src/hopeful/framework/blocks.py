@@ -150,7 +150,9 @@ PATHWAYS: tuple[Term, ...] = (
     ),
     Term(
         id="mitigate",
-        name=Text(en="Mitigate the effects of adversity", es="Mitigar los efectos de la adversidad"),
+        name=Text(
+            en="Mitigate the effects of adversity", es="Mitigar los efectos de la adversidad"
+        ),
         description=Text(
             en="Buffer children and families from the effects of adversity that has happened.",
             es="Proteger a niños y familias de los efectos de la adversidad ya vivida.",

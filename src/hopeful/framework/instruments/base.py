@@ -277,9 +277,7 @@ class Instrument:
         object.__setattr__(self, "translations", MappingProxyType(dict(self.translations)))
         if self.block_counts:
             object.__setattr__(self, "outputs", self.outputs + self._block_count_outputs())
-        object.__setattr__(
-            self, "_items_by_id", MappingProxyType({i.id: i for i in self.items})
-        )
+        object.__setattr__(self, "_items_by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(
             self, "_outputs_by_id", MappingProxyType({o.id: o for o in self.all_outputs})
         )
@@ -348,7 +346,9 @@ class Instrument:
         items = {i for ind in self.indicators if ind.id in needed for i in ind.items}
         return tuple(i for i in self.item_ids if i in items)
 
-    def affirmative_codes(self, item_id: str, choices: Mapping[str, str] | None = None) -> frozenset[int]:
+    def affirmative_codes(
+        self, item_id: str, choices: Mapping[str, str] | None = None
+    ) -> frozenset[int]:
         """Affirmative codes of an item under the chosen scoring options."""
         codes = self.item(item_id).affirmative
         for opt in self.options:
@@ -386,7 +386,7 @@ class Instrument:
             if block in by_block
         )
 
-    def _validate(self) -> None:  # noqa: C901 - one flat list of definition checks
+    def _validate(self) -> None:
         where = f"instrument {self.id} {self.version}"
         if DEFAULT_LANGUAGE not in self.translations:
             raise DefinitionError(f"{where}: needs a {DEFAULT_LANGUAGE!r} translation entry")
@@ -396,10 +396,10 @@ class Instrument:
         if self.content_note is not None:
             texts.append(self.content_note)
         for item in self.items:
-            codes = item.codes
-            if len(set(codes)) != len(codes):
+            item_codes = item.codes
+            if len(set(item_codes)) != len(item_codes):
                 raise DefinitionError(f"{where}: item {item.id} repeats a code")
-            if any(not 0 <= c <= MAX_CODE for c in codes):
+            if any(not 0 <= c <= MAX_CODE for c in item_codes):
                 raise DefinitionError(f"{where}: item {item.id} has a code outside 0..{MAX_CODE}")
             if item.missing_codes != MISSING_CODES:
                 raise DefinitionError(f"{where}: item {item.id} must offer missing codes 7 and 9")
@@ -437,7 +437,9 @@ class Instrument:
                     raise DefinitionError(f"{where}: band {out.id} needs a count source")
                 covered = sorted(v for low, high, _ in out.cuts for v in range(low, high + 1))
                 if covered != list(range(len(source.indicators) + 1)):
-                    raise DefinitionError(f"{where}: band {out.id} must cover 0..{len(source.indicators)}")
+                    raise DefinitionError(
+                        f"{where}: band {out.id} must cover 0..{len(source.indicators)}"
+                    )
         required = set(self.required_item_ids)
         if set(self.items_needed("score")) != required:
             raise DefinitionError(f"{where}: 'score' must need exactly the required items")

@@ -50,8 +50,13 @@ PCE7 = register(
     Instrument(
         id="pce7",
         version="1.0",
-        title=Text(en="Positive Childhood Experiences (PCE) scale", es="Escala de Experiencias Positivas en la Infancia (EPI)"),
-        short_title=Text(en="Positive childhood experiences", es="Experiencias positivas en la infancia"),
+        title=Text(
+            en="Positive Childhood Experiences (PCE) scale",
+            es="Escala de Experiencias Positivas en la Infancia (EPI)",
+        ),
+        short_title=Text(
+            en="Positive childhood experiences", es="Experiencias positivas en la infancia"
+        ),
         description=Text(
             en=(
                 "Seven questions about positive experiences you may have had growing up: "
@@ -74,7 +79,10 @@ PCE7 = register(
             _item(
                 "pce1",
                 "emotional_growth",
-                Text(en="Talking with family about feelings", es="Hablar con la familia sobre los sentimientos"),
+                Text(
+                    en="Talking with family about feelings",
+                    es="Hablar con la familia sobre los sentimientos",
+                ),
                 Text(
                     en="Feel able to talk to your family about your feelings?",
                     es="¿Sentía que podía hablar con su familia sobre sus sentimientos?",
@@ -83,7 +91,9 @@ PCE7 = register(
             _item(
                 "pce2",
                 "relationships",
-                Text(en="Family support in hard times", es="Apoyo de la familia en tiempos difíciles"),
+                Text(
+                    en="Family support in hard times", es="Apoyo de la familia en tiempos difíciles"
+                ),
                 Text(
                     en="Feel that your family stood by you during difficult times?",
                     es="¿Sentía que su familia lo (la) apoyaba en los momentos difíciles?",
@@ -116,12 +126,16 @@ PCE7 = register(
                 "pce5",
                 "relationships",
                 Text(en="Support from friends", es="Apoyo de amistades"),
-                Text(en="Feel supported by friends?", es="¿Se sentía apoyado(a) por sus amistades?"),
+                Text(
+                    en="Feel supported by friends?", es="¿Se sentía apoyado(a) por sus amistades?"
+                ),
             ),
             _item(
                 "pce6",
                 "relationships",
-                Text(en="Caring adults outside the home", es="Adultos que se interesaban por usted"),
+                Text(
+                    en="Caring adults outside the home", es="Adultos que se interesaban por usted"
+                ),
                 Text(
                     en=(
                         "Have at least two adults who were not your parents who took a genuine "
@@ -170,8 +184,12 @@ PCE7 = register(
         ),
         block_counts=True,
         translations={
-            "en": Translation(TranslationStatus.UNOFFICIAL, "Adapted wording; the fielded text is unverified."),
-            "es": Translation(TranslationStatus.UNOFFICIAL, "HOPEful's translation; no official Spanish text."),
+            "en": Translation(
+                TranslationStatus.UNOFFICIAL, "Adapted wording; the fielded text is unverified."
+            ),
+            "es": Translation(
+                TranslationStatus.UNOFFICIAL, "HOPEful's translation; no official Spanish text."
+            ),
         },
         source="Adapted from Bethell et al., JAMA Pediatrics 2019 (items from the CYRM-28).",
         citation=(

@@ -15,7 +15,9 @@ MISSING_OPTIONS: tuple[ResponseOption, ...] = (
     ResponseOption(
         7, Text(en="Don't know / not sure", es="No sé / no estoy seguro(a)"), OptionKind.MISSING
     ),
-    ResponseOption(9, Text(en="Prefer not to answer", es="Prefiero no responder"), OptionKind.MISSING),
+    ResponseOption(
+        9, Text(en="Prefer not to answer", es="Prefiero no responder"), OptionKind.MISSING
+    ),
 )
 
 
