@@ -1,2 +1,292 @@
-def main() -> int:
-    return 0
+"""The ``hopeful`` command.
+
+``hopeful instruments`` lists the registered instruments and shows one; ``hopeful score``
+scores a CSV or XLSX file of raw answers; ``hopeful demo`` and ``hopeful serve`` run the web
+application; ``hopeful manage`` runs a Django management command.
+
+Only ``demo``, ``serve`` and ``manage`` import Django, so scoring works from a plain install
+without a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from hopeful import __version__
+from hopeful.framework import (
+    BUILDING_BLOCKS,
+    LANGUAGES,
+    HopefulError,
+    Instrument,
+    get_instrument,
+    list_instruments,
+)
+from hopeful.framework.text import Text
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A user error: printed as one line on stderr, with exit status 2."""
+
+
+def _block_name(block_id: str | None, lang: str) -> str:
+    for block in BUILDING_BLOCKS:
+        if block.id == block_id:
+            return block.name.get_text(lang)
+    return "-"
+
+
+def _t(text: Text | None, lang: str) -> str:
+    return "" if text is None else text.get_text(lang)
+
+
+# -- instruments -------------------------------------------------------------------------------
+
+
+def _cmd_instruments_list(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    rows = [("id", "version", "items", "languages", "title")]
+    for inst in list_instruments(all_versions=args.all_versions):
+        langs = ", ".join(f"{code} ({inst.translations[code].status})" for code in inst.languages)
+        rows.append((inst.id, inst.version, str(len(inst.items)), langs, _t(inst.title, lang)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        print("  ".join([*cells, row[4]]).rstrip(), file=out)
+    return EXIT_OK
+
+
+def _cmd_instruments_show(args: argparse.Namespace, out: TextIO) -> int:
+    inst = get_instrument(args.instrument, args.version)
+    lang = args.lang
+    translation = inst.translation(lang)
+    print(f"{_t(inst.title, lang)}  [{inst.id} {inst.version}]", file=out)
+    print(
+        f"{LANGUAGES.get(lang, lang)}: {translation.status}. {translation.note}".rstrip(), file=out
+    )
+    print(file=out)
+    print(_t(inst.description, lang), file=out)
+    if inst.content_note is not None:
+        print(file=out)
+        print(f"!! {_t(inst.content_note, lang)}", file=out)
+    print(file=out)
+    print(_t(inst.instructions, lang), file=out)
+    for number, item in enumerate(inst.items, start=1):
+        print(file=out)
+        optional = "" if item.required else ", optional"
+        block = _block_name(item.block, lang)
+        print(f"{number}. [{item.id}] {_t(item.text, lang)}  ({block}{optional})", file=out)
+        if item.note is not None:
+            print(f"   {_t(item.note, lang)}", file=out)
+        for option in item.options:
+            marker = "*" if option.code in item.affirmative else " "
+            print(f"   {marker} {option.code}  {_t(option.label, lang)}", file=out)
+    print(file=out)
+    print(
+        f"* = counts toward the score. Codes {', '.join(['7', '9'])} and blanks are missing.",
+        file=out,
+    )
+    print(f"Outputs: {', '.join(inst.output_ids)}", file=out)
+    if inst.wording_note:
+        print(f"Wording: {inst.wording_note}", file=out)
+    print(f"Source: {inst.source}", file=out)
+    print(f"Citation: {inst.citation}", file=out)
+    print(f"Licence: {inst.licence}", file=out)
+    return EXIT_OK
+
+
+# -- score -------------------------------------------------------------------------------------
+
+
+def _scoring_options(inst: Instrument, args: argparse.Namespace) -> dict[str, str]:
+    options: dict[str, str] = {}
+    if args.ace_emotional_abuse is not None:
+        if not any(opt.id == "ace_emotional_abuse" for opt in inst.options):
+            raise CommandError(f"--ace-emotional-abuse applies to ace_brfss, not {inst.id}")
+        options["ace_emotional_abuse"] = args.ace_emotional_abuse
+    return options
+
+
+def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    from hopeful.scorefile import ScoreFileError, score_file
+
+    inst = get_instrument(args.instrument, args.version)
+    try:
+        summary = score_file(
+            inst,
+            Path(args.input),
+            Path(args.output),
+            options=_scoring_options(inst, args),
+            encoding=args.encoding,
+            sheet=args.sheet,
+            progress=args.progress,
+        )
+    except ScoreFileError as exc:
+        raise CommandError(str(exc)) from exc
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- web ---------------------------------------------------------------------------------------
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hopeful.web.config.settings")
+    import django
+
+    django.setup()
+
+
+def _demo_environment(data_dir: Path) -> None:
+    """Give the demo a persistent random secret key and its own SQLite file."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("HOPEFUL_DATA_DIR", str(data_dir))
+    key_file = data_dir / "demo-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    if not os.environ.get("HOPEFUL_SECRET_KEY"):
+        os.environ.setdefault("HOPEFUL_SECRET_KEY_FILE", str(key_file))
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    _demo_environment(Path(args.data_dir))
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo", stdout=out)
+    if args.no_serve:
+        return EXIT_OK
+    return _serve(args.host, args.port, out)
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    _django_setup()
+    return _serve(args.host, args.port, out)
+
+
+def _serve(host: str, port: int, out: TextIO) -> int:
+    from hopeful.web.server import serve
+
+    print(f"HOPEful {__version__} is serving on http://{host}:{port}/ (Ctrl+C stops it)", file=out)
+    out.flush()
+    try:
+        serve(host=host, port=port)
+    except KeyboardInterrupt:
+        print("stopped", file=out)
+    return EXIT_OK
+
+
+def _cmd_manage(args: argparse.Namespace, out: TextIO) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hopeful manage", *args.arguments])
+    return EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hopeful",
+        description="HOPEful: the HOPE framework (Healthy Outcomes from Positive Experiences) in practice.",
+    )
+    parser.add_argument("--version", action="version", version=f"hopeful {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    langs = list(LANGUAGES)
+    p_inst = sub.add_parser("instruments", help="list the instruments, or show one")
+    p_inst.add_argument("--lang", choices=langs, default="en", help="language (default: en)")
+    p_inst.add_argument("--all-versions", action="store_true", help="list every version")
+    p_inst.set_defaults(handler=_cmd_instruments_list)
+    inst_sub = p_inst.add_subparsers(dest="instruments_command", metavar="show")
+    p_show = inst_sub.add_parser("show", help="print one instrument: items and options")
+    p_show.add_argument("instrument", help="instrument id, e.g. pce7")
+    p_show.add_argument("--version", dest="version", default=None, help="version (default: latest)")
+    p_show.add_argument("--lang", choices=langs, default="en", help="language (default: en)")
+    p_show.set_defaults(handler=_cmd_instruments_show)
+
+    p_score = sub.add_parser(
+        "score",
+        help="score a CSV or XLSX file of raw answers",
+        description=(
+            "Score a file whose columns are item ids with raw answer codes. Other columns pass "
+            "through unchanged; score columns and a 'reason' column are added. Rows that "
+            "cannot be scored get a reason; they never stop the file."
+        ),
+    )
+    p_score.add_argument("input", help="input file (.csv or .xlsx)")
+    p_score.add_argument("-o", "--output", required=True, help="output CSV file")
+    p_score.add_argument("--instrument", required=True, help="instrument id, e.g. pce7")
+    p_score.add_argument(
+        "--instrument-version", dest="version", default=None, help="version (default: latest)"
+    )
+    p_score.add_argument(
+        "--ace-emotional-abuse",
+        choices=["once-or-more", "more-than-once"],
+        default=None,
+        help="ace_brfss: which ACESWEAR answers count as emotional abuse (default: once-or-more)",
+    )
+    p_score.add_argument("--encoding", default="utf-8", help="CSV text encoding (default: utf-8)")
+    p_score.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first)")
+    progress = p_score.add_mutually_exclusive_group()
+    progress.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="always show a progress bar",
+    )
+    progress.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show a progress bar"
+    )
+    p_score.set_defaults(handler=_cmd_score)
+
+    p_demo = sub.add_parser("demo", help="set up the database, load demo data and serve the app")
+    p_demo.add_argument("--host", default="127.0.0.1")
+    p_demo.add_argument("--port", type=int, default=8000)
+    p_demo.add_argument(
+        "--data-dir", default="var", help="where the demo database lives (default: ./var)"
+    )
+    p_demo.add_argument("--no-serve", action="store_true", help="set up and load data, then exit")
+    p_demo.set_defaults(handler=_cmd_demo)
+
+    p_serve = sub.add_parser("serve", help="serve the web application")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.set_defaults(handler=_cmd_serve)
+
+    p_manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p_manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    p_manage.set_defaults(handler=_cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``hopeful`` command; return the process exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, sys.stdout))
+    except (HopefulError, CommandError) as exc:
+        print(f"hopeful: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
