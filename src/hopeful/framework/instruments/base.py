@@ -270,13 +270,16 @@ class Instrument:
     block_counts: bool = False
     """Add ``bb_<block>`` counts of affirmative items per building block to the outputs."""
     options: tuple[ScoringOption, ...] = ()
+    block_count_outputs: tuple[Count, ...] = field(init=False, repr=False, compare=False)
+    """The generated ``bb_<block>`` counts (empty unless ``block_counts``)."""
     _items_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
     _outputs_by_id: Mapping[str, Output] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "translations", MappingProxyType(dict(self.translations)))
-        if self.block_counts:
-            object.__setattr__(self, "outputs", self.outputs + self._block_count_outputs())
+        # Generated, not stored in ``outputs``, so dataclasses.replace() does not add them twice.
+        generated = self._block_count_outputs() if self.block_counts else ()
+        object.__setattr__(self, "block_count_outputs", generated)
         object.__setattr__(self, "_items_by_id", MappingProxyType({i.id: i for i in self.items}))
         object.__setattr__(
             self, "_outputs_by_id", MappingProxyType({o.id: o for o in self.all_outputs})
@@ -307,8 +310,9 @@ class Instrument:
 
     @property
     def all_outputs(self) -> tuple[Output, ...]:
-        """Every output in column order: the declared outputs, then output indicators."""
-        return self.outputs + tuple(i for i in self.indicators if i.output)
+        """Every output in column order: declared outputs, block counts, output indicators."""
+        indicators = tuple(i for i in self.indicators if i.output)
+        return self.outputs + self.block_count_outputs + indicators
 
     @property
     def output_ids(self) -> tuple[str, ...]:
