@@ -333,7 +333,20 @@ def _output_value(
 # -- a whole table -----------------------------------------------------------------------------
 
 
-Formatter = Callable[[npt.NDArray[np.intp]], list[str]]
+#: Given the rows with an invalid answer, return one label id per row and the labels
+#: (each distinct value is formatted once, however many rows share it).
+Formatter = Callable[[npt.NDArray[np.intp]], tuple[npt.NDArray[np.intp], list[str]]]
+
+
+def _factorized(
+    values: npt.NDArray[Any], show: Callable[[Any], str]
+) -> tuple[npt.NDArray[np.intp], list[str]]:
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return inverse.astype(np.intp).ravel(), [show(v) for v in distinct.tolist()]
+
+
+def _show_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _slots_from_ints(codes: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
@@ -348,7 +361,7 @@ def _from_numpy(array: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], Formatte
         array = np.where(masked, np.nan, array)
     kind = array.dtype.kind
     if kind in "iu":
-        return _slots_from_ints(array), lambda rows: [str(v) for v in array[rows].tolist()]
+        return _slots_from_ints(array), lambda rows: _factorized(array[rows], str)
     if kind == "f":
         values = array.astype(np.float64, copy=False)
         blank = np.isnan(values)
@@ -358,10 +371,7 @@ def _from_numpy(array: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], Formatte
         slots[~integral] = _SLOT_INVALID
         slots[blank] = _SLOT_BLANK
 
-        def fmt(rows: npt.NDArray[np.intp]) -> list[str]:
-            return [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in values[rows]]
-
-        return slots, fmt
+        return slots, lambda rows: _factorized(values[rows], _show_number)
     if kind in "USO":
         return _from_text(array)
     raise TypeError(f"cannot score a column of dtype {array.dtype}; use integer codes")
@@ -389,22 +399,24 @@ def _from_text(values: Any) -> tuple[npt.NDArray[np.intp], Formatter]:
     slots = _slots_from_ints(codes)
     slots[~numeric.to_numpy(zero_copy_only=False)] = _SLOT_INVALID
     slots[blank.to_numpy(zero_copy_only=False)] = _SLOT_BLANK
-    numeric_np = numeric.to_numpy(zero_copy_only=False)
 
-    def fmt(rows: npt.NDArray[np.intp]) -> list[str]:
-        picked = text.take(pa.array(rows)).to_pylist()
-        return [
-            str(int(t.split(".")[0])) if numeric_np[r] else _format_text(t)
-            for r, t in zip(rows.tolist(), picked, strict=True)
-        ]
+    def fmt(rows: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], list[str]]:
+        encoded = text.take(pa.array(rows)).dictionary_encode()
+        ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        return ids, [_show_text(t) for t in encoded.dictionary.to_pylist()]
 
     return slots, fmt
+
+
+def _show_text(text: str) -> str:
+    """Integer literals show as numbers (``6``), other text in quotes (``'abc'``)."""
+    return str(int(text.split(".")[0])) if _INT_LITERAL_RE.match(text) else _format_text(text)
 
 
 def _column_slots(values: Any, n_rows: int) -> tuple[npt.NDArray[np.intp], Formatter]:
     """Turn any supported column into lookup-table slots plus a formatter for invalid rows."""
     if values is None:
-        return np.full(n_rows, _SLOT_BLANK, dtype=np.intp), lambda rows: []
+        return np.full(n_rows, _SLOT_BLANK, dtype=np.intp), lambda rows: _factorized(rows, str)
     module = type(values).__module__
     if module.startswith("pyarrow"):
         import pyarrow as pa
@@ -537,6 +549,25 @@ def score_table(
     )
 
 
+def _distinct_rows(
+    columns: list[npt.NDArray[np.int64]], sizes: list[int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Distinct rows of small-integer columns (values -1..size-2) and each row's index.
+
+    The columns are packed into one integer key when it fits (a 1-D unique is much faster
+    than a row-wise one), else compared row by row.
+    """
+    if math.prod(sizes) < 2**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, size in zip(columns, sizes, strict=True):
+            key = key * size + (column + 1 if column is not columns[0] else column)
+        distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        stacked = np.stack([c[first] for c in columns], axis=1)
+        return stacked, inverse.astype(np.intp).ravel()
+    distinct_rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return distinct_rows, inverse.astype(np.intp).ravel()
+
+
 def _table_reasons(
     instrument: Instrument,
     needed: tuple[str, ...],
@@ -544,7 +575,7 @@ def _table_reasons(
     invalid_mask: npt.NDArray[np.int64],
     formatters: Mapping[str, tuple[npt.NDArray[np.bool_], Formatter]],
 ) -> npt.NDArray[np.object_]:
-    """Reason strings per row, built once per distinct missing pattern (not once per row)."""
+    """Reason strings per row, each distinct one built once (not once per row)."""
     n = len(missing_mask)
     reason = np.full(n, "", dtype=object)
     with_missing = np.flatnonzero(missing_mask)
@@ -557,19 +588,38 @@ def _table_reasons(
         reason[with_missing] = texts[inverse]
     bad_rows = np.flatnonzero(invalid_mask)
     if len(bad_rows):
-        # Invalid rows are rare: their fragments are formatted for those rows only.
-        parts = np.full(len(bad_rows), "", dtype=object)
+        # One column per item with invalid answers: the id of the shown value (-1: valid),
+        # plus the missing pattern. Each distinct combination is put into words once.
         position = np.full(n, -1, dtype=np.intp)
         position[bad_rows] = np.arange(len(bad_rows))
+        keys = [missing_mask[bad_rows]]
+        shown: list[tuple[str, list[str]]] = []
         for item_id in instrument.item_ids:
             if item_id not in formatters:
                 continue
             bad, formatter = formatters[item_id]
             rows = np.flatnonzero(bad)
-            shown = np.array([f"{item_id}={v}" for v in formatter(rows)], dtype=object)
-            at = position[rows]
-            parts[at] = np.where(parts[at] == "", shown, parts[at] + ", " + shown)
-        prefix = "invalid: " + parts
-        tail = reason[bad_rows]
-        reason[bad_rows] = np.where(tail == "", prefix, prefix + "; " + tail)
+            ids, labels = formatter(rows)
+            column = np.full(len(bad_rows), -1, dtype=np.int64)
+            column[position[rows]] = ids
+            keys.append(column)
+            shown.append((item_id, labels))
+        combos, inverse = _distinct_rows(
+            keys, [1 << len(needed)] + [len(lb) + 1 for _, lb in shown]
+        )
+        texts = np.array(
+            [
+                _reason(
+                    [
+                        f"{item_id}={labels[v]}"
+                        for (item_id, labels), v in zip(shown, combo[1:], strict=True)
+                        if v >= 0
+                    ],
+                    [i for k, i in enumerate(needed) if int(combo[0]) >> k & 1],
+                )
+                for combo in combos.tolist()
+            ],
+            dtype=object,
+        )
+        reason[bad_rows] = texts[inverse.ravel()]
     return reason
