@@ -552,16 +552,16 @@ def score_table(
 def _distinct_rows(
     columns: list[npt.NDArray[np.int64]], sizes: list[int]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
-    """Distinct rows of small-integer columns (values -1..size-2) and each row's index.
+    """Distinct rows of small-integer columns and the index of each row's distinct row.
 
-    The columns are packed into one integer key when it fits (a 1-D unique is much faster
-    than a row-wise one), else compared row by row.
+    Column *j* holds values in ``-1 .. sizes[j] - 2``. The columns are packed into one integer
+    key when it fits (a 1-D unique is much faster than a row-wise one), else compared row-wise.
     """
     if math.prod(sizes) < 2**62:
         key = np.zeros(len(columns[0]), dtype=np.int64)
         for column, size in zip(columns, sizes, strict=True):
-            key = key * size + (column + 1 if column is not columns[0] else column)
-        distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            key = key * size + (column + 1)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         stacked = np.stack([c[first] for c in columns], axis=1)
         return stacked, inverse.astype(np.intp).ravel()
     distinct_rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
@@ -605,7 +605,7 @@ def _table_reasons(
             keys.append(column)
             shown.append((item_id, labels))
         combos, inverse = _distinct_rows(
-            keys, [1 << len(needed)] + [len(lb) + 1 for _, lb in shown]
+            keys, [(1 << len(needed)) + 1] + [len(lb) + 1 for _, lb in shown]
         )
         texts = np.array(
             [
