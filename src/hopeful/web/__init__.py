@@ -1,0 +1,1 @@
+"""HOPEful's Django project: config/ (settings, urls, wsgi) and one app per area."""

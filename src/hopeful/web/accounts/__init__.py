@@ -1,0 +1,1 @@
+"""Accounts: the custom user (email login, public UUID) and sign-in / sign-out."""

@@ -1,0 +1,247 @@
+"""HOPEful's one settings module, driven by environment variables.
+
+Environment variables (all optional unless DEBUG is off):
+
+``HOPEFUL_DEBUG``
+    ``true``/``false`` (also 1/0, yes/no, on/off); default ``false``. Other spellings are an
+    error.
+``HOPEFUL_SECRET_KEY`` / ``HOPEFUL_SECRET_KEY_FILE``
+    The secret key, or a file holding it. Required when DEBUG is off; the server refuses to
+    start without it or with the development default.
+``DATABASE_URL``
+    A PostgreSQL URL (``postgres://user:pass@host:5432/name``). When unset, HOPEful uses a
+    SQLite file ``hopeful.sqlite3`` in ``HOPEFUL_DATA_DIR``.
+``HOPEFUL_DB_CONN_MAX_AGE``
+    Seconds a PostgreSQL connection is kept open (default 60; 0 closes after each request).
+``HOPEFUL_DATA_DIR``
+    Where local data lives (SQLite file, collected static files); default ``./var``. Created
+    when missing.
+``HOPEFUL_ALLOWED_HOSTS``
+    Comma-separated host names; default ``localhost,127.0.0.1,[::1],testserver``.
+``HOPEFUL_CSRF_TRUSTED_ORIGINS``
+    Comma-separated origins (``https://hopeful.example.org``) for forms posted across origins.
+``HOPEFUL_HTTPS``
+    Whether the site is served over HTTPS: redirects http to https and marks cookies Secure,
+    with HSTS. Default: on when DEBUG is off.
+``HOPEFUL_TRUST_X_FORWARDED_PROTO``
+    Trust a TLS-terminating proxy's ``X-Forwarded-Proto: https`` header (default false).
+``HOPEFUL_HSTS_SECONDS``
+    HSTS max-age when HTTPS is on (default 3600; raise it once the deployment is stable).
+``HOPEFUL_SESSION_IDLE_MINUTES``
+    Minutes of inactivity after which a signed-in session ends (default 30).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from hopeful.web.config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+)
+
+WEB_DIR = Path(__file__).resolve().parent.parent
+
+# -- core ------------------------------------------------------------------------------------
+
+DEBUG = env_bool("HOPEFUL_DEBUG", default=False)
+
+#: The development key: fine on a laptop, refused whenever DEBUG is off.
+INSECURE_DEV_SECRET_KEY = "django-insecure-hopeful-development-only-never-use-in-production"  # noqa: S105
+
+SECRET_KEY = env_secret("HOPEFUL_SECRET_KEY")
+if not DEBUG and SECRET_KEY in ("", INSECURE_DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "HOPEFUL_SECRET_KEY is missing or is the insecure development key, and "
+        "HOPEFUL_DEBUG is off. Set HOPEFUL_SECRET_KEY (or HOPEFUL_SECRET_KEY_FILE) to a long "
+        "random value, for example the output of: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+if not SECRET_KEY:
+    SECRET_KEY = INSECURE_DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env_list(
+    "HOPEFUL_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("HOPEFUL_CSRF_TRUSTED_ORIGINS", default=[])
+
+DATA_DIR = env_path("HOPEFUL_DATA_DIR", default=Path("var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+INSTALLED_APPS = [
+    "hopeful.web.accounts",
+    "hopeful.web.core",
+    "hopeful.web.instruments",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles: `runserver` leaves static files to WhiteNoise, as in production.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hopeful.web.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in user unless its view is marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hopeful.web.config.urls"
+WSGI_APPLICATION = "hopeful.web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hopeful.web.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# -- database --------------------------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("HOPEFUL_DB_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "hopeful.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers work while one writer writes; busy_timeout waits for the
+                # lock instead of failing at once; IMMEDIATE takes the write lock when a
+                # transaction starts, so two writers queue rather than deadlock on upgrade.
+                "init_command": ";".join(
+                    [
+                        "PRAGMA journal_mode=WAL",
+                        "PRAGMA synchronous=NORMAL",
+                        "PRAGMA busy_timeout=5000",
+                    ]
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- accounts and sessions -------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Django's default hashers (PBKDF2 first). Argon2 is the goal once `argon2-cffi` is a
+# dependency: add "django.contrib.auth.hashers.Argon2PasswordHasher" at the top and existing
+# hashes upgrade on the next sign-in.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+#: Minutes of inactivity after which a signed-in session should end (enforced later).
+HOPEFUL_SESSION_IDLE_MINUTES = env_int("HOPEFUL_SESSION_IDLE_MINUTES", 30, minimum=1)
+
+# -- security headers and cookies ------------------------------------------------------------
+
+HTTPS = env_bool("HOPEFUL_HTTPS", default=not DEBUG)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HOPEFUL_HSTS_SECONDS", 3600, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("HOPEFUL_TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: Sent on every page by hopeful.web.core.middleware: our own scripts and styles only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# -- internationalization --------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# -- static files ----------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise's middleware warns about a missing STATIC_ROOT; an empty one is harmless.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve files straight from the apps' static/ folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# -- logging ---------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "waitress": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+
+import hopeful
+from hopeful.web.core.selectors import language_links
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """What the base layout needs on every page: the language links and the version."""
+    return {
+        "language_links": language_links(
+            path=request.get_full_path(), current=get_language() or "en"
+        ),
+        "hopeful_version": hopeful.__version__,
+    }

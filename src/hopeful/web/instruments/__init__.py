@@ -1,0 +1,1 @@
+"""Instruments: the public catalogue of questionnaires and their printable paper forms."""
