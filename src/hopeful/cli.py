@@ -150,9 +150,14 @@ def _django_setup() -> None:
 
 
 def _demo_environment(data_dir: Path) -> None:
-    """Give the demo a persistent random secret key and its own SQLite file."""
+    """Give the demo its own SQLite file, a persistent random secret key, and plain HTTP.
+
+    The demo runs with production settings (DEBUG off) on the loopback address, so it shows
+    what a deployment shows; only the HTTPS redirect is off, since it serves plain HTTP.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("HOPEFUL_DATA_DIR", str(data_dir))
+    os.environ.setdefault("HOPEFUL_HTTPS", "false")
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -166,8 +171,12 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import call_command
 
+    print("Setting up the demo database ...", file=out)
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_demo", stdout=out)
+    # --force: the demo account's published password is the point of a demo.
+    call_command("load_demo", force=True, stdout=out)
+    base = f"http://{args.host}:{args.port}"
+    print(f"Sign in at {base}/accounts/login/ with the account above.", file=out)
     if args.no_serve:
         return EXIT_OK
     return _serve(args.host, args.port, out)

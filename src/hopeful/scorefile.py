@@ -52,6 +52,7 @@ class ScoreSummary:
     invalid: int = 0
     malformed: int = 0
     malformed_lines: list[str] = field(default_factory=list)
+    ignored_cells: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -72,6 +73,11 @@ class ScoreSummary:
                 f"{self.malformed:,} malformed line(s) skipped (wrong number of fields), e.g.:"
             )
             out.extend(f"  {line}" for line in self.malformed_lines)
+        if self.ignored_cells:
+            out.append(
+                f"{self.ignored_cells:,} non-empty cell(s) right of the last named column "
+                "were ignored (give them a header to keep them)"
+            )
         return out
 
 
@@ -200,25 +206,31 @@ def _score_batches(
             writer.close()
 
 
-def _csv_header(path: Path, encoding: str) -> list[str]:
+_ENCODING_HINT = "save it as 'CSV UTF-8' or pass --encoding (e.g. --encoding latin-1)"
+
+
+def _csv_header(path: Path, encoding: str) -> tuple[list[str], bool]:
+    """The column names, and whether the file holds nothing but the header row."""
+    head_chars = 1 << 20
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            first = handle.read(1 << 20)
+            first = handle.read(head_chars)
     except UnicodeDecodeError:
-        raise ScoreFileError(
-            f"{path}: is not {encoding} text; save it as 'CSV UTF-8' or pass --encoding "
-            "(e.g. --encoding latin-1)"
-        ) from None
+        raise ScoreFileError(f"{path}: is not {encoding} text; {_ENCODING_HINT}") from None
     except LookupError:
         raise ScoreFileError(f"unknown encoding {encoding!r}") from None
     first = first.removeprefix("\ufeff")
     try:
-        header = next(csv.reader(io.StringIO(first)), None)
+        rows = csv.reader(io.StringIO(first))
+        header = next(rows, None)
+        # pyarrow cannot skip a header that has no line end after it: such a file is handled
+        # here, as are files with nothing but blank lines after the header.
+        header_only = len(first) < head_chars and not any(rows)
     except csv.Error as exc:
         raise ScoreFileError(f"{path}: cannot read the header row: {exc}") from None
     if not header or all(not name.strip() for name in header):
         raise ScoreFileError(f"{path}: the file is empty or has no header row")
-    return _column_names(header)
+    return _column_names(header), header_only
 
 
 def _column_names(header: list[str]) -> list[str]:
@@ -251,7 +263,10 @@ def _csv_batches(
                 encoding=encoding,
                 use_threads=False,  # keeps line numbers for malformed lines; one core
             ),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row),
+            # Quoted values may hold line breaks, also across block boundaries.
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=on_invalid_row, newlines_in_values=True
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,
@@ -260,7 +275,8 @@ def _csv_batches(
         )
         yield from reader
     except pa.ArrowInvalid as exc:
-        raise ScoreFileError(f"{path}: {exc}") from None
+        hint = f"; {_ENCODING_HINT}" if "UTF8" in str(exc) or "UTF-8" in str(exc) else ""
+        raise ScoreFileError(f"{path}: {exc}{hint}") from None
     finally:
         stream.close()
         raw.close()
@@ -299,7 +315,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], Iterator[tuple
 
 
 def _xlsx_batches(
-    header: list[str], rows: Iterator[tuple[Any, ...]], progress: Any
+    header: list[str], rows: Iterator[tuple[Any, ...]], progress: Any, summary: ScoreSummary
 ) -> Iterator[pa.RecordBatch]:
     width = len(header)
     buffer: list[list[str]] = [[] for _ in range(width)]
@@ -307,6 +323,7 @@ def _xlsx_batches(
     for row in rows:
         if all(v is None for v in row):
             continue  # trailing formatted-but-empty rows are common in spreadsheets
+        summary.ignored_cells += sum(1 for v in row[width:] if v is not None)
         cells = [_cell_text(v) for v in row[:width]]
         cells += [""] * (width - len(cells))
         for column, cell in zip(buffer, cells, strict=True):
@@ -351,16 +368,19 @@ def score_file(
     summary = ScoreSummary()
     bar: Any = None
     if suffix in {".csv", ".txt"}:
-        header = _csv_header(input_path, encoding)
+        header, header_only = _csv_header(input_path, encoding)
         _check_columns(inst, header, str(input_path))
-        bar = _progress_bar(input_path.stat().st_size, progress, "B")
-        batches = _csv_batches(input_path, header, encoding, summary, bar)
+        if header_only:
+            batches: Iterator[pa.RecordBatch] = iter(())
+        else:
+            bar = _progress_bar(input_path.stat().st_size, progress, "B")
+            batches = _csv_batches(input_path, header, encoding, summary, bar)
     elif suffix in {".xlsx", ".xlsm"}:
         header, rows, total_rows = _xlsx_rows(input_path, sheet)
         _check_columns(inst, header, str(input_path))
         wanted = progress if progress is not None else (total_rows > 20_000 or None)
         bar = _progress_bar(total_rows, wanted, "rows") if wanted is not False else None
-        batches = _xlsx_batches(header, rows, bar)
+        batches = _xlsx_batches(header, rows, bar, summary)
     else:
         raise ScoreFileError(f"{input_path}: unsupported file type {suffix!r} (use .csv or .xlsx)")
 

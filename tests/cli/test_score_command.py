@@ -252,13 +252,6 @@ def test_it_writes_the_header_and_no_rows_for_a_header_only_file(
     assert "scored 0 of 0 rows" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "scorefile: a header-only CSV without a final newline fails with exit 2 "
-        "('Could not skip initial 1 rows from CSV file') instead of writing the header"
-    ),
-)
 def test_it_writes_the_header_for_a_header_only_file_without_a_final_newline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -272,14 +265,6 @@ def test_it_writes_the_header_for_a_header_only_file_without_a_final_newline(
     assert rows == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "scorefile: CSV is parsed in 8 MiB blocks without newlines_in_values, so a quoted "
-        "multi-line value that straddles a block boundary is cut short and its other lines "
-        "are skipped as 'malformed'"
-    ),
-)
 def test_it_passes_multiline_quoted_values_through_in_a_file_larger_than_one_block(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -525,6 +510,26 @@ def test_it_refuses_a_sheet_that_does_not_exist(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]
 
 
+def test_it_reports_xlsx_cells_right_of_the_last_named_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([*PCE_ITEMS, None])
+    sheet.append([5, 5, 5, 5, 5, 5, 5, "stray note"])
+    sheet.append([1, 1, 1, 1, 1, 1, 1, None])
+    xlsx = tmp_path / "in.xlsx"
+    book.save(xlsx)
+    dst = tmp_path / "out.csv"
+    rc, _, err = score(capsys, "--instrument", "pce7", xlsx, "-o", dst)
+    assert rc == 0
+    assert "1 non-empty cell(s) right of the last named column were ignored" in err
+    header, rows = read_csv(dst)
+    assert header == PCE_ITEMS + PCE_OUT
+    assert [r["score"] for r in rows] == ["7", "0"]
+
+
 # -- errors: exit 2, one line, no output file ----------------------------------------------------
 
 
@@ -612,13 +617,6 @@ def test_it_refuses_latin1_text_with_an_encoding_hint_and_reads_it_with_encoding
     assert [(row["city"], row["score"]) for row in rows] == [("Años", "7")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "scorefile: the --encoding hint is only given when the bad byte is in the first "
-        "1 Mi characters; later, pyarrow's 'invalid UTF8 data' error is shown without a hint"
-    ),
-)
 def test_it_hints_at_encoding_when_the_first_non_utf8_byte_is_far_into_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

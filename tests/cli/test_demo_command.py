@@ -1,0 +1,80 @@
+"""`hopeful demo` (what `make demo` runs) sets up a database, prints how to sign in and serves."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HOPEFUL = Path(sys.executable).with_name("hopeful")
+
+
+def clean_env() -> dict[str, str]:
+    """The environment of a fresh shell: no test settings, no PostgreSQL, no HOPEFUL_*."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HOPEFUL_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read().decode("utf-8")
+
+
+def test_it_sets_up_the_demo_prints_the_sign_in_and_serves_the_app(tmp_path: Path) -> None:
+    env = clean_env()
+    setup = subprocess.run(
+        [str(HOPEFUL), "demo", "--no-serve"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert setup.returncode == 0, setup.stderr
+    assert "demo@hopeful.example" in setup.stdout
+    assert "password: hopeful-demo" in setup.stdout
+    assert "/accounts/login/" in setup.stdout
+    assert (tmp_path / "var" / "hopeful.sqlite3").is_file()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(HOPEFUL), "demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = get(f"http://127.0.0.1:{port}/health/")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "the demo server did not start in 60 s"
+                time.sleep(0.3)
+        assert status == 200
+        assert json.loads(body)["database"] == "ok"
+        status, page = get(f"http://127.0.0.1:{port}/es/instruments/pce7/")
+        assert status == 200
+        assert "¿Sentía que podía hablar con su familia sobre sus sentimientos?" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
