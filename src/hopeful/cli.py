@@ -43,7 +43,35 @@ def _block_name(block_id: str | None, lang: str) -> str:
     for block in BUILDING_BLOCKS:
         if block.id == block_id:
             return block.name.get_text(lang)
-    return "-"
+    return _w("no_block", lang)
+
+
+#: The few words `instruments show` prints around the instrument's own texts. Notes, source,
+#: citation and licence are kept in English in the definitions.
+_CHROME = {
+    "official": Text(en="official text", es="texto oficial"),
+    "unofficial": Text(
+        en="unofficial translation or adaptation", es="traducción o adaptación no oficial"
+    ),
+    "optional": Text(en="optional", es="opcional"),
+    "no_block": Text(en="not a building block", es="sin bloque fundamental"),
+    "legend": Text(
+        en="* = counts toward the score. Codes 7 and 9, and blanks, are missing.",
+        es=(
+            "* = cuenta para el puntaje. Los códigos 7 y 9 y las respuestas en blanco se "
+            "consideran datos faltantes."
+        ),
+    ),
+    "outputs": Text(en="Outputs", es="Resultados"),
+    "wording": Text(en="Wording", es="Redacción"),
+    "source": Text(en="Source", es="Fuente"),
+    "citation": Text(en="Citation", es="Cita"),
+    "licence": Text(en="Licence", es="Licencia"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return _CHROME[key].get_text(lang)
 
 
 def _t(text: Text | None, lang: str) -> str:
@@ -72,7 +100,9 @@ def _cmd_instruments_show(args: argparse.Namespace, out: TextIO) -> int:
     translation = inst.translation(lang)
     print(f"{_t(inst.title, lang)}  [{inst.id} {inst.version}]", file=out)
     print(
-        f"{LANGUAGES.get(lang, lang)}: {translation.status}. {translation.note}".rstrip(), file=out
+        f"{LANGUAGES.get(lang, lang)}: {_w(translation.status, lang)} ({translation.status}). "
+        f"{translation.note}".rstrip(),
+        file=out,
     )
     print(file=out)
     print(_t(inst.description, lang), file=out)
@@ -83,7 +113,7 @@ def _cmd_instruments_show(args: argparse.Namespace, out: TextIO) -> int:
     print(_t(inst.instructions, lang), file=out)
     for number, item in enumerate(inst.items, start=1):
         print(file=out)
-        optional = "" if item.required else ", optional"
+        optional = "" if item.required else f", {_w('optional', lang)}"
         block = _block_name(item.block, lang)
         print(f"{number}. [{item.id}] {_t(item.text, lang)}  ({block}{optional})", file=out)
         if item.note is not None:
@@ -92,16 +122,13 @@ def _cmd_instruments_show(args: argparse.Namespace, out: TextIO) -> int:
             marker = "*" if option.code in item.affirmative else " "
             print(f"   {marker} {option.code}  {_t(option.label, lang)}", file=out)
     print(file=out)
-    print(
-        f"* = counts toward the score. Codes {', '.join(['7', '9'])} and blanks are missing.",
-        file=out,
-    )
-    print(f"Outputs: {', '.join(inst.output_ids)}", file=out)
+    print(_w("legend", lang), file=out)
+    print(f"{_w('outputs', lang)}: {', '.join(inst.output_ids)}", file=out)
     if inst.wording_note:
-        print(f"Wording: {inst.wording_note}", file=out)
-    print(f"Source: {inst.source}", file=out)
-    print(f"Citation: {inst.citation}", file=out)
-    print(f"Licence: {inst.licence}", file=out)
+        print(f"{_w('wording', lang)}: {inst.wording_note}", file=out)
+    print(f"{_w('source', lang)}: {inst.source}", file=out)
+    print(f"{_w('citation', lang)}: {inst.citation}", file=out)
+    print(f"{_w('licence', lang)}: {inst.licence}", file=out)
     return EXIT_OK
 
 
@@ -295,6 +322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (HopefulError, CommandError) as exc:
         print(f"hopeful: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`hopeful instruments show pce7 | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

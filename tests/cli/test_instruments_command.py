@@ -35,6 +35,9 @@ def test_it_shows_pce7_in_spanish_with_option_codes_and_the_unofficial_status(
     assert err == ""
     assert "¿Sentía que podía hablar con su familia" in out
     assert "unofficial" in out
+    assert "traducción o adaptación no oficial" in out
+    assert "Fuente: " in out
+    assert "(Crecimiento emocional)" in out  # pce1's building block, in Spanish
     lines = [line.strip() for line in out.splitlines()]
     # Options are printed with their codes; "*" marks the affirmative ones (4 and 5).
     for expected in ("1  Nunca", "2  Rara vez", "3  A veces", "* 4  Casi siempre", "* 5  Siempre"):
