@@ -93,6 +93,13 @@ def assert_one_line_error(err: str) -> None:
     assert err.count("\n") == 1
 
 
+def assert_refused(rc: int, out: str, err: str) -> None:
+    """A refused command: exit status 2, nothing on stdout, one error line on stderr."""
+    assert rc == 2
+    assert out == ""
+    assert_one_line_error(err)
+
+
 def pce_file(tmp_path: Path, rows: Sequence[Sequence[str]], name: str = "in.csv") -> Path:
     return write_csv(tmp_path / name, ["id", *PCE_ITEMS], rows)
 
@@ -360,9 +367,7 @@ def test_it_refuses_the_emotional_abuse_option_for_pce7(
     rc, out, err = score(
         capsys, "--instrument", "pce7", "--ace-emotional-abuse", "more-than-once", src, "-o", dst
     )
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "--ace-emotional-abuse" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
@@ -502,9 +507,7 @@ def test_it_refuses_a_sheet_that_does_not_exist(
     book.save(xlsx)
     dst = tmp_path / "out.csv"
     rc, out, err = score(capsys, "--instrument", "pce7", "--sheet", "Sheet9", xlsx, "-o", dst)
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "'Sheet9'" in err
     assert "answers" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xlsx"]
@@ -538,9 +541,7 @@ def test_it_refuses_an_unknown_instrument(
 ) -> None:
     src = pce_file(tmp_path, [["r1", *"5555555"]])
     rc, out, err = score(capsys, "--instrument", "nope", src, "-o", tmp_path / "out.csv")
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "'nope'" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
@@ -551,9 +552,7 @@ def test_it_names_missing_required_columns_and_leaves_no_files(
     header = ["id", "pce1", "pce2", "pce4", "pce5", "pce7"]
     src = write_csv(tmp_path / "in.csv", header, [["r1", "5", "5", "5", "5", "5"]])
     rc, out, err = score(capsys, "--instrument", "pce7", src, "-o", tmp_path / "out.csv")
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "missing required column(s) for pce7: pce3, pce6" in err
     # no output, no partial output, no temporary file left in the folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
@@ -564,9 +563,7 @@ def test_it_refuses_an_input_that_already_has_a_score_column(
 ) -> None:
     src = write_csv(tmp_path / "in.csv", [*PCE_ITEMS, "score"], [[*"5555555", "99"]])
     rc, out, err = score(capsys, "--instrument", "pce7", src, "-o", tmp_path / "out.csv")
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "score" in err.removeprefix("hopeful: error: ").replace(str(src), "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
@@ -576,9 +573,7 @@ def test_it_refuses_an_output_path_that_is_not_csv(
 ) -> None:
     src = pce_file(tmp_path, [["r1", *"5555555"]])
     rc, out, err = score(capsys, "--instrument", "pce7", src, "-o", tmp_path / "out.txt")
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert ".csv" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
@@ -589,9 +584,7 @@ def test_it_refuses_an_input_file_that_does_not_exist(
     rc, out, err = score(
         capsys, "--instrument", "pce7", tmp_path / "absent.csv", "-o", tmp_path / "out.csv"
     )
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "absent.csv" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -605,9 +598,7 @@ def test_it_refuses_latin1_text_with_an_encoding_hint_and_reads_it_with_encoding
     assert b"A\xf1os" in src.read_bytes()
     dst = tmp_path / "out.csv"
     rc, out, err = score(capsys, "--instrument", "pce7", src, "-o", dst)
-    assert rc == 2
-    assert out == ""
-    assert_one_line_error(err)
+    assert_refused(rc, out, err)
     assert "--encoding" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
@@ -665,3 +656,18 @@ def test_it_runs_as_the_installed_hopeful_command(tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert_one_line_error(failed.stderr)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_it_shows_a_progress_bar_when_asked_and_none_when_told_not_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = pce_file(tmp_path, [["r1", *"5555555"], ["r2", *"1111111"]])
+    rc, _, err = score(capsys, "--instrument", "pce7", "--progress", src, "-o", tmp_path / "a.csv")
+    assert rc == 0
+    assert "scoring:" in err  # the bar's label
+    rc, _, err = score(
+        capsys, "--instrument", "pce7", "--no-progress", src, "-o", tmp_path / "b.csv"
+    )
+    assert rc == 0
+    assert "scoring:" not in err
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
