@@ -8,7 +8,7 @@ never imports Django or the web layer.
 >>> data = {"y": np.array([1.0, 0, 1, 1]), "w": np.array([1.0, 2, 1, 2]),
 ...         "psu": np.array([1, 2, 3, 4])}
 >>> Design(data, weights="w", psu="psu").mean("y")["estimate"].round(4).tolist()
-[0.5]
+[0.6667]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from hopeful.stats.design import Design
 from hopeful.stats.errors import DesignError, EstimationError, StatsError
 from hopeful.stats.glm import RegressionResult
+from hopeful.stats.reliability import nchs_proportions, small_counts
 
 __all__ = [
     "Design",
@@ -23,4 +24,6 @@ __all__ = [
     "EstimationError",
     "RegressionResult",
     "StatsError",
+    "nchs_proportions",
+    "small_counts",
 ]

@@ -427,7 +427,14 @@ def fit(
     pwy = weighted_counts(model.pattern, weights=w * y, minlength=n_patterns)
     keep = pw > 0
     x = model.x[keep]
-    beta, iterations, converged = _irls(x, pwy[keep], pw[keep], family)
+    _inverse((x * pw[keep][:, None]).T @ x, formula)  # collinear terms: a clear error first
+    try:
+        beta, iterations, converged = _irls(x, pwy[keep], pw[keep], family)
+    except np.linalg.LinAlgError:
+        raise EstimationError(
+            f"the model {formula!r} cannot be estimated (the information matrix became "
+            "singular; an outcome perfectly predicted by a term can cause this)"
+        ) from None
     eta = model.x @ beta
     mu = special.expit(eta) if family == "binomial" else eta
     working = pw * mu * (1 - mu) if family == "binomial" else pw
