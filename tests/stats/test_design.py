@@ -42,7 +42,7 @@ def test_it_refuses_bad_weights_strata_and_psus(
 
 
 def test_it_refuses_a_lonely_psu_under_fail(synthetic: pd.DataFrame) -> None:
-    with pytest.raises(DesignError, match="only one PSU.*lonely_psu='fail'"):
+    with pytest.raises(DesignError, match=r"only one PSU.*lonely_psu='fail'"):
         brfss(synthetic, lonely_psu="fail")
 
 
@@ -53,7 +53,7 @@ def test_it_accepts_fail_when_no_stratum_is_lonely() -> None:
 
 
 def test_it_refuses_psus_that_are_not_nested_without_nest(synthetic: pd.DataFrame) -> None:
-    with pytest.raises(DesignError, match="not nested in strata.*nest=True"):
+    with pytest.raises(DesignError, match=r"not nested in strata.*nest=True"):
         Design(synthetic, weights="w", strata="stratum", psu="psu")
 
 
@@ -78,7 +78,7 @@ def test_it_refuses_an_unknown_lonely_rule_or_column(synthetic: pd.DataFrame) ->
 
 
 def test_it_refuses_a_non_binary_outcome_for_logistic(synthetic: pd.DataFrame) -> None:
-    with pytest.raises(EstimationError, match="0/1 outcome.*'pce' has values 0, 1, 2"):
+    with pytest.raises(EstimationError, match=r"0/1 outcome.*'pce' has values 0, 1, 2"):
         brfss(synthetic).logistic("pce ~ age")
 
 
