@@ -93,12 +93,20 @@ def numeric_column(table: Any, name: str) -> FloatArray:
 class Factor:
     """A categorical variable coded 0..k-1 (-1 for missing), with its sorted levels."""
 
-    __slots__ = ("codes", "levels", "name")
+    __slots__ = ("any_missing", "codes", "levels", "name")
 
-    def __init__(self, name: str, codes: IntArray, levels: npt.NDArray[Any]) -> None:
+    def __init__(
+        self,
+        name: str,
+        codes: IntArray,
+        levels: npt.NDArray[Any],
+        *,
+        any_missing: bool | None = None,
+    ) -> None:
         self.name = name
         self.codes = codes
         self.levels = levels
+        self.any_missing = bool((codes < 0).any()) if any_missing is None else any_missing
 
     @property
     def n_levels(self) -> int:
@@ -108,33 +116,51 @@ class Factor:
     @property
     def missing(self) -> npt.NDArray[np.bool_]:
         """Rows where the variable is missing."""
+        if not self.any_missing:
+            return np.zeros(len(self.codes), dtype=bool)
         return self.codes < 0
+
+
+def _small_range_codes(ints: IntArray, name: str) -> Factor | None:
+    """Codes for integers spanning a small range: a bincount, no sort and no hashing."""
+    lo, hi = int(ints.min()), int(ints.max())
+    if hi - lo > 4 * len(ints) + 1024:
+        return None
+    shifted = ints - lo if lo else ints
+    present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+    levels = np.flatnonzero(present) + lo
+    if present.all():  # every value in the range occurs: the shifted values are the codes
+        return Factor(name, shifted, levels, any_missing=False)
+    lookup = np.cumsum(present) - 1
+    return Factor(name, lookup[shifted], levels, any_missing=False)
 
 
 def factorize(values: npt.NDArray[Any], name: str) -> Factor:
     """Code a column as a :class:`Factor` with levels in sorted order (as R's factor()).
 
-    Integer columns with a small range take a fast path (no sort, no hashing).
+    Integer columns with a small range take a fast path (no sort, no hashing). The codes may
+    share memory with ``values``; treat them as read-only.
     """
     if values.dtype.kind in "iub":
         ints = values.astype(np.int64, copy=False)
         if len(ints) == 0:
-            return Factor(name, ints.copy(), np.array([], dtype=np.int64))
-        lo, hi = int(ints.min()), int(ints.max())
-        if hi - lo <= 4 * len(ints) + 1024:
-            present = np.bincount(ints - lo, minlength=hi - lo + 1) > 0
-            levels = np.flatnonzero(present) + lo
-            lookup = np.cumsum(present) - 1
-            return Factor(name, lookup[ints - lo].astype(np.int64), levels)
+            return Factor(name, ints.copy(), np.array([], dtype=np.int64), any_missing=False)
+        fast = _small_range_codes(ints, name)
+        if fast is not None:
+            return fast
     if values.dtype.kind == "f":
         missing = np.isnan(values)
-        if (values[~missing] == np.floor(values[~missing])).all() and not missing.all():
-            finite = values[~missing]
-            if finite.max() - finite.min() <= 4 * len(values) + 1024:
-                sub = factorize(finite.astype(np.int64), name)
+        any_missing = bool(missing.any())
+        finite = values[~missing] if any_missing else values
+        if len(finite) and (finite == np.floor(finite)).all():
+            sub = _small_range_codes(finite.astype(np.int64), name)
+            if sub is not None:
+                levels = sub.levels.astype(values.dtype)
+                if not any_missing:
+                    return Factor(name, sub.codes, levels, any_missing=False)
                 codes = np.full(len(values), -1, dtype=np.int64)
                 codes[~missing] = sub.codes
-                return Factor(name, codes, sub.levels)
+                return Factor(name, codes, levels, any_missing=True)
     codes, uniques = pd.factorize(pd.Series(values), sort=True, use_na_sentinel=True)
     return Factor(name, codes.astype(np.int64), np.asarray(uniques))
 

@@ -167,7 +167,7 @@ def domain_variances(
     need_presence = adjust_domain_lonely or bool(excluded.any())
 
     if units * n_domains <= _DENSE_CELLS:
-        key = unit * n_domains + dom
+        key = unit if n_domains == 1 else unit * n_domains + dom
         cells = weighted_counts(key, weights=zz, minlength=units * n_domains).reshape(
             units, n_domains
         )

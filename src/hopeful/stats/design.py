@@ -55,6 +55,19 @@ def _as_list(names: str | Sequence[str] | None) -> list[str]:
     return list(names)
 
 
+def _sum_by(index: IntArray, values: npt.NDArray[Any] | None, count: int) -> FloatArray:
+    """Sums of ``values`` (or row counts) per domain index; one domain needs no bincount."""
+    if count == 1:
+        total = float(len(index)) if values is None else float(np.sum(values))
+        return np.array([total])
+    return weighted_counts(index, weights=values, minlength=count)
+
+
+def _per_row(values: FloatArray, rows: _Rows) -> FloatArray | float:
+    """A per-domain value for each row (a scalar when there is one domain)."""
+    return float(values[0]) if rows.count == 1 else values[rows.index]
+
+
 def _check_level(level: float) -> None:
     if not 0 < level < 1:
         raise EstimationError(f"level must be between 0 and 1, not {level!r}")
@@ -483,8 +496,8 @@ class Design:
         used = np.ones(self.n_rows, dtype=bool) if all_in else codes >= 0
         index = codes if all_in else np.maximum(codes, 0)
         w = self.weights if all_in else np.where(used, self.weights, 0.0)
-        pop = weighted_counts(index, weights=w, minlength=domains.count)
-        n = weighted_counts(index, weights=used if not all_in else None, minlength=domains.count)
+        pop = _sum_by(index, w, domains.count)
+        n = _sum_by(index, None if all_in else used, domains.count)
         return _Rows(
             domain=codes,
             index=index,
@@ -519,11 +532,11 @@ class Design:
         frames = []
         for label, y in zip(labels, columns, strict=True):
             yw = rows.w * (y if rows.all_in else np.where(rows.used, y, 0.0))
-            totals = weighted_counts(rows.index, weights=yw, minlength=rows.count)
+            totals = _sum_by(rows.index, yw, rows.count)
             if statistic == "mean":
                 with np.errstate(invalid="ignore", divide="ignore"):
                     estimate = totals / rows.pop
-                    z = (yw - rows.w * estimate[rows.index]) / rows.pop[rows.index]
+                    z = (yw - rows.w * _per_row(estimate, rows)) / _per_row(rows.pop, rows)
             else:
                 estimate, z = totals, yw
             var = self._domain_variance(z, rows.domain, rows.count, rows.used)
@@ -567,12 +580,12 @@ class Design:
         """Design effect as R: the variance over the SRS variance (``svyvar``-based)."""
         pop, nf = rows.pop, rows.n.astype(np.float64)
         yy = y if rows.all_in else np.where(rows.used, y, 0.0)
-        mean = weighted_counts(rows.index, weights=rows.w * yy, minlength=rows.count) / pop
-        centred = yy - mean[rows.index]
+        mean = _sum_by(rows.index, rows.w * yy, rows.count) / pop
+        centred = yy - _per_row(mean, rows)
         if not rows.all_in:
             centred = np.where(rows.used, centred, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            s2 = weighted_counts(rows.index, weights=rows.w * centred**2, minlength=rows.count)
+            s2 = _sum_by(rows.index, rows.w * centred**2, rows.count)
             s2 = s2 / pop * nf / (nf - 1)
             if statistic == "mean":
                 srs = s2 / nf if kind == "replace" else s2 * (pop - nf) / (pop * nf)
@@ -621,22 +634,29 @@ class Design:
         # The domain's design (for the df and the Korn-Graubard n) includes rows whose
         # outcome is missing, as R's svyby subsets by domain before svymean drops them.
         in_domain = domains.codes >= 0
-        design_rows = np.bincount(
-            np.maximum(domains.codes, 0), weights=in_domain, minlength=rows.count
-        )
+        design_rows = _sum_by(np.maximum(domains.codes, 0), in_domain, rows.count)
         if by_names:
             df = self._domain_degf(in_domain, domains.codes, rows.count).astype(np.float64)
         else:
             df = np.array([float(self.degf)])
         codes = factor.codes if rows.all_in else np.where(rows.used, factor.codes, -1)
         frames = []
-        for k, level_value in enumerate(factor.levels.tolist()):
+        levels = factor.levels.tolist()
+        binary: tuple[FloatArray, FloatArray] | None = None
+        for k, level_value in enumerate(levels):
             y = (codes == k).astype(np.float64)
-            yw = rows.w * y
-            with np.errstate(invalid="ignore", divide="ignore"):
-                p = weighted_counts(rows.index, weights=yw, minlength=rows.count) / rows.pop
-                z = (yw - rows.w * p[rows.index]) / rows.pop[rows.index]
-            var = self._domain_variance(z, rows.domain, rows.count, rows.used)
+            if binary is not None:
+                # The second of two levels: p is the complement, the scores are negated, so
+                # the variance is the same (no second pass over the design).
+                p, var = 1.0 - binary[0], binary[1]
+            else:
+                yw = rows.w * y
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    p = _sum_by(rows.index, yw, rows.count) / rows.pop
+                    z = (yw - rows.w * _per_row(p, rows)) / _per_row(rows.pop, rows)
+                var = self._domain_variance(z, rows.domain, rows.count, rows.used)
+                if len(levels) == 2:
+                    binary = (p, var)
             se = np.sqrt(var)
             if ci == "beta":
                 low, high = _ci.korn_graubard(p, var, design_rows, df, level)
@@ -718,6 +738,8 @@ class Design:
 
     def degf_of(self, rows: BoolArray) -> int:
         """Degrees of freedom of the design restricted to ``rows`` (R's degf of a subset)."""
+        if rows.all():
+            return self.degf
         return int(self._domain_degf(rows, np.zeros(self.n_rows, dtype=np.int64), 1)[0])
 
     def __repr__(self) -> str:

@@ -137,7 +137,7 @@ class _Var:
     name: str
     values: FloatArray | None
     factor: Factor | None
-    missing: BoolArray
+    missing: BoolArray | None  # None: nothing missing
     base: int = 0  # index of the reference level (factors)
 
 
@@ -170,7 +170,9 @@ def _fast_model(formula: str, design: Design, reference: dict[str, Any]) -> _Mod
     if y_raw.dtype.kind not in "iufb":
         return None
     y = y_raw.astype(np.float64)
+    missing = np.isnan(y) if y_raw.dtype.kind == "f" else np.zeros(design.n_rows, dtype=bool)
     variables: dict[str, _Var] = {}
+    pattern_codes: dict[str, Factor] = {}  # integer codes of every variable, for compression
     specs: list[_Spec] = []
     intercept = False
     for term in parsed.rhs:
@@ -191,13 +193,17 @@ def _fast_model(formula: str, design: Design, reference: dict[str, Any]) -> _Mod
                 raw = get_column(table, name)
                 if not categorical and raw.dtype.kind in "iufb":
                     values = raw.astype(np.float64)
-                    variables[expr] = _Var(expr, values, None, np.isnan(values))
+                    nan = np.isnan(values) if raw.dtype.kind == "f" else None
+                    variables[expr] = _Var(expr, values, None, nan)
+                    pattern_codes[expr] = factorize(raw, name)
                 else:
                     factor = factorize(raw, name)
                     base = _parse_base(base_text) if base_text is not None else reference.get(name)
-                    variables[expr] = _Var(
-                        expr, None, factor, factor.missing, _base_index(factor, base)
-                    )
+                    nan = factor.missing if factor.any_missing else None
+                    variables[expr] = _Var(expr, None, factor, nan, _base_index(factor, base))
+                    pattern_codes[expr] = factor
+                if nan is not None and nan.any():
+                    missing = missing | nan
             factors.append((expr, name))
         specs.append(_Spec(factors))
     categorical_terms = [
@@ -210,22 +216,15 @@ def _fast_model(formula: str, design: Design, reference: dict[str, Any]) -> _Mod
         return None  # full-rank coding without an intercept: formulaic's job
     if len(factor_uses) != len(set(factor_uses)):
         return None  # a factor in several terms: formulaic's full-rank logic
-    missing = np.isnan(y)
-    for var in variables.values():
-        missing = missing | var.missing
-
     # Compress rows to distinct covariate patterns when they repeat.
     n = design.n_rows
-    codes, sizes = [], []
-    for var in variables.values():
-        f = var.factor if var.factor is not None else factorize(var.values, var.name)  # type: ignore[arg-type]
-        codes.append(np.maximum(f.codes, 0))
-        sizes.append(max(f.n_levels, 1))
+    sizes = [max(f.n_levels, 1) for f in pattern_codes.values()]
     pattern = np.arange(n, dtype=np.int64)
-    if codes and math.prod(sizes) < 2**62:
+    if pattern_codes and math.prod(sizes) < 2**62:
         key = np.zeros(n, dtype=np.int64)
-        for c, size in zip(codes, sizes, strict=True):
-            key = key * size + c
+        for f, size in zip(pattern_codes.values(), sizes, strict=True):
+            key *= size
+            key += np.maximum(f.codes, 0) if f.any_missing else f.codes
         combined = factorize(key, "pattern")
         if combined.n_levels <= n // 2:
             pattern = combined.codes
@@ -409,9 +408,10 @@ def fit(
     if model is None:
         model = _formulaic_model(formula, design)
     used = model.used & (design.weights > 0)
-    if not used.any():
+    all_used = bool(used.all())
+    if not all_used and not used.any():
         raise EstimationError("no rows have every model variable")
-    y = np.where(used, model.y, 0.0)
+    y = model.y if all_used else np.where(used, model.y, 0.0)
     if family == "binomial":
         values = np.unique(model.y[used])
         if not np.isin(values, [0.0, 1.0]).all():
@@ -420,8 +420,8 @@ def fit(
                 f"a logistic model needs a 0/1 outcome; {formula.split('~')[0].strip()!r} "
                 f"has values {shown}"
             )
-    w = np.where(used, design.weights, 0.0)
-    w = w / w[used].mean()  # R's svyglm rescales the weights to mean 1
+    w = design.weights if all_used else np.where(used, design.weights, 0.0)
+    w = w * (used.sum() / w.sum())  # R's svyglm rescales the weights to mean 1
     n_patterns = model.x.shape[0]
     pw = weighted_counts(model.pattern, weights=w, minlength=n_patterns)
     pwy = weighted_counts(model.pattern, weights=w * y, minlength=n_patterns)
