@@ -175,7 +175,7 @@ def domain_variances(
         means = sums / n_units[:, None]
         if lonely == "adjust":
             means[lonely_h] = 0.0
-        unit_scale = np.repeat(scale[:, None], n_domains, axis=1)
+        stratum_scale: FloatArray = scale[:, None]  # per stratum (and domain, below)
         counts = None
         if need_presence:
             member = present if present is not None else np.ones(len(domain), dtype=bool)
@@ -189,14 +189,18 @@ def domain_variances(
                     # centred either.
                     means = np.where(one, 0.0, means)
                 elif lonely == "average":
-                    unit_scale = np.where(one, 0.0, unit_scale)
+                    stratum_scale = np.where(one, 0.0, stratum_scale)
                     excluded_hd = excluded[:, None] | one
                 else:
                     excluded_hd = np.repeat(excluded[:, None], n_domains, axis=1)
             else:
                 excluded_hd = np.repeat(excluded[:, None], n_domains, axis=1)
-        deviations = cells - means[stage.unit_stratum]
-        var = np.einsum("ud,ud->d", deviations * unit_scale[stage.unit_stratum], deviations)
+        # Squared deviations from the stratum means, summed per stratum, then scaled; done in
+        # place because units x domains can be large (160,000 PSUs x 60 domains at 4M rows).
+        cells -= means[stage.unit_stratum]
+        np.square(cells, out=cells)
+        squares = np.add.reduceat(cells, stage.starts, axis=0)
+        var = (squares * stratum_scale).sum(axis=0)
         if need_presence and counts is not None:
             strata_in = (touched > 0).sum(axis=0)
             if lonely == "average":
