@@ -56,7 +56,7 @@ def get_column(table: Any, name: str) -> npt.NDArray[Any]:
         return series.to_numpy()
     if hasattr(table, "column_names"):  # pyarrow
         column = table.column(name)
-        if column.null_count and column.type.id in _ARROW_NUMERIC_IDS(column):
+        if column.null_count and _is_arrow_number(column):
             return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
         return np.asarray(column.to_numpy(zero_copy_only=False))
     if hasattr(table, "get_column"):  # polars
@@ -70,11 +70,10 @@ def get_column(table: Any, name: str) -> npt.NDArray[Any]:
     return np.asarray(values)
 
 
-def _ARROW_NUMERIC_IDS(column: Any) -> set[int]:  # noqa: N802 - reads like a constant
-    import pyarrow as pa
+def _is_arrow_number(column: Any) -> bool:
+    import pyarrow as pa  # pyarrow is only needed for Arrow input
 
-    t = column.type
-    return {t.id} if pa.types.is_integer(t) or pa.types.is_floating(t) else set()
+    return bool(pa.types.is_integer(column.type) or pa.types.is_floating(column.type))
 
 
 def numeric_column(table: Any, name: str) -> FloatArray:
