@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
 
-__all__ = ["korn_graubard", "logit", "normal_quantile", "t_quantile"]
+__all__ = ["beta_interval", "korn_graubard", "logit", "normal_quantile", "t_quantile"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -37,18 +37,32 @@ def korn_graubard(
     cap it at ``n``). A proportion of 0 or 1 with zero variance uses ``n`` itself, so the
     interval stays defined (the NCHS convention).
     """
-    alpha = 1 - level
     nn = np.asarray(n, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_eff = p * (1 - p) / var
-        n_eff = np.where((var == 0) & ((p == 0) | (p == 1)), nn, n_eff)
-        ratio = stats.t.ppf(alpha / 2, np.where(nn > 1, nn - 1, np.nan)) / stats.t.ppf(
+    n_eff = np.where((var == 0) & ((p == 0) | (p == 1)), nn, n_eff)
+    return beta_interval(p, n_eff, nn, df, level, cap_at_n=False)
+
+
+def beta_interval(
+    p: FloatArray, n_eff: FloatArray, n: FloatArray, df: FloatArray, level: float, *, cap_at_n: bool
+) -> tuple[FloatArray, FloatArray]:
+    """The Korn-Graubard beta interval from an effective sample size.
+
+    ``n_eff`` is scaled by ``(t_{n-1} / t_df)^2``; ``cap_at_n`` caps the result at ``n`` (the
+    NCHS standard's variant; R's svyciprop does not).
+    """
+    alpha = 1 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = stats.t.ppf(alpha / 2, np.where(n > 1, n - 1, np.nan)) / stats.t.ppf(
             alpha / 2, np.where(df > 0, df, np.nan)
         )
-        n_eff = n_eff * ratio**2
-        low = np.where(p <= 0, 0.0, special.betaincinv(n_eff * p, n_eff * (1 - p) + 1, alpha / 2))
+        n_star = n_eff * ratio**2
+        if cap_at_n:
+            n_star = np.minimum(n, n_star)
+        low = np.where(p <= 0, 0.0, special.betaincinv(n_star * p, n_star * (1 - p) + 1, alpha / 2))
         high = np.where(
-            p >= 1, 1.0, special.betaincinv(n_eff * p + 1, n_eff * (1 - p), 1 - alpha / 2)
+            p >= 1, 1.0, special.betaincinv(n_star * p + 1, n_star * (1 - p), 1 - alpha / 2)
         )
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 

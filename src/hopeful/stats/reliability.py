@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special, stats
 
+from hopeful.stats._ci import beta_interval
 from hopeful.stats.errors import EstimationError
 
 __all__ = ["nchs_proportions", "small_counts"]
@@ -39,22 +39,6 @@ ABSOLUTE_WIDTH_PRESENT = 0.05
 ABSOLUTE_WIDTH_SUPPRESS = 0.30
 RELATIVE_WIDTH_SUPPRESS = 1.30
 MIN_DF = 8
-
-
-def _kg_interval(
-    p: FloatArray, n_eff: FloatArray, n: FloatArray, df: FloatArray, level: float
-) -> tuple[FloatArray, FloatArray]:
-    alpha = 1 - level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats.t.ppf(alpha / 2, np.where(n > 1, n - 1, np.nan)) / stats.t.ppf(
-            alpha / 2, np.where(df > 0, df, np.nan)
-        )
-        n_star = np.minimum(n, n_eff * ratio**2)
-        low = np.where(p <= 0, 0.0, special.betaincinv(n_star * p, n_star * (1 - p) + 1, alpha / 2))
-        high = np.where(
-            p >= 1, 1.0, special.betaincinv(n_star * p + 1, n_star * (1 - p), 1 - alpha / 2)
-        )
-    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
 def nchs_proportions(estimates: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
@@ -86,7 +70,7 @@ def nchs_proportions(estimates: pd.DataFrame, *, level: float = 0.95) -> pd.Data
     extreme = (p == 0) | (p == 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         n_eff = np.where(extreme, n, np.minimum(n, p * (1 - p) / se**2))
-    low, high = _kg_interval(p, n_eff, n, df, level)
+    low, high = beta_interval(p, n_eff, n, df, level, cap_at_n=True)
     width = np.where(extreme, 0.0, high - low)
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(p > 0, width / p, np.inf)
