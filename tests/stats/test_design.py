@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pytest
 
@@ -149,14 +150,9 @@ def test_it_gives_the_same_numbers_for_every_table_type(synthetic: pd.DataFrame)
     tables: list[Any] = [
         synthetic,
         pa.Table.from_pandas(synthetic),
+        pl.from_pandas(synthetic),
         {c: synthetic[c].to_numpy() for c in synthetic.columns},
     ]
-    try:
-        import polars as pl
-
-        tables.append(pl.from_pandas(synthetic))
-    except ImportError:
-        pass
     results = [brfss(t).mean("pce", by="region", deff="wor") for t in tables]
     for other in results[1:]:
         pd.testing.assert_frame_equal(results[0], other, rtol=1e-13)
