@@ -63,6 +63,14 @@ class User(AbstractUser):
         choices=Language.choices,
         default=Language.ENGLISH,
     )
+    is_network_staff = models.BooleanField(
+        _("HOPE network staff"),
+        default=False,
+        help_text=_(
+            "Sees cross-organization aggregates; reaches an organization's records only "
+            "through a time-limited, audited support grant."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
