@@ -15,3 +15,36 @@ def password() -> str:
 @pytest.fixture
 def alice(db: None) -> User:
     return User.objects.create_user("alice@example.org", PASSWORD, display_name="Alice")
+
+
+@pytest.fixture
+def two_tenants(db: None) -> dict[str, object]:
+    """Organizations A and B with the same shape: programs, a member in every role, a family
+    with full consent, an open pce7 campaign with a public link (tokens in ``*_token``)."""
+    from tests.web import factories as f  # needs the Django app registry
+
+    out: dict[str, object] = {}
+    for key, name in (("a", "Sunrise Clinic"), ("b", "Riverbend Home Visiting")):
+        org = f.make_org(name)
+        program = f.make_program(org, "Main site")
+        other_program = f.make_program(org, "North site")
+        members = {role: f.make_member(org, role, f"{role}@{key}.example.org") for role in f.ROLES}
+        # the practitioner sees the main site only
+        org.memberships.get(role="practitioner").programs.set([program])
+        family = f.make_family(org, program, f"Family {key.upper()}")
+        f.grant_consent(family)
+        campaign = f.make_campaign(org, program, members["org_admin"])
+        link, token = f.make_link(campaign, members["org_admin"])
+        out.update(
+            {
+                f"org_{key}": org,
+                f"program_{key}": program,
+                f"other_program_{key}": other_program,
+                f"members_{key}": members,
+                f"family_{key}": family,
+                f"campaign_{key}": campaign,
+                f"link_{key}": link,
+                f"token_{key}": token,
+            }
+        )
+    return out

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hopeful.web.audit",
     "hopeful.web.families",
     "hopeful.web.surveys",
+    "hopeful.web.practice",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django.contrib.admin",

@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
         path("instruments/", include("hopeful.web.instruments.urls")),
+        path("orgs/", include("hopeful.web.practice.urls")),
+        path("orgs/<uuid:org_id>/members/", include("hopeful.web.organizations.urls")),
+        path("orgs/<uuid:org_id>/campaigns/", include("hopeful.web.surveys.urls_admin")),
+        path("orgs/<uuid:org_id>/audit/", include("hopeful.web.audit.urls")),
+        path("s/", include("hopeful.web.surveys.urls_public")),
         prefix_default_language=False,
     ),
 ]

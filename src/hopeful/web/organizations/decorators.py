@@ -1,0 +1,54 @@
+"""The decorator every organization-scoped view uses: tenancy, roles and two-factor sign-in.
+
+    @org_view(Role.ORG_ADMIN, Role.PRACTITIONER)
+    def family_detail(request, access, family_id): ...
+
+The URL must carry ``org_id`` (a UUID). The view receives the :class:`Access` instead of
+``org_id``. Objects of another organization are 404 (as missing ones); a role not listed is
+403; a user whose role sees identifiable records and who has not passed two-factor sign-in in
+this session is sent to the two-factor step first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from hopeful.web.organizations.access import Access, get_organization_for_user
+
+View = Callable[..., HttpResponse]
+
+
+def needs_second_factor(request: HttpRequest, access: Access) -> bool:
+    """Whether this request must complete two-factor sign-in before seeing records."""
+    if not access.sees_identifiable:
+        return False
+    is_verified = getattr(request.user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
+
+
+def org_view(*roles: str) -> Callable[[View], View]:
+    """Wrap a view of ``/orgs/<org_id>/...``; ``roles`` limit who may use it (all if none)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            access = get_organization_for_user(request.user, org_id, *roles)
+            if needs_second_factor(request, access):
+                url = reverse("accounts:two_factor")
+                return redirect(f"{url}?next={request.get_full_path()}")
+            request.access = access  # type: ignore[attr-defined]
+            return view(request, access, *args, **kwargs)
+
+        wrapper.org_view_roles = roles  # type: ignore[attr-defined]  # for the URL inventory
+        return wrapper
+
+    return decorate
