@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,3 +98,32 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.display_name or super().get_full_name() or self.email
+
+
+class AttemptKind(models.TextChoices):
+    PASSWORD = "password", _("Password")
+    TWO_FACTOR = "two_factor", _("Two-factor code")
+    PASSWORD_RESET = "password_reset", _("Password reset request")
+
+
+class SignInAttempt(models.Model):
+    """One counted attempt: a wrong password, a wrong two-factor code or a reset request.
+
+    Throttling counts these rows (per email and per IP address) in the database, so every web
+    process sees the same counters. A successful sign-in deletes the account's failures.
+    """
+
+    kind = models.CharField(max_length=16, choices=AttemptKind.choices)
+    email = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["kind", "email", "created_at"], name="attempt_email_time"),
+            models.Index(fields=["kind", "ip_address", "created_at"], name="attempt_ip_time"),
+            models.Index(fields=["created_at"], name="attempt_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} attempt for {self.email or '-'} from {self.ip_address or '-'}"

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it explains why you were signed out); before any view runs.
+    "hopeful.web.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -190,8 +192,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-#: Minutes of inactivity after which a signed-in session should end (enforced later).
+#: Minutes of inactivity after which a signed-in session ends
+#: (hopeful.web.accounts.middleware.SessionTimeoutMiddleware).
 HOPEFUL_SESSION_IDLE_MINUTES = env_int("HOPEFUL_SESSION_IDLE_MINUTES", 30, minimum=1)
+#: The absolute limit: a session ends 12 hours after sign-in, however active.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+#: Password reset links work for one hour (and once: the token depends on the password).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Throttling of sign-in, two-factor codes and password reset requests: this many failures
+# (or requests) per account and per IP address within the window lock for the window.
+# Counted in the database (accounts.SignInAttempt), so shared by every web process.
+HOPEFUL_SIGN_IN_MAX_FAILURES = env_int("HOPEFUL_SIGN_IN_MAX_FAILURES", 5, minimum=1)
+HOPEFUL_SIGN_IN_IP_MAX_FAILURES = env_int("HOPEFUL_SIGN_IN_IP_MAX_FAILURES", 5, minimum=1)
+HOPEFUL_SIGN_IN_LOCK_MINUTES = env_int("HOPEFUL_SIGN_IN_LOCK_MINUTES", 15, minimum=1)
+#: Behind a reverse proxy every request comes from the proxy's address; with this on, the
+#: client address is the last one in X-Forwarded-For (the one our proxy appended).
+HOPEFUL_TRUST_X_FORWARDED_FOR = env_bool("HOPEFUL_TRUST_X_FORWARDED_FOR", default=False)
+
+#: Shown as the account's issuer in authenticator apps.
+OTP_TOTP_ISSUER = "HOPEful"
+
+# Email (invitations, password reset): printed to the console unless a backend is set, e.g.
+# HOPEFUL_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with HOPEFUL_EMAIL_HOST,
+# HOPEFUL_EMAIL_PORT, HOPEFUL_EMAIL_HOST_USER, HOPEFUL_EMAIL_HOST_PASSWORD(_FILE).
+EMAIL_BACKEND = env_str(
+    "HOPEFUL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("HOPEFUL_DEFAULT_FROM_EMAIL", default="HOPEful <noreply@localhost>")
+EMAIL_HOST = env_str("HOPEFUL_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("HOPEFUL_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("HOPEFUL_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("HOPEFUL_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("HOPEFUL_EMAIL_USE_TLS", default=True)
 
 # -- security headers and cookies ------------------------------------------------------------
 

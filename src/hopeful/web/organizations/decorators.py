@@ -6,7 +6,8 @@
 The URL must carry ``org_id`` (a UUID). The view receives the :class:`Access` instead of
 ``org_id``. Objects of another organization are 404 (as missing ones); a role not listed is
 403; a user whose role sees identifiable records and who has not passed two-factor sign-in in
-this session is sent to the two-factor step first.
+this session is sent to the two-factor step first. Every request made through a support grant
+is audited (``support.access``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from hopeful.web.organizations.access import Access, get_organization_for_user
+from hopeful.web.organizations.services import support_access_record
 
 View = Callable[..., HttpResponse]
 
@@ -44,7 +47,15 @@ def org_view(*roles: str) -> Callable[[View], View]:
             access = get_organization_for_user(request.user, org_id, *roles)
             if needs_second_factor(request, access):
                 url = reverse("accounts:two_factor")
-                return redirect(f"{url}?next={request.get_full_path()}")
+                return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+            if access.via_support and access.support_grant is not None:
+                # Every request through a support grant leaves a trace the organization sees.
+                support_access_record(
+                    grant=access.support_grant,
+                    actor=request.user,  # type: ignore[arg-type]
+                    path=request.path,
+                    method=request.method or "",
+                )
             request.access = access  # type: ignore[attr-defined]
             return view(request, access, *args, **kwargs)
 
