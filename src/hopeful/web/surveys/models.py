@@ -159,3 +159,40 @@ class InstrumentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_id} {self.instrument_version}"
+
+
+class AttemptKind(models.TextChoices):
+    RESUME = "resume", _("Resume code")
+    CONSENT = "consent", _("Consent code")
+
+
+class CodeAttempt(models.Model):
+    """A failed try of a resume or family code on a link, counted to throttle guessing."""
+
+    link = models.ForeignKey(CampaignLink, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=AttemptKind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["link", "kind", "created_at"], name="code_attempt_link_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} attempt on link {self.link_id}"
+
+
+class FamilyCode(models.Model):
+    """The family's code (their resume code, kept after submitting, stored hashed) for changing
+    consent later through the link they answered on."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    link = models.ForeignKey(CampaignLink, on_delete=models.CASCADE, related_name="family_codes")
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"family code for {self.family_id}"

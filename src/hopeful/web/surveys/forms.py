@@ -1,0 +1,183 @@
+"""Forms for campaigns, links and the family survey, and the submission parser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hopeful.framework import Instrument, list_instruments
+from hopeful.web.families.models import ConsentPurpose, Family
+from hopeful.web.organizations.models import Organization, Program
+from hopeful.web.surveys.models import Campaign, LinkKind
+from hopeful.web.surveys.selectors import instrument_label
+from hopeful.web.surveys.services import (
+    CONSENT_PURPOSES,
+    InvalidSubmission,
+    SubmissionPayload,
+)
+
+LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Campaign name"), max_length=200)
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
+    instruments = forms.MultipleChoiceField(
+        label=_("Questionnaires"), widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["en", "es"],
+    )
+
+    def __init__(self, *args: Any, organization: Organization, language: str, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["program"].queryset = organization.programs.order_by("name")  # type: ignore[attr-defined]
+        self.fields["instruments"].choices = [  # type: ignore[attr-defined]
+            (inst.id, instrument_label(inst, language)) for inst in list_instruments()
+        ]
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of link"), choices=LinkKind.choices, widget=forms.RadioSelect,
+        initial=LinkKind.PUBLIC,
+    )
+    family = forms.ModelChoiceField(
+        label=_("Family (personal links only)"), queryset=Family.objects.none(), required=False
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    rate_limit_per_minute = forms.IntegerField(
+        label=_("Most answers accepted per minute"), min_value=1, max_value=10_000, initial=60
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["family"].queryset = Family.objects.filter(  # type: ignore[attr-defined]
+            organization=campaign.organization, program=campaign.program
+        ).order_by("display_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == LinkKind.PERSONAL and not data.get("family"):
+            self.add_error("family", _("Choose the family this personal link is for."))
+        expires = data.get("expires_at")
+        if expires is not None and expires <= timezone.now():
+            self.add_error("expires_at", _("Choose a time in the future."))
+        return data
+
+
+class ConsentForm(forms.Form):
+    purposes = forms.MultipleChoiceField(
+        label=_("What may we do with your answers?"),
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def choices(self) -> dict[str, bool]:
+        chosen = set(self.cleaned_data.get("purposes") or [])
+        return {p: p in chosen for p in CONSENT_PURPOSES}
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(
+        label=_("A name or code for your family (optional)"),
+        help_text=_("It does not need to be your real name."),
+        max_length=80,
+        required=False,
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        help_text=_("10 letters and numbers. Spaces and dashes do not matter."),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false"}),
+    )
+
+
+def instrument_form_class(instrument: Instrument, language: str) -> type[forms.Form]:
+    """A form with one optional radio group per item, every option shown (7 and 9 too)."""
+    fields: dict[str, forms.Field] = {}
+    for item in instrument.items:
+        fields[item.id] = forms.TypedChoiceField(
+            label=item.text.get_text(language),
+            choices=[(str(o.code), o.label.get_text(language)) for o in item.options],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    return type(f"{instrument.id}Form", (forms.Form,), fields)
+
+
+# -- the final submission ----------------------------------------------------------------------
+
+_CODE_RE = re.compile(r"^\d{1,2}$")
+_FIELD_RE = re.compile(r"^([A-Za-z0-9_]{1,64})\.([A-Za-z0-9_]{1,64})$")
+_META_FIELDS = frozenset({"csrfmiddlewaretoken", "client_uuid", "language", "consent", "name"})
+
+
+def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
+    """Read the review page's POST into a payload, or raise :class:`InvalidSubmission`.
+
+    Answers are fields named ``<instrument id>.<item id>`` holding a code or nothing; consent
+    is the repeated ``consent`` field; ``client_uuid`` must be a UUID. Codes are checked
+    against the instruments by the service.
+    """
+    raw_uuid = data.get("client_uuid", "")
+    if len(data.getlist("client_uuid")) != 1 or not raw_uuid:
+        raise InvalidSubmission("The form is missing its identifier.")
+    try:
+        client_uuid = UUID(raw_uuid)
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidSubmission("The form identifier is not valid.") from None
+    if str(client_uuid) != raw_uuid.strip().lower() and client_uuid.hex != raw_uuid.lower():
+        raise InvalidSubmission("The form identifier is not valid.")
+    language = data.get("language", "")
+    if language not in {"en", "es"}:
+        raise InvalidSubmission("Unknown language.")
+    consent_values = data.getlist("consent")
+    unknown = set(consent_values) - set(CONSENT_PURPOSES)
+    if unknown:
+        raise InvalidSubmission("Unknown consent purpose.")
+    consent = {p: p in consent_values for p in CONSENT_PURPOSES}
+    name = data.get("name", "")
+    if len(data.getlist("name")) > 1 or len(name) > 80 or "\x00" in name:
+        raise InvalidSubmission("The name or code is not valid.")
+    answers: dict[str, dict[str, int | None]] = {}
+    for key in data:
+        if key in _META_FIELDS:
+            continue
+        match = _FIELD_RE.match(key)
+        if match is None:
+            raise InvalidSubmission(f"Unknown field {key[:80]!r}.")
+        values = data.getlist(key)
+        if len(values) != 1:
+            raise InvalidSubmission(f"{key} has more than one answer.")
+        value = values[0].strip()
+        if value and not _CODE_RE.match(value):
+            raise InvalidSubmission(f"{key} has an answer that is not a code.")
+        answers.setdefault(match.group(1), {})[match.group(2)] = int(value) if value else None
+    return SubmissionPayload(
+        client_uuid=client_uuid,
+        language=language,
+        consent=consent,
+        name=name.strip(),
+        answers=answers,
+    )

@@ -1,0 +1,209 @@
+"""Reads for campaigns and the family survey: display data prepared for templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from hopeful.framework import BUILDING_BLOCKS, Audience, Instrument, get_instrument
+from hopeful.framework.guidance import ATTRIBUTION, ideas
+from hopeful.web.families.models import Family
+from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
+from hopeful.web.surveys.models import Campaign, CampaignLink, LinkKind, Submission
+from hopeful.web.surveys.services import pinned_instruments, sha256_hex
+
+
+def campaigns_for(access: Access) -> QuerySet[Campaign]:
+    """The campaigns this access sees (its programs), newest first, with counts."""
+    return (
+        scope_to_programs(Campaign.objects.all(), access)
+        .select_related("program")
+        .annotate(n_submissions=Count("submissions", distinct=True))
+        .order_by("-created_at")
+    )
+
+
+def campaign_get(access: Access, campaign_id: Any) -> Campaign:
+    """One campaign in the access's organization and programs, else 404."""
+    return get_object_in_scope(Campaign.objects.select_related("program"), access, campaign_id)
+
+
+def campaign_link_get(campaign: Campaign, link_id: Any) -> CampaignLink:
+    from django.http import Http404
+
+    link = campaign.links.filter(public_id=link_id).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def link_for_token(token: str) -> CampaignLink | None:
+    """The link whose token hashes to this one (the token itself is never stored)."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        CampaignLink.objects.select_related("campaign", "campaign__program", "family", "organization")
+        .filter(token_hash=sha256_hex(token))
+        .first()
+    )
+
+
+def program_families(campaign: Campaign) -> QuerySet[Family]:
+    return Family.objects.filter(
+        organization=campaign.organization, program=campaign.program
+    ).order_by("display_name")
+
+
+@dataclass(frozen=True)
+class InstrumentChoice:
+    id: str
+    version: str
+    title: str
+    audience: str
+
+
+def instrument_label(instrument: Instrument, language: str) -> str:
+    audience = {
+        Audience.ADULT_RETROSPECTIVE: {"en": "adults about their own childhood",
+                                       "es": "adultos sobre su propia infancia"},
+        Audience.PARENT_REPORT_CHILD: {"en": "parents about a child",
+                                       "es": "padres y madres sobre un niño o niña"},
+    }[instrument.audience]
+    lang = "es" if language == "es" else "en"
+    return f"{instrument.title.get_text(language)} ({audience[lang]}, {instrument.version})"
+
+
+# -- the family flow ---------------------------------------------------------------------------
+
+
+def flow_steps(link: CampaignLink) -> list[str]:
+    """The family's steps in order: ``language``, ``consent``, ``name`` (public links),
+    ``notice:<id>`` (sensitive topics), ``items:<id>`` per instrument, ``review``."""
+    steps = ["language", "consent"]
+    if link.kind == LinkKind.PUBLIC:
+        steps.append("name")
+    for inst in pinned_instruments(link.campaign):
+        if inst.content_note is not None:
+            steps.append(f"notice:{inst.id}")
+        steps.append(f"items:{inst.id}")
+    steps.append("review")
+    return steps
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    field_name: str
+    number: int
+    text: str
+    answer: str
+    code: int | None
+
+
+@dataclass(frozen=True)
+class ReviewInstrument:
+    id: str
+    title: str
+    answers: list[ReviewAnswer]
+    edit_url: str
+
+
+def review_for(
+    link: CampaignLink,
+    answers: dict[str, dict[str, Any]],
+    language: str,
+    edit_urls: dict[str, str],
+) -> list[ReviewInstrument]:
+    """The saved answers with their labels, per pinned instrument, for the review page."""
+    out = []
+    for inst in pinned_instruments(link.campaign):
+        given = answers.get(inst.id, {})
+        rows = []
+        for number, item in enumerate(inst.items, start=1):
+            code = given.get(item.id)
+            label = ""
+            if code is not None:
+                try:
+                    label = item.option(int(code)).label.get_text(language)
+                except (KeyError, ValueError):
+                    code = None
+            rows.append(
+                ReviewAnswer(
+                    field_name=f"{inst.id}.{item.id}",
+                    number=number,
+                    text=item.text.get_text(language),
+                    answer=label,
+                    code=code if code is None else int(code),
+                )
+            )
+        out.append(
+            ReviewInstrument(
+                id=inst.id,
+                title=inst.title.get_text(language),
+                answers=rows,
+                edit_url=edit_urls.get(inst.id, ""),
+            )
+        )
+    return out
+
+
+# -- the strengths summary ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockSummary:
+    id: str
+    name: str
+    description: str
+    strengths: list[str] = field(default_factory=list)
+    ideas: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StrengthsSummary:
+    blocks: list[BlockSummary]
+    attribution: str
+    any_strengths: bool
+
+
+def strengths_summary(submission: Submission, language: str) -> StrengthsSummary:
+    """Strengths the family reported, by building block, with ideas for each block.
+
+    Only affirmative answers to items that belong to a building block count as strengths,
+    so adversity items (which have no block) never appear, and no count, category or band
+    is shown.
+    """
+    found: dict[str, list[str]] = {b.id: [] for b in BUILDING_BLOCKS}
+    audiences: set[Audience] = set()
+    for score in submission.scores.all():
+        inst = get_instrument(score.instrument_id, score.instrument_version)
+        audiences.add(inst.audience)
+        given = submission.answers.get(inst.id, {})
+        for item in inst.items:
+            code = given.get(item.id)
+            if item.block is None or code is None or code not in item.affirmative:
+                continue
+            text = item.construct.get_text(language)
+            if text not in found[item.block]:
+                found[item.block].append(text)
+    audience = (
+        Audience.PARENT_REPORT_CHILD
+        if Audience.PARENT_REPORT_CHILD in audiences
+        else Audience.ADULT_RETROSPECTIVE
+    )
+    blocks = [
+        BlockSummary(
+            id=block.id,
+            name=block.name.get_text(language),
+            description=block.description.get_text(language),
+            strengths=found[block.id],
+            ideas=[idea.get_text(language) for idea in ideas(block.id, audience)],
+        )
+        for block in sorted(BUILDING_BLOCKS, key=lambda b: b.order)
+    ]
+    return StrengthsSummary(
+        blocks=blocks,
+        attribution=ATTRIBUTION.get_text(language),
+        any_strengths=any(b.strengths for b in blocks),
+    )

@@ -1,0 +1,594 @@
+"""Writing campaigns, links, drafts and submissions. Every write is audited in its transaction.
+
+Integrity rules (see shared/research/reliability-security.md, T5 and T6):
+
+- Link tokens and resume codes are random and stored only as SHA-256 hashes; the plaintext is
+  shown once.
+- A submission carries the client's UUID under a unique constraint and the SHA-256 of its
+  canonical payload. A replay with the same payload returns the original submission; a
+  different payload under the same UUID is a conflict. Every rejection stores nothing.
+- Answers are checked against the instrument version the campaign pinned when it opened, and
+  scored by :mod:`hopeful.framework` under that same version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from hopeful.framework import (
+    InstrumentError,
+    get_instrument,
+    list_instruments,
+    score_response,
+)
+from hopeful.web.audit.services import audit_record
+from hopeful.web.families.models import ConsentPurpose, Family
+from hopeful.web.families.services import consent_set
+from hopeful.web.organizations.models import Program
+from hopeful.web.surveys.models import (
+    AttemptKind,
+    Campaign,
+    CampaignLink,
+    CampaignStatus,
+    CodeAttempt,
+    Draft,
+    FamilyCode,
+    InstrumentScore,
+    LinkKind,
+    Submission,
+)
+
+#: Drafts live this long after their last save, then they are purged (the row is deleted).
+DRAFT_TTL = dt.timedelta(days=14)
+
+#: Resume codes: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L, U/V).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CODE_LENGTH = 10
+
+#: Wrong codes allowed per link and kind in :data:`ATTEMPT_WINDOW` before answering 429.
+MAX_CODE_ATTEMPTS = 10
+ATTEMPT_WINDOW = dt.timedelta(minutes=10)
+
+#: The largest submission body accepted (bytes); larger is 413.
+MAX_SUBMISSION_BYTES = 64 * 1024
+
+CONSENT_PURPOSES: tuple[str, ...] = tuple(p.value for p in ConsentPurpose)
+
+# SQLite has one writer; serialising submission writes inside the process keeps threaded
+# servers (and the live test server, whose threads share one in-memory connection) from
+# interleaving transactions. PostgreSQL relies on the row lock and the unique constraint.
+_SQLITE_WRITE_LOCK = threading.Lock()
+
+
+class SurveyError(Exception):
+    """A request the survey cannot accept; ``status`` is the HTTP status to answer with."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CampaignError(SurveyError):
+    """A campaign action that is not allowed in the campaign's state."""
+
+
+class InvalidSubmission(SurveyError):
+    status = 400
+
+
+class SubmissionConflict(SurveyError):
+    status = 409
+
+
+class RateLimited(SurveyError):
+    status = 429
+
+
+class LinkGone(SurveyError):
+    status = 410
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalize_code(code: str) -> str:
+    """A resume code as typed ("abcd efgh-jk") in its stored form ("ABCDEFGHJK")."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# -- campaigns ---------------------------------------------------------------------------------
+
+
+def _check_instruments(instrument_ids: Iterable[str]) -> list[str]:
+    known = {i.id for i in list_instruments()}
+    chosen = list(dict.fromkeys(instrument_ids))
+    unknown = [i for i in chosen if i not in known]
+    if unknown:
+        raise CampaignError(f"unknown instrument(s): {', '.join(unknown)}")
+    return chosen
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    program: Program,
+    name: str,
+    instrument_ids: Iterable[str],
+    languages: Iterable[str],
+    actor: Any,
+) -> Campaign:
+    """A draft campaign of ``program``; versions are pinned when it opens."""
+    chosen = _check_instruments(instrument_ids)
+    campaign = Campaign.objects.create(
+        organization=program.organization,
+        program=program,
+        name=name,
+        instruments=[{"id": i} for i in chosen],
+        languages=list(languages),
+        status=CampaignStatus.DRAFT,
+        created_by=actor,
+    )
+    audit_record(
+        verb="campaign.create",
+        actor=actor,
+        organization=campaign.organization,
+        obj=campaign,
+        extra={"instruments": chosen},
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    name: str,
+    instrument_ids: Iterable[str],
+    languages: Iterable[str],
+    actor: Any,
+) -> Campaign:
+    """Rename a campaign and change its languages; its instruments only while it is a draft
+    (after opening they are pinned, so earlier answers never change meaning)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    chosen = _check_instruments(instrument_ids)
+    current = [entry["id"] for entry in campaign.instruments]
+    if chosen != current:
+        if campaign.status != CampaignStatus.DRAFT:
+            raise CampaignError("The questionnaires of a campaign cannot change once it opens.")
+        campaign.instruments = [{"id": i} for i in chosen]
+    campaign.name = name
+    campaign.languages = list(languages)
+    campaign.save(update_fields=["name", "instruments", "languages"])
+    audit_record(verb="campaign.update", actor=actor, organization=campaign.organization,
+                 obj=campaign, extra={"instruments": chosen})
+    return campaign
+
+
+@transaction.atomic
+def campaign_open(*, campaign: Campaign, actor: Any) -> Campaign:
+    """Open a campaign, pinning each instrument's latest version (kept when reopened)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.instruments:
+        raise CampaignError("Add at least one questionnaire before opening the campaign.")
+    if campaign.status == CampaignStatus.OPEN:
+        return campaign
+    campaign.instruments = [
+        {"id": entry["id"], "version": entry.get("version") or get_instrument(entry["id"]).version}
+        for entry in campaign.instruments
+    ]
+    campaign.status = CampaignStatus.OPEN
+    campaign.opened_at = timezone.now()
+    campaign.closed_at = None
+    campaign.save(update_fields=["instruments", "status", "opened_at", "closed_at"])
+    audit_record(
+        verb="campaign.open",
+        actor=actor,
+        organization=campaign.organization,
+        obj=campaign,
+        extra={"instruments": campaign.instruments},
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor: Any) -> Campaign:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        raise CampaignError("Only an open campaign can be closed.")
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    audit_record(verb="campaign.close", actor=actor, organization=campaign.organization,
+                 obj=campaign)
+    return campaign
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_create(
+    *,
+    campaign: Campaign,
+    actor: Any,
+    kind: str = LinkKind.PUBLIC,
+    family: Family | None = None,
+    expires_at: dt.datetime | None = None,
+    rate_limit_per_minute: int = 60,
+) -> tuple[CampaignLink, str]:
+    """A new link and its token. The token is returned once; only its SHA-256 is stored."""
+    if kind == LinkKind.PERSONAL:
+        if family is None or family.program_id != campaign.program_id:
+            raise CampaignError("A personal link needs a family of the campaign's program.")
+    elif kind == LinkKind.PUBLIC:
+        family = None
+    else:
+        raise CampaignError(f"unknown link kind {kind!r}")
+    if rate_limit_per_minute < 1:
+        raise CampaignError("The rate limit must be at least 1 per minute.")
+    token = secrets.token_urlsafe(32)
+    link = CampaignLink.objects.create(
+        organization=campaign.organization,
+        campaign=campaign,
+        kind=kind,
+        family=family,
+        token_hash=sha256_hex(token),
+        expires_at=expires_at,
+        rate_limit_per_minute=rate_limit_per_minute,
+        created_by=actor,
+    )
+    audit_record(
+        verb="link.create",
+        actor=actor,
+        organization=campaign.organization,
+        obj=link,
+        extra={"campaign": str(campaign.public_id), "kind": kind},
+    )
+    return link, token
+
+
+@transaction.atomic
+def link_revoke(*, link: CampaignLink, actor: Any) -> CampaignLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit_record(verb="link.revoke", actor=actor, organization=link.organization, obj=link)
+    return link
+
+
+# -- drafts and codes --------------------------------------------------------------------------
+
+
+def code_attempts_exceeded(*, link: CampaignLink, kind: str) -> bool:
+    """Whether too many wrong codes were tried on this link recently (then answer 429)."""
+    since = timezone.now() - ATTEMPT_WINDOW
+    recent = CodeAttempt.objects.filter(link=link, kind=kind, created_at__gte=since).count()
+    return recent >= MAX_CODE_ATTEMPTS
+
+
+def code_attempt_record(*, link: CampaignLink, kind: str) -> None:
+    CodeAttempt.objects.create(link=link, kind=kind)
+
+
+def drafts_purge_expired() -> int:
+    """Delete expired drafts (the rows go, they are not flagged)."""
+    deleted, _ = Draft.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+@transaction.atomic
+def draft_start(*, link: CampaignLink, language: str, consent: Mapping[str, bool]) -> tuple[Draft, str]:
+    """A draft holding the family's consent choices, and its resume code (shown once)."""
+    drafts_purge_expired()
+    now = timezone.now()
+    while True:
+        code = new_code()
+        if not Draft.objects.filter(resume_code_hash=sha256_hex(code)).exists():
+            break
+    draft = Draft.objects.create(
+        organization=link.organization,
+        link=link,
+        resume_code_hash=sha256_hex(code),
+        language=language,
+        state={"consent": dict(consent), "name": "", "answers": {}, "language": language,
+               "done": ["consent"]},
+        updated_at=now,
+        expires_at=now + DRAFT_TTL,
+    )
+    audit_record(verb="draft.create", actor=None, organization=link.organization, obj=draft)
+    return draft, code
+
+
+def draft_save(*, draft: Draft, language: str, step: str, **changes: Any) -> Draft:
+    """Save one step's answers into the draft; a new answer drops the review's client UUID."""
+    state = dict(draft.state)
+    for key, value in changes.items():
+        if key == "answers":
+            answers = dict(state.get("answers", {}))
+            answers.update(value)
+            state["answers"] = answers
+            state.pop("client_uuid", None)
+        else:
+            if key in ("consent", "name"):
+                state.pop("client_uuid", None)
+            state[key] = value
+    state["language"] = language
+    done = list(state.get("done", []))
+    if step not in done:
+        done.append(step)
+    state["done"] = done
+    now = timezone.now()
+    draft.state = state
+    draft.language = language
+    draft.updated_at = now
+    draft.expires_at = now + DRAFT_TTL
+    draft.save(update_fields=["state", "language", "updated_at", "expires_at"])
+    return draft
+
+
+def draft_for_code(*, link: CampaignLink, code: str) -> Draft | None:
+    """The link's live draft with this resume code, or None."""
+    return Draft.objects.filter(
+        link=link, resume_code_hash=sha256_hex(normalize_code(code)), expires_at__gt=timezone.now()
+    ).first()
+
+
+def family_for_code(*, link: CampaignLink, code: str) -> Family | None:
+    """The family that answered on this link and kept this code, or None."""
+    found = (
+        FamilyCode.objects.filter(link=link, code_hash=sha256_hex(normalize_code(code)))
+        .select_related("family")
+        .first()
+    )
+    return found.family if found is not None else None
+
+
+# -- submissions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionPayload:
+    """What a family submits: parsed, not yet checked against the instruments."""
+
+    client_uuid: UUID
+    language: str
+    consent: Mapping[str, bool]
+    name: str
+    answers: Mapping[str, Mapping[str, int | None]]
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    submission: Submission
+    created: bool
+
+
+def pinned_instruments(campaign: Campaign) -> list[Any]:
+    """The campaign's instrument definitions under their pinned versions."""
+    return [get_instrument(e["id"], e.get("version")) for e in campaign.instruments]
+
+
+def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) -> dict[str, Any]:
+    """The payload with every item of every instrument (``None`` for blanks), so a blank sent
+    as "" and a blank left out hash the same."""
+    return {
+        "answers": {
+            inst.id: {item_id: payload.answers.get(inst.id, {}).get(item_id) for item_id in
+                      inst.item_ids}
+            for inst in instruments
+        },
+        "consent": {p: bool(payload.consent.get(p, False)) for p in CONSENT_PURPOSES},
+        "language": payload.language,
+        "name": payload.name,
+    }
+
+
+def payload_hash(canonical: Mapping[str, Any]) -> str:
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return sha256_hex(text)
+
+
+def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any], dict[str, Any]]:
+    campaign = link.campaign
+    if not link.is_usable() or campaign.status != CampaignStatus.OPEN:
+        raise LinkGone("This link is no longer open.")
+    instruments = pinned_instruments(campaign)
+    ids = {inst.id for inst in instruments}
+    unknown = sorted(set(payload.answers) - ids)
+    if unknown:
+        raise InvalidSubmission(f"This survey has no questionnaire {', '.join(unknown)}.")
+    if payload.language not in (campaign.languages or ["en", "es"]):
+        raise InvalidSubmission("This survey is not offered in that language.")
+    if set(payload.consent) - set(CONSENT_PURPOSES):
+        raise InvalidSubmission("Unknown consent purpose.")
+    if not any(payload.consent.values()):
+        raise InvalidSubmission("At least one consent choice is needed to store answers.")
+    if len(payload.name) > 80:
+        raise InvalidSubmission("The name or code is too long (80 characters at most).")
+    for inst in instruments:
+        try:
+            score_response(inst, payload.answers.get(inst.id, {}), on_invalid="raise")
+        except InstrumentError as exc:
+            raise InvalidSubmission(str(exc)) from exc
+    return instruments, canonical_payload(payload, instruments)
+
+
+def _replay(existing: Submission, link: CampaignLink, digest: str) -> SubmissionResult:
+    if existing.link_id != link.pk or existing.payload_hash != digest:
+        raise SubmissionConflict(
+            "These answers were already sent once with different content, so they were not "
+            "stored again."
+        )
+    return SubmissionResult(submission=existing, created=False)
+
+
+def _family_label() -> str:
+    return "Family " + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def submission_create(
+    *, link: CampaignLink, payload: SubmissionPayload, draft: Draft | None = None
+) -> SubmissionResult:
+    """Store a family's answers once, with the family, consent records and scores.
+
+    An identical replay of ``payload.client_uuid`` returns the original submission
+    (``created=False``); a different payload under that UUID raises
+    :class:`SubmissionConflict`. Any rejection raises a :class:`SurveyError` and stores nothing.
+    """
+    instruments, canonical = _validate(link, payload)
+    digest = payload_hash(canonical)
+    existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
+    if existing is not None:
+        return _replay(existing, link, digest)
+    serialise = connection.vendor == "sqlite"
+    if serialise:
+        _SQLITE_WRITE_LOCK.acquire()
+    try:
+        with transaction.atomic():
+            return _submission_insert(link, payload, instruments, canonical, digest, draft)
+    except IntegrityError:
+        # Another request stored this UUID first (double tap, retry, concurrent POST).
+        existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
+        if existing is None:
+            raise
+        return _replay(existing, link, digest)
+    finally:
+        if serialise:
+            _SQLITE_WRITE_LOCK.release()
+
+
+def _submission_insert(
+    link: CampaignLink,
+    payload: SubmissionPayload,
+    instruments: list[Any],
+    canonical: dict[str, Any],
+    digest: str,
+    draft: Draft | None,
+) -> SubmissionResult:
+    # The link row lock serialises one link's submissions: the rate limit is exact and a
+    # concurrent duplicate waits here, then finds the first one.
+    locked = CampaignLink.objects.select_for_update().get(pk=link.pk)
+    existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
+    if existing is not None:
+        return _replay(existing, link, digest)
+    since = timezone.now() - dt.timedelta(minutes=1)
+    if Submission.objects.filter(link=locked, submitted_at__gte=since).count() >= (
+        locked.rate_limit_per_minute
+    ):
+        raise RateLimited("Too many answers were sent through this link just now.")
+    campaign = link.campaign
+    if link.kind == LinkKind.PERSONAL and link.family is not None:
+        family = link.family
+    else:
+        family = Family.objects.create(
+            organization=link.organization,
+            program=campaign.program,
+            display_name=payload.name.strip() or _family_label(),
+            preferred_language=payload.language,
+        )
+    consent_set(family=family, choices=dict(canonical["consent"]), language=payload.language)
+    submission = Submission.objects.create(
+        client_uuid=payload.client_uuid,
+        payload_hash=digest,
+        organization=link.organization,
+        program=campaign.program,
+        campaign=campaign,
+        link=link,
+        family=family,
+        language=payload.language,
+        answers=canonical["answers"],
+    )
+    InstrumentScore.objects.bulk_create(
+        [
+            InstrumentScore(
+                organization=link.organization,
+                submission=submission,
+                instrument_id=inst.id,
+                instrument_version=inst.version,
+                values=dict(score.values),
+                reason=score.reason[:500],
+            )
+            for inst in instruments
+            for score in [score_response(inst, canonical["answers"][inst.id], on_invalid="raise")]
+        ]
+    )
+    if draft is not None:
+        _keep_family_code(draft, family)
+    audit_record(
+        verb="submission.create",
+        actor=None,
+        organization=link.organization,
+        obj=submission,
+        extra={
+            "campaign": str(campaign.public_id),
+            "link": str(link.public_id),
+            "instruments": [f"{i.id}@{i.version}" for i in instruments],
+        },
+    )
+    return SubmissionResult(submission=submission, created=True)
+
+
+def _keep_family_code(draft: Draft, family: Family) -> None:
+    """The resume code becomes the family's code for consent changes; the draft goes."""
+    try:
+        with transaction.atomic():
+            FamilyCode.objects.create(
+                organization=draft.organization,
+                link=draft.link,
+                family=family,
+                code_hash=draft.resume_code_hash,
+            )
+    except IntegrityError:
+        pass  # the same draft was already turned into a family code by another submission
+    Draft.objects.filter(pk=draft.pk).delete()
+
+
+def family_consent_change(
+    *, family: Family, choices: Mapping[str, bool], language: str
+) -> list[Any]:
+    """The family's own consent change (from the summary or with their code)."""
+    return consent_set(
+        family=family,
+        choices={p: bool(choices.get(p, False)) for p in CONSENT_PURPOSES},
+        language=language,
+    )
+
+
+__all__ = [
+    "AttemptKind",
+    "CampaignError",
+    "InvalidSubmission",
+    "LinkGone",
+    "RateLimited",
+    "SubmissionConflict",
+    "SubmissionPayload",
+    "SubmissionResult",
+    "SurveyError",
+    "campaign_close",
+    "campaign_create",
+    "campaign_open",
+    "campaign_update",
+    "draft_save",
+    "draft_start",
+    "link_create",
+    "link_revoke",
+    "submission_create",
+]

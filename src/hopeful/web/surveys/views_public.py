@@ -1,0 +1,510 @@
+"""The family survey at ``/s/<token>/`` (``/es/s/<token>/`` in Spanish).
+
+Short pages, one step each, that work without JavaScript: language, consent, a name (public
+links), each questionnaire (after a notice for sensitive topics), review, then the strengths
+summary. Every step after consent saves a draft the family can resume with a code. Link pages
+send ``Referrer-Policy: no-referrer`` (the token is in the path) and are never cached.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hopeful.framework import UnknownInstrumentError, get_instrument
+from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.families.selectors import consent_current
+from hopeful.web.families.services import CONSENT_TEXT_VERSION
+from hopeful.web.surveys import services
+from hopeful.web.surveys.forms import (
+    CodeForm,
+    ConsentForm,
+    NameForm,
+    instrument_form_class,
+    parse_submission,
+)
+from hopeful.web.surveys.models import AttemptKind, CampaignLink, CampaignStatus, Draft, LinkKind
+from hopeful.web.surveys.selectors import (
+    flow_steps,
+    link_for_token,
+    review_for,
+    strengths_summary,
+)
+
+SUMMARY_SALT = "hopeful.surveys.summary"
+SUMMARY_MAX_AGE = 24 * 60 * 60
+
+SurveyView = Callable[..., HttpResponse]
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def survey_page(view: SurveyView) -> SurveyView:
+    """Resolve the link from the token: unknown 404; revoked, expired or closed 410."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        link = link_for_token(token)
+        if link is None:
+            return _private(render(request, "surveys/public/not_found.html", status=404))
+        if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
+            return _private(render(request, "surveys/public/gone.html", status=410))
+        return _private(view(request, link, token, *args, **kwargs))
+
+    return wrapper
+
+
+def _language() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+# -- the family's place in the flow (session + draft) ------------------------------------------
+
+
+def _flow_key(link: CampaignLink) -> str:
+    return f"survey:{link.public_id}"
+
+
+def _draft(request: HttpRequest, link: CampaignLink) -> Draft | None:
+    entry = request.session.get(_flow_key(link))
+    if not entry:
+        return None
+    return Draft.objects.filter(
+        link=link, public_id=entry.get("draft"), expires_at__gt=timezone.now()
+    ).first()
+
+
+def _remember(request: HttpRequest, link: CampaignLink, draft: Draft, code: str) -> None:
+    request.session[_flow_key(link)] = {"draft": str(draft.public_id), "code": code}
+
+
+def _code(request: HttpRequest, link: CampaignLink) -> str:
+    entry = request.session.get(_flow_key(link)) or {}
+    return str(entry.get("code", ""))
+
+
+def _step_url(token: str, step: str) -> str:
+    if step == "language":
+        return reverse("survey:start", args=[token])
+    if step == "consent":
+        return reverse("survey:agree", args=[token])
+    if step == "name":
+        return reverse("survey:name", args=[token])
+    if step == "review":
+        return reverse("survey:review", args=[token])
+    kind, instrument_id = step.split(":", 1)
+    name = "survey:notice" if kind == "notice" else "survey:items"
+    return reverse(name, args=[token, instrument_id])
+
+
+def _after(link: CampaignLink, step: str) -> str:
+    steps = flow_steps(link)
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
+
+
+def _before(link: CampaignLink, step: str) -> str:
+    steps = flow_steps(link)
+    return steps[max(steps.index(step) - 1, 0)]
+
+
+def _context(link: CampaignLink, token: str, step: str, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    steps = flow_steps(link)
+    return {
+        "link": link,
+        "token": token,
+        "step_number": steps.index(step) + 1,
+        "step_total": len(steps),
+        "back_url": _step_url(token, _before(link, step)) if step != "language" else "",
+        "resume_code": _display_code(_code(request, link)),
+        **extra,
+    }
+
+
+def _display_code(code: str) -> str:
+    return f"{code[:5]} {code[5:]}" if code else ""
+
+
+def _require_draft(request: HttpRequest, link: CampaignLink, token: str) -> Draft | HttpResponse:
+    draft = _draft(request, link)
+    if draft is None:
+        return redirect(_step_url(token, "consent"))
+    return draft
+
+
+# -- steps -------------------------------------------------------------------------------------
+
+
+@survey_page
+@require_http_methods(["GET"])
+def start(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    choices = []
+    for code, name in (("en", "English"), ("es", "Español")):
+        if link.campaign.languages and code not in link.campaign.languages:
+            continue
+        with translation.override(code):
+            url = reverse("survey:agree", args=[token])
+        choices.append({"code": code, "name": name, "url": url})
+    return render(
+        request,
+        "surveys/public/start.html",
+        _context(link, token, "language", request, languages=choices),
+    )
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    draft = _draft(request, link)
+    language = _language()
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            choices = form.choices()
+            if not any(choices.values()):
+                if draft is not None:
+                    Draft.objects.filter(pk=draft.pk).delete()
+                request.session.pop(_flow_key(link), None)
+                return render(
+                    request, "surveys/public/nothing_stored.html",
+                    _context(link, token, "consent", request),
+                )
+            if draft is None:
+                draft, code = services.draft_start(link=link, language=language, consent=choices)
+                _remember(request, link, draft, code)
+            else:
+                services.draft_save(draft=draft, language=language, step="consent", consent=choices)
+            return redirect(_step_url(token, _after(link, "consent")))
+    else:
+        initial = [p for p, v in (draft.state.get("consent", {}) if draft else {}).items() if v]
+        form = ConsentForm(initial={"purposes": initial})
+    return render(
+        request,
+        "surveys/public/consent_step.html",
+        _context(link, token, "consent", request, form=form, text_version=CONSENT_TEXT_VERSION),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def name(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    if link.kind != LinkKind.PUBLIC:
+        raise Http404
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            services.draft_save(
+                draft=draft, language=_language(), step="name", name=form.cleaned_data["name"]
+            )
+            return redirect(_step_url(token, _after(link, "name")))
+    else:
+        form = NameForm(initial={"name": draft.state.get("name", "")})
+    return render(request, "surveys/public/name_step.html",
+                  _context(link, token, "name", request, form=form))
+
+
+def _pinned(link: CampaignLink, instrument_id: str) -> Any:
+    for entry in link.campaign.instruments:
+        if entry["id"] == instrument_id:
+            try:
+                return get_instrument(entry["id"], entry.get("version"))
+            except UnknownInstrumentError:
+                break
+    raise Http404
+
+
+@survey_page
+@require_http_methods(["GET"])
+def notice(request: HttpRequest, link: CampaignLink, token: str, instrument_id: str) -> HttpResponse:
+    instrument = _pinned(link, instrument_id)
+    if instrument.content_note is None:
+        raise Http404
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    language = _language()
+    step = f"notice:{instrument.id}"
+    return render(
+        request,
+        "surveys/public/notice.html",
+        _context(
+            link, token, step, request,
+            note=instrument.content_note.get_text(language),
+            continue_url=_step_url(token, f"items:{instrument.id}"),
+            skip_url=_step_url(token, _after(link, f"items:{instrument.id}")),
+        ),
+    )
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: str) -> HttpResponse:
+    instrument = _pinned(link, instrument_id)
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    language = _language()
+    step = f"items:{instrument.id}"
+    form_class = instrument_form_class(instrument, language)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            services.draft_save(
+                draft=draft, language=language, step=step,
+                answers={instrument.id: {k: v for k, v in form.cleaned_data.items()}},
+            )
+            return redirect(_step_url(token, _after(link, step)))
+        status = 400
+    else:
+        saved = draft.state.get("answers", {}).get(instrument.id, {})
+        form = form_class(initial={k: str(v) for k, v in saved.items() if v is not None})
+    return render(
+        request,
+        "surveys/public/items.html",
+        _context(
+            link, token, step, request,
+            form=form,
+            title=instrument.title.get_text(language),
+            instructions=instrument.instructions.get_text(language),
+            notes={i.id: i.note.get_text(language) for i in instrument.items if i.note},
+        ),
+        status=status,
+    )
+
+
+@survey_page
+@require_http_methods(["GET"])
+def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    language = _language()
+    state = dict(draft.state)
+    if not state.get("client_uuid"):
+        # One UUID per version of the answers: a double tap or a retry sends the same one.
+        state["client_uuid"] = str(uuid.uuid4())
+        draft.state = state
+        draft.save(update_fields=["state"])
+    consent = state.get("consent", {})
+    purposes = [{"value": p.value, "label": p.label, "granted": bool(consent.get(p.value))}
+                for p in ConsentPurpose]
+    return render(
+        request,
+        "surveys/public/review.html",
+        _context(
+            link, token, "review", request,
+            instruments=review_for(
+                link,
+                state.get("answers", {}),
+                language,
+                edit_urls={
+                    s.split(":", 1)[1]: _step_url(token, s)
+                    for s in flow_steps(link)
+                    if s.startswith("items:")
+                },
+            ),
+            purposes=purposes,
+            family_name=state.get("name", ""),
+            client_uuid=state["client_uuid"],
+            language=language,
+            submit_url=reverse("survey:submit", args=[token]),
+        ),
+    )
+
+
+def _error(request: HttpRequest, link: CampaignLink, token: str, status: int, message: str) -> HttpResponse:
+    return render(
+        request,
+        "surveys/public/error.html",
+        {"status": status, "message": message, "link": link, "token": token},
+        status=status,
+    )
+
+
+@survey_page
+@require_POST
+def submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > services.MAX_SUBMISSION_BYTES or len(request.body) > services.MAX_SUBMISSION_BYTES:
+        return _error(request, link, token, 413, _("The answers sent were too large."))
+    try:
+        payload = parse_submission(request.POST, link.campaign)
+        draft = _draft(request, link)
+        result = services.submission_create(link=link, payload=payload, draft=draft)
+    except services.SurveyError as exc:
+        return _error(request, link, token, exc.status, _message(exc))
+    code = _code(request, link)
+    if result.created:
+        request.session.pop(_flow_key(link), None)
+        if code:
+            request.session[f"survey:code:{result.submission.public_id}"] = code
+    signed = signing.dumps(
+        {"s": str(result.submission.public_id), "l": str(link.public_id)}, salt=SUMMARY_SALT
+    )
+    return redirect(reverse("survey:summary", args=[token, signed]), permanent=False)
+
+
+def _message(exc: services.SurveyError) -> str:
+    if isinstance(exc, services.SubmissionConflict):
+        return _(
+            "These answers were already sent once with different content, so they were not "
+            "stored again. Nothing was changed."
+        )
+    if isinstance(exc, services.RateLimited):
+        return _("Many answers were sent through this link just now. Please wait a minute and "
+                 "try again. Nothing was stored.")
+    if isinstance(exc, services.LinkGone):
+        return _("This survey link is closed.")
+    return _("Some answers could not be read, so nothing was stored. Please go back and try "
+             "again.")
+
+
+# -- after submitting --------------------------------------------------------------------------
+
+
+def _submission_from(link: CampaignLink, signed: str) -> Any:
+    try:
+        data = signing.loads(signed, salt=SUMMARY_SALT, max_age=SUMMARY_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    if not isinstance(data, dict) or data.get("l") != str(link.public_id):
+        raise Http404
+    submission = (
+        link.submissions.filter(public_id=data.get("s"))
+        .select_related("family")
+        .prefetch_related("scores")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def _consent_rows(family: Any) -> list[dict[str, Any]]:
+    current = consent_current(family)
+    return [{"value": p.value, "label": p.label, "granted": current[p.value]}
+            for p in ConsentPurpose]
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def summary(request: HttpRequest, token: str, signed: str) -> HttpResponse:
+    # The summary stays readable after a campaign closes (for its one day), so it does not
+    # use survey_page's 410 rule; the token and the signature must still match.
+    link = link_for_token(token)
+    if link is None:
+        return _private(render(request, "surveys/public/not_found.html", status=404))
+    submission = _submission_from(link, signed)
+    language = _language()
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                services.family_consent_change(
+                    family=submission.family, choices=form.choices(), language=language
+                )
+            messages.success(request, _("Your choices were saved."))
+            return _private(redirect(reverse("survey:summary", args=[token, signed])))
+    code = request.session.get(f"survey:code:{submission.public_id}", "")
+    return _private(
+        render(
+            request,
+            "surveys/public/summary.html",
+            {
+                "link": link,
+                "token": token,
+                "summary": strengths_summary(submission, language),
+                "purposes": _consent_rows(submission.family),
+                "family_code": _display_code(code),
+                "consent_url": reverse("survey:consent", args=[token]),
+            },
+        )
+    )
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if services.code_attempts_exceeded(link=link, kind=AttemptKind.RESUME):
+            return _error(request, link, token, 429,
+                          _("Too many codes were tried. Please wait 10 minutes and try again."))
+        if form.is_valid():
+            code = services.normalize_code(form.cleaned_data["code"])
+            draft = services.draft_for_code(link=link, code=code)
+            if draft is not None:
+                _remember(request, link, draft, code)
+                done = set(draft.state.get("done", []))
+                steps = flow_steps(link)
+                following = [s for s in steps[2:] if s not in done and not s.startswith("notice:")]
+                return redirect(_step_url(token, following[0] if following else "review"))
+            services.code_attempt_record(link=link, kind=AttemptKind.RESUME)
+            form.add_error("code", _("We could not find answers saved with this code."))
+    return render(request, "surveys/public/resume.html", {"link": link, "token": token, "form": form})
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    """A family changes its consent later, with the code it kept."""
+    form = CodeForm(request.POST or None)
+    family = None
+    if request.method == "POST":
+        if services.code_attempts_exceeded(link=link, kind=AttemptKind.CONSENT):
+            return _error(request, link, token, 429,
+                          _("Too many codes were tried. Please wait 10 minutes and try again."))
+        if form.is_valid():
+            family = services.family_for_code(link=link, code=form.cleaned_data["code"])
+            if family is None:
+                services.code_attempt_record(link=link, kind=AttemptKind.CONSENT)
+                form.add_error("code", _("We could not find a family with this code."))
+            elif request.POST.get("save"):
+                choices = ConsentForm(request.POST)
+                if choices.is_valid():
+                    with transaction.atomic():
+                        services.family_consent_change(
+                            family=family, choices=choices.choices(), language=_language()
+                        )
+                    return render(request, "surveys/public/consent_saved.html",
+                                  {"link": link, "token": token,
+                                   "purposes": _consent_rows(family)})
+    return render(
+        request,
+        "surveys/public/consent_change.html",
+        {
+            "link": link,
+            "token": token,
+            "form": form,
+            "family_found": family is not None,
+            "purposes": _consent_rows(family) if family is not None else [],
+            "code": form.cleaned_data.get("code", "") if family is not None else "",
+        },
+    )
