@@ -1,0 +1,365 @@
+"""URL inventory (TI-01) and cross-tenant isolation (TI-02) for every URL the project has.
+
+Every URL pattern is one of:
+
+- **tenant**: its route carries ``org_id``. The view must be wrapped in
+  :func:`hopeful.web.organizations.decorators.org_view` (which sets ``org_view_roles``), and
+  the URL name must have an entry in :data:`OUTSIDER_CASES` so that the isolation test below
+  runs against it.
+- **public**: the view is marked ``@login_not_required`` (Django sets ``login_required =
+  False``). Public routes may only live under :data:`PUBLIC_ROUTES`.
+- **platform**: everything else (the admin, ``/orgs/``, signed-in account pages); the login
+  middleware guards them.
+
+Adding a tenant URL? Add ``"<namespace>:<name>": <kwargs builder>`` to :data:`OUTSIDER_CASES`
+(and a row to ``ROLE_MATRIX`` in ``test_role_matrix.py``). The builder gets the
+``two_tenants`` fixture and returns the URL kwargs naming **organization A's** objects; the
+test then signs in as each member of organization B (and as a superuser and network staff
+without a grant) and checks that GET and POST answer 404 and change nothing in A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from hopeful.web.accounts.models import User
+from hopeful.web.audit.models import AuditEvent
+from hopeful.web.organizations.models import (
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    SupportGrant,
+)
+from tests.web import factories as f
+
+# -- the inventory ---------------------------------------------------------------------------
+
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<regex_name>\w+)>")
+
+
+@dataclass(frozen=True)
+class UrlEntry:
+    route: str
+    name: str | None
+    """``namespace:name`` (None for unnamed patterns)."""
+    callback: Callable[..., Any]
+    params: frozenset[str]
+
+    @property
+    def kind(self) -> str:
+        if "org_id" in self.params:
+            return "tenant"
+        if getattr(self.callback, "login_required", True) is False:
+            return "public"
+        return "platform"
+
+
+def iter_urls(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[UrlEntry]:
+    """Every URL pattern of the project, with its full route and namespaced name."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_urls(pattern.url_patterns, route, inner)
+        else:
+            params = frozenset(
+                m.group("name") or m.group("regex_name") for m in _PARAM.finditer(route)
+            )
+            yield UrlEntry(
+                route=route,
+                name=f"{namespace}{pattern.name}" if pattern.name else None,
+                callback=pattern.callback,
+                params=params,
+            )
+
+
+def tenant_urls() -> list[UrlEntry]:
+    return [entry for entry in iter_urls() if entry.kind == "tenant"]
+
+
+#: Where public (no sign-in) pages may live: the home page, health, sign-in and account
+#: recovery, the instrument library and the families' survey links.
+PUBLIC_ROUTES = ("", "health/", "accounts/", "instruments/", "s/", "admin/login/")
+
+
+# -- URL kwargs naming organization A's objects ---------------------------------------------
+
+Cases = dict[str, Any]
+
+
+def org_a(t: Cases) -> dict[str, Any]:
+    return {"org_id": t["org_a"].public_id}
+
+
+def family_a(t: Cases) -> dict[str, Any]:
+    return {**org_a(t), "family_id": t["family_a"].public_id}
+
+
+def campaign_a(t: Cases) -> dict[str, Any]:
+    return {**org_a(t), "campaign_id": t["campaign_a"].public_id}
+
+
+def link_a(t: Cases) -> dict[str, Any]:
+    return {**campaign_a(t), "link_id": t["link_a"].public_id}
+
+
+def member_a(t: Cases) -> dict[str, Any]:
+    """A's practitioner's membership (the member admins edit or remove)."""
+    membership = Membership.objects.get(
+        organization=t["org_a"], user=t["members_a"][Role.PRACTITIONER]
+    )
+    return {**org_a(t), "member_id": membership.public_id}
+
+
+def invitation_a(t: Cases) -> dict[str, Any]:
+    invitation = Invitation.objects.create(
+        organization=t["org_a"],
+        email="invited@a.example.org",
+        role=Role.VIEWER,
+        token_hash=hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+        invited_by=t["members_a"][Role.ORG_ADMIN],
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return {**org_a(t), "invitation_id": invitation.public_id}
+
+
+def support_grant_a(t: Cases) -> dict[str, Any]:
+    staff = f.make_user(f"staff.{uuid.uuid4().hex[:8]}@hope.example.org", is_network_staff=True)
+    grant = SupportGrant.objects.create(
+        staff=staff,
+        organization=t["org_a"],
+        granted_by=t["members_a"][Role.ORG_ADMIN],
+        reason="Help with the spring campaign",
+        expires_at=timezone.now() + dt.timedelta(hours=4),
+    )
+    return {**org_a(t), "grant_id": grant.public_id}
+
+
+#: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
+OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
+    # practice (org home, records, export)
+    "practice:home": org_a,
+    "practice:submissions": org_a,
+    "practice:family_detail": family_a,
+    "practice:export_csv": org_a,
+    # audit log
+    "audit:events": org_a,
+    # members, invitations, support access
+    "organizations:members": org_a,
+    "organizations:member_invite": org_a,
+    "organizations:invitation_revoke": invitation_a,
+    "organizations:support_grant": org_a,
+    "organizations:support_revoke": support_grant_a,
+    "organizations:member_edit": member_a,
+    "organizations:member_remove": member_a,
+    # survey campaigns and links
+    "campaigns:list": org_a,
+    "campaigns:create": org_a,
+    "campaigns:detail": campaign_a,
+    "campaigns:edit": campaign_a,
+    "campaigns:open": campaign_a,
+    "campaigns:close": campaign_a,
+    "campaigns:link_create": campaign_a,
+    "campaigns:link_revoke": link_a,
+}
+
+#: What an outsider POSTs: every field a tenant form might take, pointing at A where it can.
+HOSTILE_POST = {
+    "role": Role.ORG_ADMIN,
+    "email": "intruder@b.example.org",
+    "name": "Taken over",
+    "reason": "cross-tenant attempt",
+    "hours": "8",
+    "all_programs": "on",
+    "kind": "public",
+    "languages": "en",
+    "instruments": "pce7",
+}
+
+
+# -- organization A's state -------------------------------------------------------------------
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every model with an ``organization`` foreign key, except the (append-only) audit trail:
+    an outsider's denied attempt may well be recorded there."""
+    found = []
+    for model in apps.get_models():
+        if model is AuditEvent:
+            continue
+        try:
+            field = model._meta.get_field("organization")
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "related_model", None) is Organization:
+            found.append(model)
+    return found
+
+
+def snapshot(org: Organization) -> dict[str, Any]:
+    """Every row of ``org`` in every tenant table, its members' accounts and program lists."""
+    state: dict[str, Any] = {
+        "organization": list(Organization.objects.filter(pk=org.pk).values()),
+        "users": list(
+            User.objects.filter(memberships__organization=org)
+            .order_by("pk")
+            .values("pk", "email", "is_active", "is_staff", "is_superuser", "password")
+        ),
+        "membership_programs": list(
+            Membership.programs.through.objects.filter(membership__organization=org)
+            .order_by("pk")
+            .values()
+        ),
+    }
+    for model in tenant_models():
+        state[model._meta.label] = list(
+            model.objects.filter(organization=org).order_by("pk").values()  # type: ignore[attr-defined]
+        )
+    return state
+
+
+def outsiders(t: Cases) -> dict[str, User]:
+    """Everyone who must get 404 on A's pages: each member of B, a superuser without a
+    membership, and network staff without a support grant."""
+    people: dict[str, User] = {f"b_{role}": user for role, user in t["members_b"].items()}
+    people["superuser"] = User.objects.create_superuser("root@example.org", f.PASSWORD)
+    people["network_staff"] = f.make_user("staff@hope.example.org", is_network_staff=True)
+    return people
+
+
+OUTSIDER_KINDS = [*(f"b_{role}" for role in f.ROLES), "superuser", "network_staff"]
+
+
+# -- the inventory tests ---------------------------------------------------------------------
+
+
+def test_every_tenant_url_is_named() -> None:
+    unnamed = [entry.route for entry in tenant_urls() if entry.name is None]
+    assert not unnamed, f"tenant URLs need a name to be registered: {unnamed}"
+
+
+def test_every_tenant_view_uses_org_view() -> None:
+    missing = [
+        f"{entry.name} ({entry.route})"
+        for entry in tenant_urls()
+        if not hasattr(entry.callback, "org_view_roles")
+    ]
+    assert not missing, (
+        "tenant view without org_view: wrap these views in "
+        f"hopeful.web.organizations.decorators.org_view: {missing}"
+    )
+
+
+def test_every_tenant_url_has_an_outsider_case() -> None:
+    missing = sorted({entry.name for entry in tenant_urls()} - set(OUTSIDER_CASES) - {None})
+    assert not missing, (
+        f"tenant URLs without an outsider test: {missing}. Add each to OUTSIDER_CASES in "
+        "tests/web/test_url_inventory.py with a function that returns the URL kwargs of "
+        "organization A's objects (and a row to ROLE_MATRIX in tests/web/test_role_matrix.py)."
+    )
+
+
+def test_the_outsider_registry_names_only_tenant_urls_that_exist() -> None:
+    stale = sorted(set(OUTSIDER_CASES) - {entry.name for entry in tenant_urls()})
+    assert not stale, f"OUTSIDER_CASES names URLs that are gone or not tenant URLs: {stale}"
+
+
+def test_public_views_live_only_where_public_pages_belong() -> None:
+    misplaced = [
+        f"{entry.name} ({entry.route})"
+        for entry in iter_urls()
+        if entry.kind == "public"
+        and not (entry.route == "" or entry.route.startswith(PUBLIC_ROUTES[1:]))
+    ]
+    assert not misplaced, (
+        f"@login_not_required views outside {PUBLIC_ROUTES}: {misplaced}. Public pages "
+        "are a decision: add the prefix to PUBLIC_ROUTES only if anyone may read them."
+    )
+
+
+def test_the_survey_links_sign_in_pages_instruments_and_health_are_public() -> None:
+    kinds = {entry.name: entry.kind for entry in iter_urls() if entry.name}
+    for name in ("health", "core:home", "accounts:login", "instruments:list"):
+        assert kinds.get(name) == "public", name
+    survey = [name for name in kinds if name.startswith("survey:")]
+    assert all(kinds[name] == "public" for name in survey), survey
+    assert kinds["practice:organizations"] == "platform"
+
+
+def _anonymous_cases() -> list[pytest.param]:
+    """Tenant URLs (with registry kwargs) and platform URLs without parameters; the admin has
+    its own sign-in page and is left to Django's tests."""
+
+    def checked(entry: UrlEntry) -> bool:
+        if entry.name is None:
+            return False
+        if entry.kind == "tenant":
+            return entry.name in OUTSIDER_CASES
+        return entry.kind == "platform" and not entry.params and not entry.name.startswith("admin:")
+
+    return [pytest.param(e.name, id=e.name) for e in iter_urls() if checked(e)]
+
+
+@pytest.mark.parametrize("name", _anonymous_cases())
+def test_anonymous_visitors_are_sent_to_sign_in(
+    client: Client, two_tenants: Cases, name: str
+) -> None:
+    builder = OUTSIDER_CASES.get(name)
+    url = reverse(name, kwargs=builder(two_tenants) if builder else None)
+    response = client.get(url)
+    assert response.status_code == 302, (name, response.status_code)
+    assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+
+
+# -- the isolation test ----------------------------------------------------------------------
+
+
+def _outsider_cases() -> list[pytest.param]:
+    names = sorted(e.name for e in tenant_urls() if e.name in OUTSIDER_CASES)
+    return [
+        pytest.param(name, kind, method, id=f"{name}-{kind}-{method}")
+        for name in names
+        for kind in OUTSIDER_KINDS
+        for method in ("get", "post")
+    ]
+
+
+@pytest.mark.parametrize(("name", "outsider", "method"), _outsider_cases())
+def test_an_outsider_gets_404_on_organization_a_and_changes_nothing(
+    client: Client, two_tenants: Cases, name: str, outsider: str, method: str
+) -> None:
+    url = reverse(name, kwargs=OUTSIDER_CASES[name](two_tenants))
+    user = outsiders(two_tenants)[outsider]
+    f.login_verified(client, user)
+    before = snapshot(two_tenants["org_a"])
+
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, {**HOSTILE_POST, "org_id": str(two_tenants["org_a"].pk)})
+
+    assert response.status_code == 404, (name, outsider, method, response.status_code)
+    assert snapshot(two_tenants["org_a"]) == before
+    # the same answer as for an organization that does not exist (no existence oracle)
+    missing = reverse(name, kwargs={**OUTSIDER_CASES[name](two_tenants), "org_id": uuid.uuid4()})
+    assert getattr(client, method)(missing).status_code == 404
