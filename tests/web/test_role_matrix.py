@@ -1,0 +1,142 @@
+"""Role x URL matrix inside one organization (AZ-01): one table, every tenant URL, every role.
+
+Each member of organization A, signed in with a verified second factor, requests each of
+A's tenant URLs; the table says whether the role is let in (200 or a redirect) or refused
+(403). Anonymous visitors are sent to sign in. Adding a tenant URL forces a decision here:
+the test fails until the URL has a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hopeful.web.organizations.models import Role
+from tests.web import factories as f
+from tests.web.practice.factories import make_submission
+from tests.web.test_url_inventory import OUTSIDER_CASES, tenant_urls
+
+OK, DENIED = "ok", "403"
+
+ADMIN, PRACTITIONER = Role.ORG_ADMIN.value, Role.PRACTITIONER.value
+AGGREGATE_ROLES = (Role.ANALYST.value, Role.RESEARCHER.value, Role.VIEWER.value)
+
+
+def _allow(*roles: str) -> dict[str, str]:
+    return {role: OK if role in roles else DENIED for role in f.ROLES}
+
+
+EVERYONE = _allow(*f.ROLES)
+IDENTIFIABLE = _allow(ADMIN, PRACTITIONER)
+ADMIN_ONLY = _allow(ADMIN)
+
+#: URL name -> (method, role -> expected). POST only where the view accepts nothing else.
+ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
+    "practice:home": ("get", EVERYONE),
+    "practice:submissions": ("get", IDENTIFIABLE),
+    "practice:family_detail": ("get", IDENTIFIABLE),
+    "practice:export_csv": ("get", IDENTIFIABLE),
+    "audit:events": ("get", ADMIN_ONLY),
+    "organizations:members": ("get", ADMIN_ONLY),
+    "organizations:member_invite": ("get", ADMIN_ONLY),
+    "organizations:invitation_revoke": ("post", ADMIN_ONLY),
+    "organizations:support_grant": ("get", ADMIN_ONLY),
+    "organizations:support_revoke": ("post", ADMIN_ONLY),
+    "organizations:member_edit": ("get", ADMIN_ONLY),
+    "organizations:member_remove": ("get", ADMIN_ONLY),
+    "campaigns:list": ("get", IDENTIFIABLE),
+    "campaigns:create": ("get", ADMIN_ONLY),
+    "campaigns:detail": ("get", IDENTIFIABLE),
+    "campaigns:edit": ("get", ADMIN_ONLY),
+    "campaigns:open": ("post", ADMIN_ONLY),
+    "campaigns:close": ("post", ADMIN_ONLY),
+    "campaigns:link_create": ("get", ADMIN_ONLY),
+    "campaigns:link_revoke": ("post", ADMIN_ONLY),
+}
+
+#: Pages with identifiable family records: never for analysts, researchers or viewers.
+IDENTIFIABLE_PAGES = ("practice:submissions", "practice:family_detail", "practice:export_csv")
+
+#: The only tenant pages aggregate roles may open. Widening this is a privacy decision.
+AGGREGATE_PAGES = frozenset({"practice:home"})
+
+
+def test_every_tenant_url_has_a_row_in_the_role_matrix() -> None:
+    missing = sorted({e.name for e in tenant_urls()} - set(ROLE_MATRIX) - {None})
+    assert not missing, (
+        f"tenant URLs without a ROLE_MATRIX row in tests/web/test_role_matrix.py: {missing}. "
+        "Decide which roles may use each one."
+    )
+
+
+def test_the_role_matrix_names_only_tenant_urls_that_exist() -> None:
+    assert set(ROLE_MATRIX) <= {e.name for e in tenant_urls()}
+
+
+def test_aggregate_roles_never_reach_identifiable_pages() -> None:
+    for name in IDENTIFIABLE_PAGES:
+        _method, expected = ROLE_MATRIX[name]
+        for role in AGGREGATE_ROLES:
+            assert expected[role] == DENIED, (name, role)
+    reachable = {
+        name
+        for name, (_method, expected) in ROLE_MATRIX.items()
+        if any(expected[role] == OK for role in AGGREGATE_ROLES)
+    }
+    assert reachable <= AGGREGATE_PAGES, reachable - AGGREGATE_PAGES
+
+
+def _cases() -> list[Any]:
+    names = sorted(e.name for e in tenant_urls() if e.name in ROLE_MATRIX)
+    return [
+        pytest.param(name, role, id=f"{name}-{role}")
+        for name in names
+        for role in [*f.ROLES, "anonymous"]
+    ]
+
+
+@pytest.mark.parametrize(("name", "role"), _cases())
+def test_role_matrix(client: Client, two_tenants: dict[str, Any], name: str, role: str) -> None:
+    t = two_tenants
+    # something to show on the record pages
+    make_submission(t["family_a"], t["campaign_a"], t["link_a"])
+    method, expected = ROLE_MATRIX[name]
+    url = reverse(name, kwargs=OUTSIDER_CASES[name](t))
+    if role != "anonymous":
+        f.login_verified(client, t["members_a"][role])
+
+    response = getattr(client, method)(url)
+
+    if role == "anonymous":
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith(reverse("accounts:login"))
+    elif expected[role] == OK:
+        assert response.status_code in (200, 302), (name, role, response.status_code)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == 403, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("role", AGGREGATE_ROLES)
+def test_an_aggregate_role_without_a_second_factor_still_sees_aggregates(
+    client: Client, two_tenants: dict[str, Any], role: str
+) -> None:
+    # roles that never see records are not sent to the two-factor step
+    client.force_login(two_tenants["members_a"][role])
+    url = reverse("practice:home", args=[two_tenants["org_a"].public_id])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", [ADMIN, PRACTITIONER])
+def test_an_identifiable_role_without_a_second_factor_is_sent_to_it_first(
+    client: Client, two_tenants: dict[str, Any], role: str
+) -> None:
+    client.force_login(two_tenants["members_a"][role])
+    url = reverse("practice:submissions", args=[two_tenants["org_a"].public_id])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor"))
