@@ -185,6 +185,7 @@ def _demo_environment(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("HOPEFUL_DATA_DIR", str(data_dir))
     os.environ.setdefault("HOPEFUL_HTTPS", "false")
+    os.environ.setdefault("HOPEFUL_DEMO", "true")
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")

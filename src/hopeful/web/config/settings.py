@@ -289,3 +289,8 @@ LOGGING = {
         "waitress": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# -- demo ------------------------------------------------------------------------------------
+
+#: Set by `hopeful demo`: enables demo-only conveniences (printing demo accounts' codes).
+HOPEFUL_DEMO = env_bool("HOPEFUL_DEMO", default=False)

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hopeful.web.core.demo import demo_load
+from hopeful.web.core.demo import demo_load, demo_status
 
 
 class Command(BaseCommand):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             action="store_true",
             help="load the demo account even though HOPEFUL_DEBUG is off",
         )
+        parser.add_argument(
+            "--no-families",
+            action="store_true",
+            help="only the accounts and organizations, no synthetic families",
+        )
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         # A well-known password on a production site is an open door: make it deliberate.
@@ -29,10 +34,21 @@ class Command(BaseCommand):
                 "HOPEFUL_DEBUG is off, so this looks like a real deployment; the demo account "
                 "has a published password. Use --force if you really want it here."
             )
-        result = demo_load()
+        result = demo_load(families=not options.get("no_families", False))
         verb = "Created" if result.created else "Reset"
-        self.stdout.write(
-            f"{verb} the demo staff account (demo only, never use on a real site):\n"
-            f"  email:    {result.email}\n"
-            f"  password: {result.password}"
-        )
+        lines = [
+            f"{verb} the demo accounts (demo only, never use on a real site).",
+            f"Every password: {result.password}",
+            f"  {result.email:<34} Django admin (staff)",
+        ]
+        for account in result.accounts:
+            where = f"{account.role}, {account.organization}"
+            lines.append(f"  {account.email:<34} {where}")
+            if account.totp_secret:
+                lines.append(f"  {'':<34} two-factor secret {account.totp_secret}")
+        lines += [
+            "Accounts with a two-factor secret sign in with a code: add the secret to an",
+            "authenticator app, or run: .venv/bin/hopeful manage totp_code EMAIL",
+            f"Loaded: {demo_status()}.",
+        ]
+        self.stdout.write("\n".join(lines))
