@@ -17,8 +17,9 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import contextlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -65,10 +66,21 @@ MAX_SUBMISSION_BYTES = 64 * 1024
 
 CONSENT_PURPOSES: tuple[str, ...] = tuple(p.value for p in ConsentPurpose)
 
-# SQLite has one writer; serialising submission writes inside the process keeps threaded
-# servers (and the live test server, whose threads share one in-memory connection) from
-# interleaving transactions. PostgreSQL relies on the row lock and the unique constraint.
-_SQLITE_WRITE_LOCK = threading.Lock()
+# SQLite has one writer at a time. Serialising submissions inside the process keeps threaded
+# servers from failing with "database is locked" (the shared-cache in-memory test database
+# fails at once instead of waiting). PostgreSQL needs no such lock: the link row lock and the
+# unique constraint on client_uuid do the work across processes.
+_SQLITE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def sqlite_serialised() -> Iterator[None]:
+    """Hold the in-process submission lock when the database is SQLite (else do nothing)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _SQLITE_LOCK:
+        yield
 
 
 class SurveyError(Exception):
@@ -458,21 +470,16 @@ def submission_create(
     existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
     if existing is not None:
         return _replay(existing, link, digest)
-    serialise = connection.vendor == "sqlite"
-    if serialise:
-        _SQLITE_WRITE_LOCK.acquire()
-    try:
-        with transaction.atomic():
-            return _submission_insert(link, payload, instruments, canonical, digest, draft)
-    except IntegrityError:
-        # Another request stored this UUID first (double tap, retry, concurrent POST).
-        existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
-        if existing is None:
-            raise
-        return _replay(existing, link, digest)
-    finally:
-        if serialise:
-            _SQLITE_WRITE_LOCK.release()
+    with sqlite_serialised():
+        try:
+            with transaction.atomic():
+                return _submission_insert(link, payload, instruments, canonical, digest, draft)
+        except IntegrityError:
+            # Another request stored this UUID first (double tap, retry, concurrent POST).
+            existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
+            if existing is None:
+                raise
+            return _replay(existing, link, digest)
 
 
 def _submission_insert(

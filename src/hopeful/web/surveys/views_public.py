@@ -58,17 +58,26 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _open_link(request: HttpRequest, token: str) -> CampaignLink | HttpResponse:
+    """The link of this token, or the page to answer with: unknown 404; revoked, expired or
+    closed 410 (with no form content)."""
+    link = link_for_token(token)
+    if link is None:
+        return render(request, "surveys/public/not_found.html", status=404)
+    if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
+        return render(request, "surveys/public/gone.html", status=410)
+    return link
+
+
 def survey_page(view: SurveyView) -> SurveyView:
-    """Resolve the link from the token: unknown 404; revoked, expired or closed 410."""
+    """A family-facing page of an open link (see :func:`_open_link`), kept private."""
 
     @login_not_required
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        link = link_for_token(token)
-        if link is None:
-            return _private(render(request, "surveys/public/not_found.html", status=404))
-        if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
-            return _private(render(request, "surveys/public/gone.html", status=410))
+        link = _open_link(request, token)
+        if isinstance(link, HttpResponse):
+            return _private(link)
         return _private(view(request, link, token, *args, **kwargs))
 
     return wrapper
@@ -345,9 +354,18 @@ def _error(request: HttpRequest, link: CampaignLink, token: str, status: int, me
     )
 
 
-@survey_page
+@login_not_required
 @require_POST
-def submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+def submit(request: HttpRequest, token: str) -> HttpResponse:
+    """The final POST: store once (idempotent on client_uuid), then show the summary (PRG)."""
+    with services.sqlite_serialised():
+        link = _open_link(request, token)
+        if isinstance(link, HttpResponse):
+            return _private(link)
+        return _private(_submit(request, link, token))
+
+
+def _submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
