@@ -73,7 +73,10 @@ def test_opening_pins_each_instruments_latest_version(two_tenants: dict[str, Any
 def test_an_empty_campaign_cannot_open(two_tenants: dict[str, Any]) -> None:
     admin = two_tenants["members_a"]["org_admin"]
     campaign = services.campaign_create(
-        program=two_tenants["program_a"], name="Empty", instrument_ids=[], languages=["en"],
+        program=two_tenants["program_a"],
+        name="Empty",
+        instrument_ids=[],
+        languages=["en"],
         actor=admin,
     )
     with pytest.raises(services.CampaignError):
@@ -94,8 +97,12 @@ def test_an_open_campaigns_instruments_cannot_change(two_tenants: dict[str, Any]
     client = admin_client(two_tenants)
     client.post(
         f"{base(two_tenants)}{campaign.public_id}/edit/",
-        {"name": "Renamed", "instruments": ["bce10"], "languages": ["en"],
-         "program": two_tenants["other_program_a"].pk},
+        {
+            "name": "Renamed",
+            "instruments": ["bce10"],
+            "languages": ["en"],
+            "program": two_tenants["other_program_a"].pk,
+        },
     )
     campaign.refresh_from_db()
     assert campaign.name == "Renamed"  # renaming is fine ...
@@ -145,8 +152,9 @@ def test_a_personal_link_is_bound_to_a_family_of_the_campaigns_program(
     campaign = two_tenants["campaign_a"]
     url = f"{base(two_tenants)}{campaign.public_id}/links/new/"
     other = f.make_family(two_tenants["org_a"], two_tenants["other_program_a"], "Elsewhere")
-    refused = client.post(url, {"kind": "personal", "family": other.pk,
-                                "rate_limit_per_minute": "5"})
+    refused = client.post(
+        url, {"kind": "personal", "family": other.pk, "rate_limit_per_minute": "5"}
+    )
     assert refused.status_code == 200
     assert not CampaignLink.objects.filter(kind=LinkKind.PERSONAL).exists()
     family = two_tenants["family_a"]
@@ -167,8 +175,9 @@ def test_a_revoked_link_stops_at_once_with_a_410_and_no_form(two_tenants: dict[s
 
 
 def test_an_expired_link_is_gone(two_tenants: dict[str, Any]) -> None:
-    link, token = f.make_link(
-        two_tenants["campaign_a"], two_tenants["members_a"]["org_admin"],
+    _link, token = f.make_link(
+        two_tenants["campaign_a"],
+        two_tenants["members_a"]["org_admin"],
         expires_at=timezone.now() - dt.timedelta(minutes=1),
     )
     assert Client().get(f"/s/{token}/").status_code == 410
@@ -240,7 +249,8 @@ def test_the_campaign_list_makes_a_fixed_number_of_queries(
 ) -> None:
     client = admin_client(two_tenants)
     for n in range(5):
-        f.make_campaign(two_tenants["org_a"], two_tenants["program_a"],
-                        two_tenants["members_a"]["org_admin"]).name = f"c{n}"
+        f.make_campaign(
+            two_tenants["org_a"], two_tenants["program_a"], two_tenants["members_a"]["org_admin"]
+        ).name = f"c{n}"
     with django_assert_max_num_queries(12):
         assert client.get(base(two_tenants)).status_code == 200

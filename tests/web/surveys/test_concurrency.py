@@ -67,7 +67,7 @@ def test_ten_simultaneous_posts_of_one_client_uuid_store_exactly_one_submission(
             with lock:
                 results.append((response.status, response.getheader("Location", "")))
             conn.close()
-        except BaseException as exc:  # noqa: BLE001  # reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=post) for _ in range(THREADS)]

@@ -26,7 +26,9 @@ def answer_everything(client: Client, prefix: str, token: str, codes: dict[str, 
     start = client.get(f"{prefix}/s/{token}/")
     assert start.status_code == 200
     assert start["Referrer-Policy"] == "no-referrer"
-    page = client.post(f"{prefix}/s/{token}/agree/", {"purposes": ["care", "research"]}, follow=True)
+    page = client.post(
+        f"{prefix}/s/{token}/agree/", {"purposes": ["care", "research"]}, follow=True
+    )
     assert page.status_code == 200
     page = client.post(f"{prefix}/s/{token}/name/", {"name": "Blue Bird"}, follow=True)
     assert page.status_code == 200
@@ -49,7 +51,10 @@ def test_a_family_answers_in_english_and_sees_its_strengths(two_tenants: dict[st
     page = answer_everything(client, "", token, CODES)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Here are your family&#x27;s strengths" in html or "Here are your family's strengths" in html
+    assert (
+        "Here are your family&#x27;s strengths" in html
+        or "Here are your family's strengths" in html
+    )
     assert "Talking with family about feelings" in html  # pce1 = 5, affirmative
     assert "Support from friends" in html
     assert "Community traditions" not in html  # pce3 = 2, not a strength
@@ -59,10 +64,18 @@ def test_a_family_answers_in_english_and_sees_its_strengths(two_tenants: dict[st
     assert submission.family.display_name == "Blue Bird"
     assert submission.family.program == two_tenants["program_a"]
     assert submission.answers["pce7"] == {
-        "pce1": 5, "pce2": 4, "pce3": 2, "pce4": 8, "pce5": 4, "pce6": None, "pce7": 9
+        "pce1": 5,
+        "pce2": 4,
+        "pce3": 2,
+        "pce4": 8,
+        "pce5": 4,
+        "pce6": None,
+        "pce7": 9,
     }
     assert consent_current(submission.family) == {
-        "care": True, "program_improvement": False, "research": True
+        "care": True,
+        "program_improvement": False,
+        "research": True,
     }
     assert not Draft.objects.exists()  # the draft became the family code
 
@@ -130,7 +143,9 @@ def test_the_sensitive_topic_notice_comes_before_the_ace_questions(
 ) -> None:
     org, program = two_tenants["org_a"], two_tenants["program_a"]
     campaign = f.make_campaign(
-        org, program, two_tenants["members_a"]["org_admin"],
+        org,
+        program,
+        two_tenants["members_a"]["org_admin"],
         instruments=[{"id": "ace_brfss", "version": "1.0"}],
     )
     _, token = f.make_link(campaign, two_tenants["members_a"]["org_admin"])
@@ -146,7 +161,9 @@ def test_the_summary_of_an_ace_submission_shows_no_score_and_no_ace_content(
 ) -> None:
     org, program = two_tenants["org_a"], two_tenants["program_a"]
     campaign = f.make_campaign(
-        org, program, two_tenants["members_a"]["org_admin"],
+        org,
+        program,
+        two_tenants["members_a"]["org_admin"],
         instruments=[{"id": "ace_brfss", "version": "1.0"}, {"id": "pce7", "version": "1.0"}],
     )
     _, token = f.make_link(campaign, two_tenants["members_a"]["org_admin"])
@@ -155,7 +172,7 @@ def test_the_summary_of_an_ace_submission_shows_no_score_and_no_ace_content(
     client.post(f"/s/{token}/name/", {"name": "Oak"})
     ace = {i.id: str(min(i.affirmative)) for i in get_instrument("ace_brfss").items}
     client.post(f"/s/{token}/q/ace_brfss/", ace)
-    page = client.post(f"/s/{token}/q/pce7/", {k: "5" for k in CODES}, follow=True)
+    page = client.post(f"/s/{token}/q/pce7/", dict.fromkeys(CODES, "5"), follow=True)
     data: dict[str, list[str]] = {}
     for key, value in _hidden(page.content.decode()):
         data.setdefault(key, []).append(value)
@@ -209,7 +226,9 @@ def test_a_family_changes_its_consent_from_the_summary(two_tenants: dict[str, An
     family = Submission.objects.get().family
     client.post(url, {"purposes": ["research"]})
     assert consent_current(family) == {
-        "care": False, "program_improvement": False, "research": True
+        "care": False,
+        "program_improvement": False,
+        "research": True,
     }
 
 
@@ -219,16 +238,18 @@ def test_a_family_changes_its_consent_later_with_its_family_code(
     token = two_tenants["token_a"]
     client = Client()
     summary = answer_everything(client, "", token, CODES)
-    code = re.search(
-        r'class="code" translate="no">([A-Z0-9 ]+)<', summary.content.decode()
-    ).group(1)
+    code = re.search(r'class="code" translate="no">([A-Z0-9 ]+)<', summary.content.decode()).group(
+        1
+    )
     family = Submission.objects.get().family
     other = Client()
     page = other.post(f"/s/{token}/consent/", {"code": code})
     assert page.context["family_found"]
     other.post(f"/s/{token}/consent/", {"code": code, "save": "1", "purposes": ["care"]})
     assert consent_current(family) == {
-        "care": True, "program_improvement": False, "research": False
+        "care": True,
+        "program_improvement": False,
+        "research": False,
     }
     # the first "no" (group totals) and the revocation (research), as history
     assert ConsentRecord.objects.filter(family=family, granted=False).count() == 2
@@ -252,8 +273,10 @@ def test_a_personal_link_answers_for_its_family_and_skips_the_name(
 ) -> None:
     family = two_tenants["family_a"]
     _, token = f.make_link(
-        two_tenants["campaign_a"], two_tenants["members_a"]["org_admin"],
-        kind="personal", family=family,
+        two_tenants["campaign_a"],
+        two_tenants["members_a"]["org_admin"],
+        kind="personal",
+        family=family,
     )
     client = Client()
     page = client.post(f"/s/{token}/agree/", {"purposes": ["care"]}, follow=True)

@@ -53,7 +53,8 @@ def test_an_identical_replay_returns_the_original_and_stores_one_row(
     result = services.submission_create(
         link=two_tenants["link_a"],
         payload=services.SubmissionPayload(
-            client_uuid=original.client_uuid, language="en",
+            client_uuid=original.client_uuid,
+            language="en",
             consent={"care": True, "program_improvement": True, "research": False},
             name="Blue Bird",
             answers={"pce7": {**{f"pce{i}": 4 for i in range(1, 8)}, "pce3": 2, "pce6": None}},
@@ -167,7 +168,9 @@ def test_more_submissions_per_minute_than_the_link_allows_are_429(
     link.rate_limit_per_minute = 3
     link.save()
     for _ in range(3):
-        assert Client().post(submit_url(two_tenants), pce7_post(str(uuid.uuid4()))).status_code == 302
+        assert (
+            Client().post(submit_url(two_tenants), pce7_post(str(uuid.uuid4()))).status_code == 302
+        )
     before = row_counts()
     response = Client().post(submit_url(two_tenants), pce7_post(str(uuid.uuid4())))
     assert response.status_code == 429

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 PCE7 = get_instrument("pce7", "1.0")
 ITEM_FIELDS = [f"pce7.{item_id}" for item_id in PCE7.item_ids]
 
-junk_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
-)
+junk_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 code_values = st.one_of(
     st.sampled_from(["", "1", "2", "3", "4", "5", "7", "8", "9"]),
     st.integers(-5, 100).map(str),
@@ -69,7 +67,9 @@ def to_post(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(payload=payloads)
 def test_random_submissions_never_fail_and_store_all_or_nothing(
     two_tenants: dict[str, Any], payload: dict[str, Any]
@@ -98,9 +98,11 @@ def test_random_submissions_never_fail_and_store_all_or_nothing(
     assert stored.reason == expected.reason
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    field=st.sampled_from(ITEM_FIELDS + ["name", "language", "consent"]),
+    field=st.sampled_from([*ITEM_FIELDS, "name", "language", "consent"]),
     value=code_values,
 )
 def test_changing_any_one_field_of_a_stored_submission_is_a_conflict_or_a_refusal(

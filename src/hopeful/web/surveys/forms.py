@@ -18,7 +18,7 @@ from hopeful.web.surveys.models import Campaign, LinkKind
 from hopeful.web.surveys.selectors import instrument_label
 from hopeful.web.surveys.services import (
     CONSENT_PURPOSES,
-    InvalidSubmission,
+    InvalidSubmissionError,
     SubmissionPayload,
 )
 
@@ -48,7 +48,9 @@ class CampaignForm(forms.Form):
 
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind of link"), choices=LinkKind.choices, widget=forms.RadioSelect,
+        label=_("Kind of link"),
+        choices=LinkKind.choices,
+        widget=forms.RadioSelect,
         initial=LinkKind.PUBLIC,
     )
     family = forms.ModelChoiceField(
@@ -106,8 +108,9 @@ class CodeForm(forms.Form):
         label=_("Your code"),
         help_text=_("10 letters and numbers. Spaces and dashes do not matter."),
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
 
@@ -134,7 +137,7 @@ _META_FIELDS = frozenset({"csrfmiddlewaretoken", "client_uuid", "language", "con
 
 
 def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
-    """Read the review page's POST into a payload, or raise :class:`InvalidSubmission`.
+    """Read the review page's POST into a payload, or raise :class:`InvalidSubmissionError`.
 
     Answers are fields named ``<instrument id>.<item id>`` holding a code or nothing; consent
     is the repeated ``consent`` field; ``client_uuid`` must be a UUID. Codes are checked
@@ -142,37 +145,37 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
     """
     raw_uuid = data.get("client_uuid", "")
     if len(data.getlist("client_uuid")) != 1 or not raw_uuid:
-        raise InvalidSubmission("The form is missing its identifier.")
+        raise InvalidSubmissionError("The form is missing its identifier.")
     try:
         client_uuid = UUID(raw_uuid)
     except (ValueError, AttributeError, TypeError):
-        raise InvalidSubmission("The form identifier is not valid.") from None
+        raise InvalidSubmissionError("The form identifier is not valid.") from None
     if str(client_uuid) != raw_uuid.strip().lower() and client_uuid.hex != raw_uuid.lower():
-        raise InvalidSubmission("The form identifier is not valid.")
+        raise InvalidSubmissionError("The form identifier is not valid.")
     language = data.get("language", "")
     if language not in {"en", "es"}:
-        raise InvalidSubmission("Unknown language.")
+        raise InvalidSubmissionError("Unknown language.")
     consent_values = data.getlist("consent")
     unknown = set(consent_values) - set(CONSENT_PURPOSES)
     if unknown:
-        raise InvalidSubmission("Unknown consent purpose.")
+        raise InvalidSubmissionError("Unknown consent purpose.")
     consent = {p: p in consent_values for p in CONSENT_PURPOSES}
     name = data.get("name", "")
     if len(data.getlist("name")) > 1 or len(name) > 80 or "\x00" in name:
-        raise InvalidSubmission("The name or code is not valid.")
+        raise InvalidSubmissionError("The name or code is not valid.")
     answers: dict[str, dict[str, int | None]] = {}
     for key in data:
         if key in _META_FIELDS:
             continue
         match = _FIELD_RE.match(key)
         if match is None:
-            raise InvalidSubmission(f"Unknown field {key[:80]!r}.")
+            raise InvalidSubmissionError(f"Unknown field {key[:80]!r}.")
         values = data.getlist(key)
         if len(values) != 1:
-            raise InvalidSubmission(f"{key} has more than one answer.")
+            raise InvalidSubmissionError(f"{key} has more than one answer.")
         value = values[0].strip()
         if value and not _CODE_RE.match(value):
-            raise InvalidSubmission(f"{key} has an answer that is not a code.")
+            raise InvalidSubmissionError(f"{key} has an answer that is not a code.")
         answers.setdefault(match.group(1), {})[match.group(2)] = int(value) if value else None
     return SubmissionPayload(
         client_uuid=client_uuid,

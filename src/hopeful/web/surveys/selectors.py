@@ -44,7 +44,9 @@ def link_for_token(token: str) -> CampaignLink | None:
     if not token or len(token) > 200:
         return None
     return (
-        CampaignLink.objects.select_related("campaign", "campaign__program", "family", "organization")
+        CampaignLink.objects.select_related(
+            "campaign", "campaign__program", "family", "organization"
+        )
         .filter(token_hash=sha256_hex(token))
         .first()
     )
@@ -66,10 +68,14 @@ class InstrumentChoice:
 
 def instrument_label(instrument: Instrument, language: str) -> str:
     audience = {
-        Audience.ADULT_RETROSPECTIVE: {"en": "adults about their own childhood",
-                                       "es": "adultos sobre su propia infancia"},
-        Audience.PARENT_REPORT_CHILD: {"en": "parents about a child",
-                                       "es": "padres y madres sobre un niño o niña"},
+        Audience.ADULT_RETROSPECTIVE: {
+            "en": "adults about their own childhood",
+            "es": "adultos sobre su propia infancia",
+        },
+        Audience.PARENT_REPORT_CHILD: {
+            "en": "parents about a child",
+            "es": "padres y madres sobre un niño o niña",
+        },
     }[instrument.audience]
     lang = "es" if language == "es" else "en"
     return f"{instrument.title.get_text(language)} ({audience[lang]}, {instrument.version})"

@@ -13,11 +13,11 @@ Integrity rules (see shared/research/reliability-security.md, T5 and T6):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import secrets
-import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -97,19 +97,19 @@ class CampaignError(SurveyError):
     """A campaign action that is not allowed in the campaign's state."""
 
 
-class InvalidSubmission(SurveyError):
+class InvalidSubmissionError(SurveyError):
     status = 400
 
 
-class SubmissionConflict(SurveyError):
+class SubmissionConflictError(SurveyError):
     status = 409
 
 
-class RateLimited(SurveyError):
+class RateLimitedError(SurveyError):
     status = 429
 
 
-class LinkGone(SurveyError):
+class LinkGoneError(SurveyError):
     status = 410
 
 
@@ -189,8 +189,13 @@ def campaign_update(
     campaign.name = name
     campaign.languages = list(languages)
     campaign.save(update_fields=["name", "instruments", "languages"])
-    audit_record(verb="campaign.update", actor=actor, organization=campaign.organization,
-                 obj=campaign, extra={"instruments": chosen})
+    audit_record(
+        verb="campaign.update",
+        actor=actor,
+        organization=campaign.organization,
+        obj=campaign,
+        extra={"instruments": chosen},
+    )
     return campaign
 
 
@@ -228,8 +233,9 @@ def campaign_close(*, campaign: Campaign, actor: Any) -> Campaign:
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
-    audit_record(verb="campaign.close", actor=actor, organization=campaign.organization,
-                 obj=campaign)
+    audit_record(
+        verb="campaign.close", actor=actor, organization=campaign.organization, obj=campaign
+    )
     return campaign
 
 
@@ -307,7 +313,9 @@ def drafts_purge_expired() -> int:
 
 
 @transaction.atomic
-def draft_start(*, link: CampaignLink, language: str, consent: Mapping[str, bool]) -> tuple[Draft, str]:
+def draft_start(
+    *, link: CampaignLink, language: str, consent: Mapping[str, bool]
+) -> tuple[Draft, str]:
     """A draft holding the family's consent choices, and its resume code (shown once)."""
     drafts_purge_expired()
     now = timezone.now()
@@ -320,8 +328,13 @@ def draft_start(*, link: CampaignLink, language: str, consent: Mapping[str, bool
         link=link,
         resume_code_hash=sha256_hex(code),
         language=language,
-        state={"consent": dict(consent), "name": "", "answers": {}, "language": language,
-               "done": ["consent"]},
+        state={
+            "consent": dict(consent),
+            "name": "",
+            "answers": {},
+            "language": language,
+            "done": ["consent"],
+        },
         updated_at=now,
         expires_at=now + DRAFT_TTL,
     )
@@ -403,8 +416,9 @@ def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) ->
     as "" and a blank left out hash the same."""
     return {
         "answers": {
-            inst.id: {item_id: payload.answers.get(inst.id, {}).get(item_id) for item_id in
-                      inst.item_ids}
+            inst.id: {
+                item_id: payload.answers.get(inst.id, {}).get(item_id) for item_id in inst.item_ids
+            }
             for inst in instruments
         },
         "consent": {p: bool(payload.consent.get(p, False)) for p in CONSENT_PURPOSES},
@@ -421,31 +435,31 @@ def payload_hash(canonical: Mapping[str, Any]) -> str:
 def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any], dict[str, Any]]:
     campaign = link.campaign
     if not link.is_usable() or campaign.status != CampaignStatus.OPEN:
-        raise LinkGone("This link is no longer open.")
+        raise LinkGoneError("This link is no longer open.")
     instruments = pinned_instruments(campaign)
     ids = {inst.id for inst in instruments}
     unknown = sorted(set(payload.answers) - ids)
     if unknown:
-        raise InvalidSubmission(f"This survey has no questionnaire {', '.join(unknown)}.")
+        raise InvalidSubmissionError(f"This survey has no questionnaire {', '.join(unknown)}.")
     if payload.language not in (campaign.languages or ["en", "es"]):
-        raise InvalidSubmission("This survey is not offered in that language.")
+        raise InvalidSubmissionError("This survey is not offered in that language.")
     if set(payload.consent) - set(CONSENT_PURPOSES):
-        raise InvalidSubmission("Unknown consent purpose.")
+        raise InvalidSubmissionError("Unknown consent purpose.")
     if not any(payload.consent.values()):
-        raise InvalidSubmission("At least one consent choice is needed to store answers.")
+        raise InvalidSubmissionError("At least one consent choice is needed to store answers.")
     if len(payload.name) > 80:
-        raise InvalidSubmission("The name or code is too long (80 characters at most).")
+        raise InvalidSubmissionError("The name or code is too long (80 characters at most).")
     for inst in instruments:
         try:
             score_response(inst, payload.answers.get(inst.id, {}), on_invalid="raise")
         except InstrumentError as exc:
-            raise InvalidSubmission(str(exc)) from exc
+            raise InvalidSubmissionError(str(exc)) from exc
     return instruments, canonical_payload(payload, instruments)
 
 
 def _replay(existing: Submission, link: CampaignLink, digest: str) -> SubmissionResult:
     if existing.link_id != link.pk or existing.payload_hash != digest:
-        raise SubmissionConflict(
+        raise SubmissionConflictError(
             "These answers were already sent once with different content, so they were not "
             "stored again."
         )
@@ -463,7 +477,7 @@ def submission_create(
 
     An identical replay of ``payload.client_uuid`` returns the original submission
     (``created=False``); a different payload under that UUID raises
-    :class:`SubmissionConflict`. Any rejection raises a :class:`SurveyError` and stores nothing.
+    :class:`SubmissionConflictError`. Any rejection raises a :class:`SurveyError` and stores nothing.
     """
     instruments, canonical = _validate(link, payload)
     digest = payload_hash(canonical)
@@ -500,7 +514,7 @@ def _submission_insert(
     if Submission.objects.filter(link=locked, submitted_at__gte=since).count() >= (
         locked.rate_limit_per_minute
     ):
-        raise RateLimited("Too many answers were sent through this link just now.")
+        raise RateLimitedError("Too many answers were sent through this link just now.")
     campaign = link.campaign
     if link.kind == LinkKind.PERSONAL and link.family is not None:
         family = link.family
@@ -582,10 +596,10 @@ def family_consent_change(
 __all__ = [
     "AttemptKind",
     "CampaignError",
-    "InvalidSubmission",
-    "LinkGone",
-    "RateLimited",
-    "SubmissionConflict",
+    "InvalidSubmissionError",
+    "LinkGoneError",
+    "RateLimitedError",
+    "SubmissionConflictError",
     "SubmissionPayload",
     "SubmissionResult",
     "SurveyError",

@@ -193,7 +193,9 @@ def link_create(request: HttpRequest, access: Access, campaign_id: Any) -> HttpR
             response["Cache-Control"] = "no-store"
             return response
     return render(
-        request, "surveys/admin/link_form.html", {"access": access, "campaign": campaign, "form": form}
+        request,
+        "surveys/admin/link_form.html",
+        {"access": access, "campaign": campaign, "form": form},
     )
 
 

@@ -136,7 +136,9 @@ def _before(link: CampaignLink, step: str) -> str:
     return steps[max(steps.index(step) - 1, 0)]
 
 
-def _context(link: CampaignLink, token: str, step: str, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _context(
+    link: CampaignLink, token: str, step: str, request: HttpRequest, **extra: Any
+) -> dict[str, Any]:
     steps = flow_steps(link)
     return {
         "link": link,
@@ -194,7 +196,8 @@ def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
                     Draft.objects.filter(pk=draft.pk).delete()
                 request.session.pop(_flow_key(link), None)
                 return render(
-                    request, "surveys/public/nothing_stored.html",
+                    request,
+                    "surveys/public/nothing_stored.html",
                     _context(link, token, "consent", request),
                 )
             if draft is None:
@@ -231,8 +234,9 @@ def name(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
             return redirect(_step_url(token, _after(link, "name")))
     else:
         form = NameForm(initial={"name": draft.state.get("name", "")})
-    return render(request, "surveys/public/name_step.html",
-                  _context(link, token, "name", request, form=form))
+    return render(
+        request, "surveys/public/name_step.html", _context(link, token, "name", request, form=form)
+    )
 
 
 def _pinned(link: CampaignLink, instrument_id: str) -> Any:
@@ -247,7 +251,9 @@ def _pinned(link: CampaignLink, instrument_id: str) -> Any:
 
 @survey_page
 @require_http_methods(["GET"])
-def notice(request: HttpRequest, link: CampaignLink, token: str, instrument_id: str) -> HttpResponse:
+def notice(
+    request: HttpRequest, link: CampaignLink, token: str, instrument_id: str
+) -> HttpResponse:
     instrument = _pinned(link, instrument_id)
     if instrument.content_note is None:
         raise Http404
@@ -260,7 +266,10 @@ def notice(request: HttpRequest, link: CampaignLink, token: str, instrument_id: 
         request,
         "surveys/public/notice.html",
         _context(
-            link, token, step, request,
+            link,
+            token,
+            step,
+            request,
             note=instrument.content_note.get_text(language),
             continue_url=_step_url(token, f"items:{instrument.id}"),
             skip_url=_step_url(token, _after(link, f"items:{instrument.id}")),
@@ -283,8 +292,10 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
         form = form_class(request.POST)
         if form.is_valid():
             services.draft_save(
-                draft=draft, language=language, step=step,
-                answers={instrument.id: {k: v for k, v in form.cleaned_data.items()}},
+                draft=draft,
+                language=language,
+                step=step,
+                answers={instrument.id: dict(form.cleaned_data.items())},
             )
             return redirect(_step_url(token, _after(link, step)))
         status = 400
@@ -295,7 +306,10 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
         request,
         "surveys/public/items.html",
         _context(
-            link, token, step, request,
+            link,
+            token,
+            step,
+            request,
             form=form,
             title=instrument.title.get_text(language),
             instructions=instrument.instructions.get_text(language),
@@ -319,13 +333,18 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
         draft.state = state
         draft.save(update_fields=["state"])
     consent = state.get("consent", {})
-    purposes = [{"value": p.value, "label": p.label, "granted": bool(consent.get(p.value))}
-                for p in ConsentPurpose]
+    purposes = [
+        {"value": p.value, "label": p.label, "granted": bool(consent.get(p.value))}
+        for p in ConsentPurpose
+    ]
     return render(
         request,
         "surveys/public/review.html",
         _context(
-            link, token, "review", request,
+            link,
+            token,
+            "review",
+            request,
             instruments=review_for(
                 link,
                 state.get("answers", {}),
@@ -345,7 +364,9 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
     )
 
 
-def _error(request: HttpRequest, link: CampaignLink, token: str, status: int, message: str) -> HttpResponse:
+def _error(
+    request: HttpRequest, link: CampaignLink, token: str, status: int, message: str
+) -> HttpResponse:
     return render(
         request,
         "surveys/public/error.html",
@@ -390,18 +411,19 @@ def _submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
 
 
 def _message(exc: services.SurveyError) -> str:
-    if isinstance(exc, services.SubmissionConflict):
+    if isinstance(exc, services.SubmissionConflictError):
         return _(
             "These answers were already sent once with different content, so they were not "
             "stored again. Nothing was changed."
         )
-    if isinstance(exc, services.RateLimited):
-        return _("Many answers were sent through this link just now. Please wait a minute and "
-                 "try again. Nothing was stored.")
-    if isinstance(exc, services.LinkGone):
+    if isinstance(exc, services.RateLimitedError):
+        return _(
+            "Many answers were sent through this link just now. Please wait a minute and "
+            "try again. Nothing was stored."
+        )
+    if isinstance(exc, services.LinkGoneError):
         return _("This survey link is closed.")
-    return _("Some answers could not be read, so nothing was stored. Please go back and try "
-             "again.")
+    return _("Some answers could not be read, so nothing was stored. Please go back and try again.")
 
 
 # -- after submitting --------------------------------------------------------------------------
@@ -427,8 +449,9 @@ def _submission_from(link: CampaignLink, signed: str) -> Any:
 
 def _consent_rows(family: Any) -> list[dict[str, Any]]:
     current = consent_current(family)
-    return [{"value": p.value, "label": p.label, "granted": current[p.value]}
-            for p in ConsentPurpose]
+    return [
+        {"value": p.value, "label": p.label, "granted": current[p.value]} for p in ConsentPurpose
+    ]
 
 
 @login_not_required
@@ -473,8 +496,13 @@ def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         if services.code_attempts_exceeded(link=link, kind=AttemptKind.RESUME):
-            return _error(request, link, token, 429,
-                          _("Too many codes were tried. Please wait 10 minutes and try again."))
+            return _error(
+                request,
+                link,
+                token,
+                429,
+                _("Too many codes were tried. Please wait 10 minutes and try again."),
+            )
         if form.is_valid():
             code = services.normalize_code(form.cleaned_data["code"])
             draft = services.draft_for_code(link=link, code=code)
@@ -486,7 +514,9 @@ def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
                 return redirect(_step_url(token, following[0] if following else "review"))
             services.code_attempt_record(link=link, kind=AttemptKind.RESUME)
             form.add_error("code", _("We could not find answers saved with this code."))
-    return render(request, "surveys/public/resume.html", {"link": link, "token": token, "form": form})
+    return render(
+        request, "surveys/public/resume.html", {"link": link, "token": token, "form": form}
+    )
 
 
 @survey_page
@@ -497,8 +527,13 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
     family = None
     if request.method == "POST":
         if services.code_attempts_exceeded(link=link, kind=AttemptKind.CONSENT):
-            return _error(request, link, token, 429,
-                          _("Too many codes were tried. Please wait 10 minutes and try again."))
+            return _error(
+                request,
+                link,
+                token,
+                429,
+                _("Too many codes were tried. Please wait 10 minutes and try again."),
+            )
         if form.is_valid():
             family = services.family_for_code(link=link, code=form.cleaned_data["code"])
             if family is None:
@@ -511,9 +546,11 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
                         services.family_consent_change(
                             family=family, choices=choices.choices(), language=_language()
                         )
-                    return render(request, "surveys/public/consent_saved.html",
-                                  {"link": link, "token": token,
-                                   "purposes": _consent_rows(family)})
+                    return render(
+                        request,
+                        "surveys/public/consent_saved.html",
+                        {"link": link, "token": token, "purposes": _consent_rows(family)},
+                    )
     return render(
         request,
         "surveys/public/consent_change.html",

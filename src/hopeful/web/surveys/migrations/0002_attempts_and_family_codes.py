@@ -6,35 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('families', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('surveys', '0001_initial'),
+        ("families", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FamilyCode',
+            name="FamilyCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='families.family')),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_codes', to='surveys.campaignlink')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="families.family",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_codes",
+                        to="surveys.campaignlink",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CodeAttempt',
+            name="CodeAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('resume', 'Resume code'), ('consent', 'Consent code')], max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.campaignlink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("resume", "Resume code"), ("consent", "Consent code")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="surveys.campaignlink",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['link', 'kind', 'created_at'], name='code_attempt_link_time')],
+                "indexes": [
+                    models.Index(
+                        fields=["link", "kind", "created_at"], name="code_attempt_link_time"
+                    )
+                ],
             },
         ),
     ]
