@@ -303,7 +303,10 @@ def code_attempts_exceeded(*, link: CampaignLink, kind: str) -> bool:
 
 
 def code_attempt_record(*, link: CampaignLink, kind: str) -> None:
-    CodeAttempt.objects.create(link=link, kind=kind)
+    """Count one wrong code; attempts older than a day are no longer needed and go."""
+    now = timezone.now()
+    CodeAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    CodeAttempt.objects.create(link=link, kind=kind, created_at=now)
 
 
 def drafts_purge_expired() -> int:

@@ -490,6 +490,18 @@ def summary(request: HttpRequest, token: str, signed: str) -> HttpResponse:
     )
 
 
+def _resume_step(link: CampaignLink, draft: Draft) -> str:
+    """The first step the family has not finished (its notice first, if it has one)."""
+    done = set(draft.state.get("done", []))
+    steps = flow_steps(link)
+    for step in steps[2:]:
+        if step in done or step.startswith("notice:"):
+            continue
+        notice = "notice:" + step.split(":", 1)[-1]
+        return notice if step.startswith("items:") and notice in steps else step
+    return "review"
+
+
 @survey_page
 @require_http_methods(["GET", "POST"])
 def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
@@ -508,10 +520,7 @@ def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
             draft = services.draft_for_code(link=link, code=code)
             if draft is not None:
                 _remember(request, link, draft, code)
-                done = set(draft.state.get("done", []))
-                steps = flow_steps(link)
-                following = [s for s in steps[2:] if s not in done and not s.startswith("notice:")]
-                return redirect(_step_url(token, following[0] if following else "review"))
+                return redirect(_step_url(token, _resume_step(link, draft)))
             services.code_attempt_record(link=link, kind=AttemptKind.RESUME)
             form.add_error("code", _("We could not find answers saved with this code."))
     return render(
