@@ -46,8 +46,10 @@ def test_a_practitioner_sees_programs_family_counts_and_links_to_records(
     assert "1 family" in body
     assert reverse("practice:submissions", args=[org.public_id]) in body
     assert reverse("practice:export_csv", args=[org.public_id]) in body
-    # the audit log is for org admins
+    assert reverse("campaigns:list", args=[org.public_id]) in body
+    # the audit log and members are for org admins
     assert reverse("audit:events", args=[org.public_id]) not in body
+    assert reverse("organizations:members", args=[org.public_id]) not in body
 
 
 def test_an_org_admin_home_links_to_the_audit_log(
@@ -56,6 +58,8 @@ def test_an_org_admin_home_links_to_the_audit_log(
     org = two_tenants["org_a"]
     body = signed_in("org_admin").get(home_url(org)).content.decode()
     assert reverse("audit:events", args=[org.public_id]) in body
+    assert reverse("organizations:members", args=[org.public_id]) in body
+    assert reverse("campaigns:list", args=[org.public_id]) in body
 
 
 def test_an_analyst_sees_monthly_counts_with_small_counts_hidden_and_no_records(
