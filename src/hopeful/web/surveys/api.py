@@ -1,0 +1,114 @@
+"""The JSON submission API, for clients that queue answers (offline, slow connections).
+
+``POST /s/<token>/api/submissions/`` with a JSON body::
+
+    {"client_uuid": "...", "language": "en", "consent": {"care": true, ...},
+     "name": "...", "answers": {"pce7": {"pce1": 5, "pce2": null, ...}}}
+
+Answers 201 with the stored submission's id, 200 with the same id for an identical replay,
+409 for a different payload under a used ``client_uuid``, 400/404/410/413/415/429 otherwise;
+every rejection stores nothing. The link token in the path is the credential (there is no
+session or cookie), so the endpoint needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from hopeful.web.surveys import services
+from hopeful.web.surveys.models import CampaignStatus
+from hopeful.web.surveys.selectors import link_for_token
+from hopeful.web.surveys.services import CONSENT_PURPOSES, InvalidSubmissionError, SubmissionPayload
+
+
+def _answer(status: int, **body: Any) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def parse_json_submission(data: Any) -> SubmissionPayload:
+    """Read a JSON submission strictly, or raise :class:`InvalidSubmissionError`."""
+    if not isinstance(data, dict):
+        raise InvalidSubmissionError("The body must be a JSON object.")
+    unknown = set(data) - {"client_uuid", "language", "consent", "name", "answers"}
+    if unknown:
+        raise InvalidSubmissionError(f"Unknown field(s): {', '.join(sorted(unknown))[:200]}.")
+    raw_uuid = data.get("client_uuid")
+    try:
+        client_uuid = UUID(raw_uuid) if isinstance(raw_uuid, str) else None
+    except ValueError:
+        client_uuid = None
+    if client_uuid is None:
+        raise InvalidSubmissionError("client_uuid must be a UUID string.")
+    language = data.get("language")
+    if language not in ("en", "es"):
+        raise InvalidSubmissionError("language must be 'en' or 'es'.")
+    consent = data.get("consent")
+    if not isinstance(consent, dict) or not all(
+        k in CONSENT_PURPOSES and isinstance(v, bool) for k, v in consent.items()
+    ):
+        raise InvalidSubmissionError("consent must map purposes to true or false.")
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 80 or "\x00" in name:
+        raise InvalidSubmissionError("name must be text of at most 80 characters.")
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise InvalidSubmissionError("answers must map instruments to their items' codes.")
+    parsed: dict[str, dict[str, int | None]] = {}
+    for instrument_id, items in answers.items():
+        if not isinstance(items, dict):
+            raise InvalidSubmissionError("each instrument's answers must be an object.")
+        for code in items.values():
+            if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+                raise InvalidSubmissionError("answers must be integer codes or null.")
+        parsed[str(instrument_id)] = {str(k): v for k, v in items.items()}
+    return SubmissionPayload(
+        client_uuid=client_uuid,
+        language=language,
+        consent={p: bool(consent.get(p, False)) for p in CONSENT_PURPOSES},
+        name=name.strip(),
+        answers=parsed,
+    )
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def submit(request: HttpRequest, token: str) -> JsonResponse:
+    """Store one submission (idempotent on ``client_uuid``)."""
+    if request.content_type != "application/json":
+        return _answer(415, error="Send the answers as application/json.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > services.MAX_SUBMISSION_BYTES or len(request.body) > services.MAX_SUBMISSION_BYTES:
+        return _answer(413, error="The answers sent were too large.")
+    with services.sqlite_serialised():
+        link = link_for_token(token)
+        if link is None:
+            return _answer(404, error="There is no survey at this address.")
+        if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
+            return _answer(410, error="This survey link is closed.")
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+            payload = parse_json_submission(data)
+            result = services.submission_create(link=link, payload=payload)
+        except (ValueError, UnicodeDecodeError):
+            return _answer(400, error="The body is not valid JSON.")
+        except services.SurveyError as exc:
+            return _answer(exc.status, error=exc.message)
+    return _answer(
+        201 if result.created else 200,
+        submission=str(result.submission.public_id),
+        created=result.created,
+    )
