@@ -170,7 +170,7 @@ def test_a_revoked_link_stops_at_once_with_a_410_and_no_form(two_tenants: dict[s
     assert link.revoked_at is not None
     page = Client().get(f"/s/{two_tenants['token_a']}/agree/")
     assert page.status_code == 410
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "csrfmiddlewaretoken" not in page.content.decode()
 
 
@@ -188,7 +188,7 @@ def test_a_tampered_or_unknown_token_is_not_found(two_tenants: dict[str, Any]) -
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     page = Client().get(f"/s/{tampered}/")
     assert page.status_code == 404
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert Client().get("/s/short/").status_code == 404
 
 

@@ -133,5 +133,5 @@ def test_every_family_page_keeps_the_link_out_of_referrers(two_tenants: dict[str
     ):
         response = client.get(url)
         assert response.status_code == 200
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert response["Cache-Control"] == "no-store"

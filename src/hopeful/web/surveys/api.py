@@ -31,7 +31,7 @@ from hopeful.web.surveys.services import CONSENT_PURPOSES, InvalidSubmissionErro
 def _answer(status: int, **body: Any) -> JsonResponse:
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -3,7 +3,10 @@
 Short pages, one step each, that work without JavaScript: language, consent, a name (public
 links), each questionnaire (after a notice for sensitive topics), review, then the strengths
 summary. Every step after consent saves a draft the family can resume with a code. Link pages
-send ``Referrer-Policy: no-referrer`` (the token is in the path) and are never cached.
+send ``Referrer-Policy: same-origin``, so the token in the path never reaches another site (and
+there are no third parties on these pages), and are never cached. Not ``no-referrer``: with it
+browsers send ``Origin: null`` on the family's own form posts, which CSRF checking rightly
+refuses.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ SurveyView = Callable[..., HttpResponse]
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
