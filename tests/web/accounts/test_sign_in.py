@@ -35,7 +35,7 @@ def test_it_signs_a_user_in_and_out(client: Client, alice: User, password: str) 
         "/accounts/login/", {"username": "alice@example.org", "password": password}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/orgs/"  # staff land on their organizations
     assert client.session["_auth_user_id"] == str(alice.pk)
     assert "Sign out" in client.get("/").content.decode()
 

@@ -69,7 +69,7 @@ def test_signing_in_does_not_ask_a_viewer_for_a_second_factor(
     response = client.post(
         "/accounts/login/", {"username": "viewer@a.example.org", "password": password}
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/orgs/"
 
 
 def test_the_second_factor_sends_someone_without_an_authenticator_to_setup(
@@ -202,7 +202,7 @@ def test_the_second_factor_only_returns_to_pages_of_this_site(
     response = client.post(
         "/accounts/two-factor/", {"code": code_for(device), "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/orgs/"
 
 
 def test_the_second_factor_page_is_accessible_without_javascript(

@@ -160,7 +160,7 @@ def test_a_new_person_accepts_and_gets_an_account_and_a_membership(
     )
     # A practitioner sees records: the next step is setting up the second factor.
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/two-factor/?next=%2F"
+    assert response["Location"] == "/accounts/two-factor/?next=%2Forgs%2F"
     user = User.objects.get(email="new.person@example.org")
     assert user.display_name == "Nadia"
     assert user.check_password(NEW_PASSWORD)
@@ -198,7 +198,7 @@ def test_an_existing_user_signs_in_first_then_accepts(
     client.post("/accounts/login/", {"username": "someone@example.org", "password": password})
     assert "Accept the invitation" in client.get(path).content.decode()
     response = client.post(path)
-    assert response["Location"] == "/"
+    assert response["Location"] == "/orgs/"
     assert Membership.objects.get(user=someone).role == Role.VIEWER
 
 

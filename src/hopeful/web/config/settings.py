@@ -174,7 +174,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "practice:organizations"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Argon2 first; older PBKDF2 hashes still verify and are upgraded at the next sign-in.
