@@ -3,7 +3,11 @@
 ``POST /s/<token>/api/submissions/`` with a JSON body::
 
     {"client_uuid": "...", "language": "en", "consent": {"care": true, ...},
-     "name": "...", "answers": {"pce7": {"pce1": 5, "pce2": null, ...}}}
+     "name": "...", "answers": {"pce7": {"pce1": 5, "pce2": null, ...}},
+     "child_birth_month": "2022-03", "child_nickname": "..."}
+
+``child_birth_month`` (``YYYY-MM``, or null) and ``child_nickname`` are optional, for
+questionnaires a parent answers about a child; with a birth month the family gets that child.
 
 Answers 201 with the stored submission's id, 200 with the same id for an identical replay,
 409 for a different payload under a used ``client_uuid``, 400/404/410/413/415/429 otherwise;
@@ -25,7 +29,17 @@ from django.views.decorators.http import require_POST
 from hopeful.web.surveys import services
 from hopeful.web.surveys.models import CampaignStatus
 from hopeful.web.surveys.selectors import link_for_token
-from hopeful.web.surveys.services import CONSENT_PURPOSES, InvalidSubmissionError, SubmissionPayload
+from hopeful.web.surveys.services import (
+    CONSENT_PURPOSES,
+    InvalidSubmissionError,
+    SubmissionPayload,
+    child_birth_month_parse,
+    child_nickname_check,
+)
+
+_FIELDS = frozenset(
+    {"client_uuid", "language", "consent", "name", "answers", "child_birth_month", "child_nickname"}
+)
 
 
 def _answer(status: int, **body: Any) -> JsonResponse:
@@ -39,7 +53,7 @@ def parse_json_submission(data: Any) -> SubmissionPayload:
     """Read a JSON submission strictly, or raise :class:`InvalidSubmissionError`."""
     if not isinstance(data, dict):
         raise InvalidSubmissionError("The body must be a JSON object.")
-    unknown = set(data) - {"client_uuid", "language", "consent", "name", "answers"}
+    unknown = set(data) - _FIELDS
     if unknown:
         raise InvalidSubmissionError(f"Unknown field(s): {', '.join(sorted(unknown))[:200]}.")
     raw_uuid = data.get("client_uuid")
@@ -60,6 +74,15 @@ def parse_json_submission(data: Any) -> SubmissionPayload:
     name = data.get("name", "")
     if not isinstance(name, str) or len(name) > 80 or "\x00" in name:
         raise InvalidSubmissionError("name must be text of at most 80 characters.")
+    child_birth_month = data.get("child_birth_month")
+    if child_birth_month is not None:
+        if not isinstance(child_birth_month, str):
+            raise InvalidSubmissionError("child_birth_month must be a YYYY-MM string or null.")
+        child_birth_month_parse(child_birth_month)
+    child_nickname = data.get("child_nickname", "")
+    if not isinstance(child_nickname, str):
+        raise InvalidSubmissionError("child_nickname must be text.")
+    child_nickname = child_nickname_check(child_nickname)
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise InvalidSubmissionError("answers must map instruments to their items' codes.")
@@ -77,6 +100,8 @@ def parse_json_submission(data: Any) -> SubmissionPayload:
         consent={p: bool(consent.get(p, False)) for p in CONSENT_PURPOSES},
         name=name.strip(),
         answers=parsed,
+        child_birth_month=child_birth_month,
+        child_nickname=child_nickname,
     )
 
 

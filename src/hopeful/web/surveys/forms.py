@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,7 @@ from uuid import UUID
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from hopeful.framework import Instrument, list_instruments
@@ -17,9 +19,12 @@ from hopeful.web.organizations.models import Organization, Program
 from hopeful.web.surveys.models import Campaign, LinkKind
 from hopeful.web.surveys.selectors import instrument_label
 from hopeful.web.surveys.services import (
+    CHILD_NICKNAME_MAX,
     CONSENT_PURPOSES,
     InvalidSubmissionError,
     SubmissionPayload,
+    child_birth_month_parse,
+    child_nickname_check,
 )
 
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
@@ -103,6 +108,79 @@ class NameForm(forms.Form):
     )
 
 
+#: The child step offers birth years from this year back this many years.
+CHILD_YEARS_BACK = 17
+
+
+class ChildForm(forms.Form):
+    """The child's birth month and year and a nickname; all optional, but a month needs its
+    year (and the other way round), and the date cannot be in the future."""
+
+    birth_month = forms.TypedChoiceField(
+        label=_("Birth month"), coerce=int, empty_value=None, required=False
+    )
+    birth_year = forms.TypedChoiceField(
+        label=_("Birth year"), coerce=int, empty_value=None, required=False
+    )
+    nickname = forms.CharField(
+        label=_("A nickname for your child (optional)"),
+        help_text=_("It does not need to be their real name."),
+        max_length=CHILD_NICKNAME_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, today: dt.date | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.today = today or timezone.localdate()
+        self.fields["birth_month"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a month")),
+            *((str(number), name) for number, name in MONTHS.items()),
+        ]
+        self.fields["birth_year"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a year")),
+            *(
+                (str(year), str(year))
+                for year in range(self.today.year, self.today.year - CHILD_YEARS_BACK - 1, -1)
+            ),
+        ]
+
+    @classmethod
+    def initial_from(cls, state: dict[str, Any]) -> dict[str, Any]:
+        """The form's initial values from a draft's state."""
+        saved = str(state.get("child_birth_month") or "")
+        year, _sep, month = saved.partition("-")
+        return {
+            "birth_month": str(int(month)) if month.isdigit() else "",
+            "birth_year": year if year.isdigit() else "",
+            "nickname": state.get("child_nickname", ""),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        month, year = data.get("birth_month"), data.get("birth_year")
+        if self.errors:
+            return data
+        if month is None and year is not None:
+            self.add_error("birth_month", _("Choose the month too, or leave both empty."))
+        elif year is None and month is not None:
+            self.add_error("birth_year", _("Choose the year too, or leave both empty."))
+        elif month is not None and year is not None:
+            if (year, month) > (self.today.year, self.today.month):
+                self.add_error("birth_month", _("This month has not come yet."))
+        elif (data.get("nickname") or "").strip():
+            self.add_error(
+                "nickname", _("Add the birth month and year too, or leave the nickname empty.")
+            )
+        return data
+
+    def birth_month_value(self) -> str:
+        """The cleaned birth month as ``YYYY-MM``, or "" when left empty."""
+        month, year = self.cleaned_data.get("birth_month"), self.cleaned_data.get("birth_year")
+        if month is None or year is None:
+            return ""
+        return f"{year:04d}-{month:02d}"
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Your code"),
@@ -133,15 +211,33 @@ def instrument_form_class(instrument: Instrument, language: str) -> type[forms.F
 
 _CODE_RE = re.compile(r"^\d{1,2}$")
 _FIELD_RE = re.compile(r"^([A-Za-z0-9_]{1,64})\.([A-Za-z0-9_]{1,64})$")
-_META_FIELDS = frozenset({"csrfmiddlewaretoken", "client_uuid", "language", "consent", "name"})
+_META_FIELDS = frozenset(
+    {
+        "csrfmiddlewaretoken",
+        "client_uuid",
+        "language",
+        "consent",
+        "name",
+        "child_birth_month",
+        "child_nickname",
+    }
+)
+
+
+def _one(data: QueryDict, key: str) -> str:
+    values = data.getlist(key)
+    if len(values) > 1:
+        raise InvalidSubmissionError(f"{key} was sent more than once.")
+    return values[0] if values else ""
 
 
 def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
     """Read the review page's POST into a payload, or raise :class:`InvalidSubmissionError`.
 
     Answers are fields named ``<instrument id>.<item id>`` holding a code or nothing; consent
-    is the repeated ``consent`` field; ``client_uuid`` must be a UUID. Codes are checked
-    against the instruments by the service.
+    is the repeated ``consent`` field; ``client_uuid`` must be a UUID; ``child_birth_month``
+    (``YYYY-MM``) and ``child_nickname`` are optional. Codes are checked against the
+    instruments by the service.
     """
     raw_uuid = data.get("client_uuid", "")
     if len(data.getlist("client_uuid")) != 1 or not raw_uuid:
@@ -163,6 +259,10 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
     name = data.get("name", "")
     if len(data.getlist("name")) > 1 or len(name) > 80 or "\x00" in name:
         raise InvalidSubmissionError("The name or code is not valid.")
+    raw_birth_month = _one(data, "child_birth_month").strip()
+    if raw_birth_month:
+        child_birth_month_parse(raw_birth_month)
+    child_nickname = child_nickname_check(_one(data, "child_nickname"))
     answers: dict[str, dict[str, int | None]] = {}
     for key in data:
         if key in _META_FIELDS:
@@ -183,4 +283,6 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
         consent=consent,
         name=name.strip(),
         answers=answers,
+        child_birth_month=raw_birth_month or None,
+        child_nickname=child_nickname,
     )

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from hopeful.framework import BUILDING_BLOCKS, Audience, Instrument, get_instrument
+from hopeful.framework import BUILDING_BLOCKS, AgeRange, Audience, Instrument, get_instrument
 from hopeful.framework.guidance import ATTRIBUTION, ideas
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
 from hopeful.web.surveys.models import Campaign, CampaignLink, LinkKind, Submission
-from hopeful.web.surveys.services import pinned_instruments, sha256_hex
+from hopeful.web.surveys.services import (
+    asks_about_child,
+    months_between,
+    pinned_instruments,
+    sha256_hex,
+)
 
 
 def campaigns_for(access: Access) -> QuerySet[Campaign]:
@@ -86,16 +95,76 @@ def instrument_label(instrument: Instrument, language: str) -> str:
 
 def flow_steps(link: CampaignLink) -> list[str]:
     """The family's steps in order: ``language``, ``consent``, ``name`` (public links),
-    ``notice:<id>`` (sensitive topics), ``items:<id>`` per instrument, ``review``."""
+    ``child`` (when a questionnaire is answered about a child), ``notice:<id>`` (sensitive
+    topics), ``items:<id>`` per instrument, ``review``."""
     steps = ["language", "consent"]
     if link.kind == LinkKind.PUBLIC:
         steps.append("name")
+    if asks_about_child(link.campaign):
+        steps.append("child")
     for inst in pinned_instruments(link.campaign):
         if inst.content_note is not None:
             steps.append(f"notice:{inst.id}")
         steps.append(f"items:{inst.id}")
     steps.append("review")
     return steps
+
+
+def birth_month_label(value: str) -> str:
+    """``YYYY-MM`` as "March 2022" ("marzo de 2022") in the active language ("" if unset)."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        month_name = MONTHS[month]
+    except (AttributeError, KeyError, ValueError):
+        return ""
+    return _("%(month)s %(year)s") % {"month": month_name, "year": year}
+
+
+def _age_part(months: int) -> str:
+    if months >= 24 or months % 12 == 0:
+        years = months // 12
+        return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+
+
+def age_range_text(age_range: AgeRange) -> str:
+    """ "These questions are written for children 6 months to 5 years old", from the range."""
+    low, high = age_range.min_months, age_range.max_months
+    top_years = high // 12  # 71 months is "5 years" (until the 6th birthday)
+    if low == 0:
+        return _("These questions are written for children from birth to %(high)d years old.") % {
+            "high": top_years
+        }
+    if low % 12 == 0:
+        return _("These questions are written for children %(low)d to %(high)d years old.") % {
+            "low": low // 12,
+            "high": top_years,
+        }
+    return _("These questions are written for children %(low)s to %(high)s old.") % {
+        "low": _age_part(low),
+        "high": _age_part(high),
+    }
+
+
+@dataclass(frozen=True)
+class AgeNote:
+    title: str
+    text: str
+
+
+def child_age_notes(
+    campaign: Campaign, birth_month: dt.date, today: dt.date, language: str
+) -> list[AgeNote]:
+    """A note for each questionnaire about a child whose age range does not include the age
+    (in completed months) of a child born in ``birth_month`` on ``today``."""
+    age = months_between(birth_month, today)
+    return [
+        AgeNote(title=inst.title.get_text(language), text=age_range_text(inst.age_range))
+        for inst in pinned_instruments(campaign)
+        if inst.audience == Audience.PARENT_REPORT_CHILD
+        and inst.age_range is not None
+        and not inst.age_range.contains(age)
+    ]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,13 +29,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hopeful.framework import (
+    Audience,
     InstrumentError,
     get_instrument,
     list_instruments,
     score_response,
 )
 from hopeful.web.audit.services import audit_record
-from hopeful.web.families.models import ConsentPurpose, Family
+from hopeful.web.families.models import Child, ConsentPurpose, Family
 from hopeful.web.families.services import consent_set
 from hopeful.web.organizations.models import Program
 from hopeful.web.surveys.models import (
@@ -355,7 +357,7 @@ def draft_save(*, draft: Draft, language: str, step: str, **changes: Any) -> Dra
             state["answers"] = answers
             state.pop("client_uuid", None)
         else:
-            if key in ("consent", "name"):
+            if key in ("consent", "name", "child_birth_month", "child_nickname"):
                 state.pop("client_uuid", None)
             state[key] = value
     state["language"] = language
@@ -401,6 +403,58 @@ class SubmissionPayload:
     consent: Mapping[str, bool]
     name: str
     answers: Mapping[str, Mapping[str, int | None]]
+    child_birth_month: str | None = None
+    """The child's birth year and month as ``YYYY-MM`` (parent-report questionnaires)."""
+    child_nickname: str = ""
+
+
+#: A child's birth year and month as sent: ``YYYY-MM``.
+_BIRTH_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+#: The longest child nickname accepted (the column's length).
+CHILD_NICKNAME_MAX = 40
+
+#: The oldest child accepted, in completed months (18 years).
+CHILD_MAX_AGE_MONTHS = 18 * 12
+
+
+def months_between(birth_month: dt.date, today: dt.date) -> int:
+    """Completed months from ``birth_month`` (a month, the 1st) to ``today``."""
+    return (today.year - birth_month.year) * 12 + (today.month - birth_month.month)
+
+
+def child_birth_month_parse(value: str, today: dt.date | None = None) -> dt.date:
+    """``YYYY-MM`` as the 1st of that month, or :class:`InvalidSubmissionError`: month 1-12,
+    not in the future and not more than 18 years ago."""
+    match = _BIRTH_MONTH_RE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise InvalidSubmissionError("The child's birth month must be written YYYY-MM.")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or year < 1:
+        raise InvalidSubmissionError("The child's birth month is not a month.")
+    birth = dt.date(year, month, 1)
+    age = months_between(birth, today or timezone.localdate())
+    if age < 0:
+        raise InvalidSubmissionError("The child's birth month is in the future.")
+    if age > CHILD_MAX_AGE_MONTHS:
+        raise InvalidSubmissionError("The child's birth month is more than 18 years ago.")
+    return birth
+
+
+def child_nickname_check(value: str) -> str:
+    """The nickname stripped, or :class:`InvalidSubmissionError` (too long, or a NUL)."""
+    if not isinstance(value, str) or "\x00" in value or len(value) > CHILD_NICKNAME_MAX:
+        raise InvalidSubmissionError(
+            f"The child's nickname must be text of at most {CHILD_NICKNAME_MAX} characters."
+        )
+    return value.strip()
+
+
+def asks_about_child(campaign: Campaign) -> bool:
+    """Whether a questionnaire of the campaign is answered by a parent about a child."""
+    return any(
+        inst.audience == Audience.PARENT_REPORT_CHILD for inst in pinned_instruments(campaign)
+    )
 
 
 @dataclass(frozen=True)
@@ -416,8 +470,10 @@ def pinned_instruments(campaign: Campaign) -> list[Any]:
 
 def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) -> dict[str, Any]:
     """The payload with every item of every instrument (``None`` for blanks), so a blank sent
-    as "" and a blank left out hash the same."""
-    return {
+    as "" and a blank left out hash the same. The child's birth month and nickname are in it
+    only when a birth month was given, so submissions without a child hash as they always
+    did."""
+    canonical: dict[str, Any] = {
         "answers": {
             inst.id: {
                 item_id: payload.answers.get(inst.id, {}).get(item_id) for item_id in inst.item_ids
@@ -428,6 +484,10 @@ def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) ->
         "language": payload.language,
         "name": payload.name,
     }
+    if payload.child_birth_month:
+        canonical["child_birth_month"] = payload.child_birth_month
+        canonical["child_nickname"] = payload.child_nickname
+    return canonical
 
 
 def payload_hash(canonical: Mapping[str, Any]) -> str:
@@ -452,12 +512,24 @@ def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any]
         raise InvalidSubmissionError("At least one consent choice is needed to store answers.")
     if len(payload.name) > 80:
         raise InvalidSubmissionError("The name or code is too long (80 characters at most).")
+    _validate_child(payload, instruments)
     for inst in instruments:
         try:
             score_response(inst, payload.answers.get(inst.id, {}), on_invalid="raise")
         except InstrumentError as exc:
             raise InvalidSubmissionError(str(exc)) from exc
     return instruments, canonical_payload(payload, instruments)
+
+
+def _validate_child(payload: SubmissionPayload, instruments: list[Any]) -> None:
+    child_nickname_check(payload.child_nickname)
+    if payload.child_birth_month is None:
+        if payload.child_nickname.strip():
+            raise InvalidSubmissionError("A child's nickname needs the child's birth month.")
+        return
+    child_birth_month_parse(payload.child_birth_month)
+    if not any(inst.audience == Audience.PARENT_REPORT_CHILD for inst in instruments):
+        raise InvalidSubmissionError("This survey does not ask about a child.")
 
 
 def _replay(existing: Submission, link: CampaignLink, digest: str) -> SubmissionResult:
@@ -529,6 +601,8 @@ def _submission_insert(
             preferred_language=payload.language,
         )
     consent_set(family=family, choices=dict(canonical["consent"]), language=payload.language)
+    if payload.child_birth_month:
+        _child_add(family, payload)
     submission = Submission.objects.create(
         client_uuid=payload.client_uuid,
         payload_hash=digest,
@@ -568,6 +642,22 @@ def _submission_insert(
         },
     )
     return SubmissionResult(submission=submission, created=True)
+
+
+def _child_add(family: Family, payload: SubmissionPayload) -> Child | None:
+    """The family's child born in the payload's month (a family that already has a child born
+    that month, through a personal link, keeps it and gets no second one)."""
+    birth = child_birth_month_parse(str(payload.child_birth_month))
+    if family.children.filter(birth_month=birth).exists():
+        return None
+    child = Child.objects.create(
+        organization=family.organization,
+        family=family,
+        nickname=payload.child_nickname,
+        birth_month=birth,
+    )
+    audit_record(verb="child.create", actor=None, organization=family.organization, obj=child)
+    return child
 
 
 def _keep_family_code(draft: Draft, family: Family) -> None:

@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<survey_token:token>/", views.start, name="start"),
     path("<survey_token:token>/agree/", views.agree, name="agree"),
     path("<survey_token:token>/name/", views.name, name="name"),
+    path("<survey_token:token>/child/", views.child, name="child"),
     path("<survey_token:token>/q/<slug:instrument_id>/notice/", views.notice, name="notice"),
     path("<survey_token:token>/q/<slug:instrument_id>/", views.items, name="items"),
     path("<survey_token:token>/review/", views.review, name="review"),

@@ -1,7 +1,7 @@
 """The family survey at ``/s/<token>/`` (``/es/s/<token>/`` in Spanish).
 
 Short pages, one step each, that work without JavaScript: language, consent, a name (public
-links), each questionnaire (after a notice for sensitive topics), review, then the strengths
+links), the child's birth month (when a questionnaire is about a child), each questionnaire (after a notice for sensitive topics), review, then the strengths
 summary. Every step after consent saves a draft the family can resume with a code. Link pages
 send ``Referrer-Policy: same-origin``, so the token in the path never reaches another site (and
 there are no third parties on these pages), and are never cached. Not ``no-referrer``: with it
@@ -34,6 +34,7 @@ from hopeful.web.families.selectors import consent_current
 from hopeful.web.families.services import CONSENT_TEXT_VERSION
 from hopeful.web.surveys import services
 from hopeful.web.surveys.forms import (
+    ChildForm,
     CodeForm,
     ConsentForm,
     NameForm,
@@ -42,6 +43,8 @@ from hopeful.web.surveys.forms import (
 )
 from hopeful.web.surveys.models import AttemptKind, CampaignLink, CampaignStatus, Draft, LinkKind
 from hopeful.web.surveys.selectors import (
+    birth_month_label,
+    child_age_notes,
     flow_steps,
     link_for_token,
     review_for,
@@ -122,6 +125,8 @@ def _step_url(token: str, step: str) -> str:
         return reverse("survey:agree", args=[token])
     if step == "name":
         return reverse("survey:name", args=[token])
+    if step == "child":
+        return reverse("survey:child", args=[token])
     if step == "review":
         return reverse("survey:review", args=[token])
     kind, instrument_id = step.split(":", 1)
@@ -242,6 +247,72 @@ def name(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     )
 
 
+@survey_page
+@require_http_methods(["GET", "POST"])
+def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    """The child's birth month and year and a nickname, all optional. When a questionnaire's
+    age range does not include the child's age, the step says so once (a note, not an error)
+    before the family continues."""
+    if "child" not in flow_steps(link):
+        raise Http404
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    language = _language()
+    today = timezone.localdate()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("skip"):
+            services.draft_save(
+                draft=draft,
+                language=language,
+                step="child",
+                child_birth_month="",
+                child_nickname="",
+            )
+            return redirect(_step_url(token, _after(link, "child")))
+        form = ChildForm(request.POST, today=today)
+        if form.is_valid():
+            birth_month = form.birth_month_value()
+            services.draft_save(
+                draft=draft,
+                language=language,
+                step="child",
+                child_birth_month=birth_month,
+                child_nickname=form.cleaned_data["nickname"].strip() if birth_month else "",
+            )
+            noted = request.POST.get("noted", "")
+            if birth_month and birth_month != noted and _age_notes(link, birth_month, language):
+                return redirect(_step_url(token, "child"))
+            return redirect(_step_url(token, _after(link, "child")))
+        status = 400
+    else:
+        form = ChildForm(initial=ChildForm.initial_from(draft.state), today=today)
+    saved = str(draft.state.get("child_birth_month") or "")
+    return render(
+        request,
+        "surveys/public/child_step.html",
+        _context(
+            link,
+            token,
+            "child",
+            request,
+            form=form,
+            age_notes=_age_notes(link, saved, language) if saved else [],
+            noted=saved,
+        ),
+        status=status,
+    )
+
+
+def _age_notes(link: CampaignLink, birth_month: str, language: str) -> list[Any]:
+    try:
+        birth = services.child_birth_month_parse(birth_month)
+    except services.InvalidSubmissionError:
+        return []
+    return child_age_notes(link.campaign, birth, timezone.localdate(), language)
+
+
 def _pinned(link: CampaignLink, instrument_id: str) -> Any:
     for entry in link.campaign.instruments:
         if entry["id"] == instrument_id:
@@ -336,6 +407,7 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
         draft.state = state
         draft.save(update_fields=["state"])
     consent = state.get("consent", {})
+    child_birth_month = str(state.get("child_birth_month") or "")
     purposes = [
         {"value": p.value, "label": p.label, "granted": bool(consent.get(p.value))}
         for p in ConsentPurpose
@@ -360,6 +432,10 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
             ),
             purposes=purposes,
             family_name=state.get("name", ""),
+            asks_about_child="child" in flow_steps(link),
+            child_birth_month=child_birth_month,
+            child_birth_label=birth_month_label(child_birth_month),
+            child_nickname=str(state.get("child_nickname") or "") if child_birth_month else "",
             client_uuid=state["client_uuid"],
             language=language,
             submit_url=reverse("survey:submit", args=[token]),
