@@ -59,13 +59,10 @@ print(json.dumps({"token": token}))
 """
 
 COUNT = """
-import django
+import django, json
 django.setup()
-from django.db.models import Count
 from hopeful.web.surveys.models import Submission
-rows = Submission.objects.count()
-dupes = Submission.objects.values("client_uuid").annotate(n=Count("id")).filter(n__gt=1).count()
-print(rows, dupes)
+print(json.dumps([str(u) for u in Submission.objects.values_list("client_uuid", flat=True)]))
 """
 
 
@@ -201,9 +198,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
         path = f"/s/{token}/api/submissions/"
-        # warm-up: one submission per worker so imports and connections are ready
-        for k in range(args.workers):
-            Family(port, path, time.monotonic() + 0.01, seed=10_000 + k).run()
+        # warm-up: a few submissions so imports and connections are ready (counted too)
+        warmup = [Family(port, path, time.monotonic() + 1.0, seed=10_000 + k) for k in range(2)]
+        for f in warmup:
+            f.run()
         start = time.monotonic()
         families = [Family(port, path, start + args.seconds, seed=k) for k in range(args.clients)]
         for f in families:
@@ -211,9 +209,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for f in families:
             f.join()
         elapsed = time.monotonic() - start
-        rows, dupes = map(int, subprocess.run(
+        stored = json.loads(subprocess.run(
             [str(BIN / "python"), "-c", COUNT], env=env, check=True, capture_output=True,
-            text=True).stdout.split())  # fmt: skip
+            text=True).stdout.strip().splitlines()[-1])  # fmt: skip
     finally:
         if server is not None:
             server.terminate()
@@ -223,7 +221,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
     latencies = sorted(x for f in families for x in f.latencies)
     acked = [u for f in families for u in f.acked]
-    warmup = args.workers
+    all_acked = [u for f in (*warmup, *families) for u in f.acked]
     failures: dict[str, int] = {}
     for f in families:
         for k, v in f.failures.items():
@@ -232,10 +230,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "clients": args.clients,
         "workers": args.workers,
         "seconds": elapsed,
-        "acked": len(acked),
-        "unique_acked": len(set(acked)),
-        "rows": rows - warmup,
-        "duplicates": dupes,
+        "acked": len(all_acked),
+        "unique_acked": len(set(all_acked)),
+        "rows": len(stored),
+        "duplicates": len(stored) - len(set(stored)),
+        "stored_not_acked": len(set(stored) - set(all_acked)),
+        "acked_not_stored": len(set(all_acked) - set(stored)),
         "rate": len(acked) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
@@ -248,7 +248,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
     rate_ok = r["rate"] >= 100
     p95_ok = r["p95_ms"] <= 300
-    integrity_ok = r["acked"] == r["rows"] == r["unique_acked"] and r["duplicates"] == 0
+    integrity_ok = (
+        r["acked"] == r["rows"] == r["unique_acked"]
+        and r["duplicates"] == r["stored_not_acked"] == r["acked_not_stored"] == 0
+    )
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -275,6 +278,8 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         f"{r['p99_ms']:.0f} ms | p95 <= 300 ms | {'PASS' if p95_ok else 'FAIL'} |",
         f"| acknowledged / stored / duplicates | {r['acked']:,} / {r['rows']:,} / "
         f"{r['duplicates']} | equal, 0 | {'PASS' if integrity_ok else 'FAIL'} |",
+        f"| stored but not acknowledged / acknowledged but not stored | "
+        f"{r['stored_not_acked']} / {r['acked_not_stored']} | 0 / 0 | |",
         f"| retries / failed requests | {r['retries']} / {r['failures'] or 0} | | |",
     ])  # fmt: skip
     return text, rate_ok and p95_ok and integrity_ok
