@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _readme import write_section  # a sibling module: bench scripts run as scripts
+
 # One core: set before numpy and pyarrow are imported.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = "1"
@@ -66,12 +68,6 @@ INVALID_RATE = 0.001  # an integer code the item does not offer, per item
 TEXT_RATE = 0.001  # CSV only: rows with one non-numeric answer
 BLANK_RATE = 0.005  # CSV only: blank cells, per item
 README = Path(__file__).resolve().parent / "README.md"
-START, END = "<!-- score_bench:start -->", "<!-- score_bench:end -->"
-README_INTRO = """# Benchmarks
-
-Benchmarks are scripts, not tests; numbers below are measured by the command shown, on the
-machine shown.
-"""
 
 # -- synthetic data ----------------------------------------------------------------------------
 
@@ -437,15 +433,7 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 
 def write_readme(section: str) -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else README_INTRO
-    block = f"{START}\n{section.rstrip()}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + block + tail
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    README.write_text(text, encoding="utf-8")
+    write_section("score_bench", section, README)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _readme import write_section  # a sibling module: bench scripts run as scripts
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = Path(os.environ.get("HOPEFUL_SHARED", ROOT.parent / "shared"))
@@ -313,15 +315,7 @@ def report(
 
 
 def write_readme(section: str) -> None:
-    path = HERE / "README.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- stats_bench:start -->", "<!-- stats_bench:end -->"
-    block = f"{start}\n{section}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    write_section("stats_bench", section)
 
 
 def main() -> int:

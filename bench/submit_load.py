@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import socket
@@ -35,6 +34,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from _readme import write_section  # a sibling module: bench scripts run as scripts
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -286,15 +287,7 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
 
 
 def write_readme(section: str) -> None:
-    path = HERE / "README.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = "<!-- submit_load:start -->", "<!-- submit_load:end -->"
-    block = f"{start}\n{section}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    write_section("submit_load", section)
 
 
 def main() -> int:
