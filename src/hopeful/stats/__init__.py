@@ -17,13 +17,16 @@ from hopeful.stats.design import Design
 from hopeful.stats.errors import DesignError, EstimationError, StatsError
 from hopeful.stats.glm import RegressionResult
 from hopeful.stats.reliability import nchs_proportions, small_counts
+from hopeful.stats.suppression import Protected, protect
 
 __all__ = [
     "Design",
     "DesignError",
     "EstimationError",
+    "Protected",
     "RegressionResult",
     "StatsError",
     "nchs_proportions",
+    "protect",
     "small_counts",
 ]

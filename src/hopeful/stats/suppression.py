@@ -1,0 +1,320 @@
+"""Small-cell protection for published counts, with complementary suppression.
+
+A view publishes several tables that are all sums of one *base* table of counts: for example a
+dashboard's base table is program x group x outcome, and it shows the group x outcome table,
+the outcome totals and the grand total. No published cell may show a count from 1 to
+``threshold - 1`` (1-10 by default; 0 is allowed), and no such count may be recoverable from
+everything else the view publishes.
+
+:func:`protect` does both:
+
+1. **Primary suppression**: every published cell with a count in 1..threshold-1.
+2. **Complementary suppression**, verified by linear programming: for every suppressed cell
+   it computes the smallest and largest value consistent with everything still published
+   (the base cells are unknowns >= 0; every published, unsuppressed cell is an equation). A
+   cell is *exposed* when the attacker can pin it inside 1..threshold-1 (``lo >= 1`` and
+   ``hi <= threshold - 1``) or to an interval narrower than ``width``. An exposed cell gets a
+   partner: the smallest positive published cell that shares one of its equations (the same
+   table, differing in one coordinate), until no cell is exposed.
+
+The LP is solved with SciPy's HiGHS. Tables of dashboard size (a few thousand base cells) take
+milliseconds to a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
+
+from hopeful.stats.errors import EstimationError
+
+__all__ = ["Protected", "cell_bounds", "protect"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+DEFAULT_THRESHOLD = 11
+
+
+@dataclass
+class Protected:
+    """The outcome of :func:`protect` for each published table.
+
+    Attributes
+    ----------
+    tables
+        For each published table, its counts (the base summed over the other axes).
+    suppressed
+        For each published table, a boolean array: True where the cell must not be shown.
+    primary
+        For each published table, True where the cell was suppressed for its own count
+        (the others are complementary suppressions).
+    """
+
+    axes: list[tuple[int, ...]]
+    tables: list[IntArray]
+    suppressed: list[BoolArray]
+    primary: list[BoolArray]
+    threshold: int
+    iterations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def shown(self, index: int) -> npt.NDArray[np.float64]:
+        """Table ``index`` with suppressed cells as NaN."""
+        values = self.tables[index].astype(np.float64)
+        values[self.suppressed[index]] = np.nan
+        return values
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(bool(s.any()) for s in self.suppressed)
+
+
+def _marginal(base: IntArray, keep: tuple[int, ...]) -> IntArray:
+    """The published table that keeps ``keep`` (a grand total is a one-cell 1-D table)."""
+    drop = tuple(a for a in range(base.ndim) if a not in keep)
+    table = base.sum(axis=drop) if drop else base.copy()
+    return np.atleast_1d(np.asarray(table, dtype=np.int64))
+
+
+def _membership(shape: tuple[int, ...], keep: tuple[int, ...]) -> tuple[IntArray, tuple[int, ...]]:
+    """For each base cell (flattened), the flat index of the published cell it sums into."""
+    grids = np.indices(shape).reshape(len(shape), -1)
+    kept_shape = tuple(shape[a] for a in keep)
+    if not keep:
+        return np.zeros(grids.shape[1], dtype=np.int64), (1,)
+    coords = tuple(grids[a] for a in keep)
+    return np.ravel_multi_index(coords, kept_shape).astype(np.int64), kept_shape
+
+
+class _Attack:
+    """The attacker's linear program for one state of suppression."""
+
+    def __init__(
+        self,
+        n_base: int,
+        members: Sequence[IntArray],
+        tables: Sequence[IntArray],
+        suppressed: Sequence[BoolArray],
+    ) -> None:
+        rows: list[npt.NDArray[np.float64]] = []
+        rhs: list[float] = []
+        for member, table, hidden in zip(members, tables, suppressed, strict=True):
+            flat_table = table.ravel()
+            for cell in np.flatnonzero(~hidden.ravel()):
+                rows.append((member == cell).astype(np.float64))
+                rhs.append(float(flat_table[cell]))
+        self.a_eq = np.array(rows) if rows else None
+        self.b_eq = np.array(rhs) if rows else None
+        self.bounds = [(0, None)] * n_base
+        self.members = members
+
+    def bounds_of(self, t_index: int, flat_cell: int) -> tuple[float, float]:
+        objective = (self.members[t_index] == flat_cell).astype(np.float64)
+        low = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs")
+        high = linprog(
+            -objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
+        )
+        lo = float(low.fun) if low.status == 0 else 0.0
+        hi = float(-high.fun) if high.status == 0 else float("inf")
+        return lo, hi
+
+
+def cell_bounds(
+    base_shape: tuple[int, ...],
+    axes: Sequence[tuple[int, ...]],
+    tables: Sequence[IntArray],
+    suppressed: Sequence[BoolArray],
+) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
+    """What an attacker can infer: for every suppressed published cell, the smallest and
+    largest value consistent with all published (unsuppressed) cells, base cells >= 0.
+
+    Returns, per table, (lo, hi) arrays of the table's shape (NaN where the cell is shown).
+    """
+    members = [_membership(base_shape, k)[0] for k in axes]
+    attack = _Attack(int(np.prod(base_shape)), members, tables, suppressed)
+    out = []
+    for t_index, (table, hidden) in enumerate(zip(tables, suppressed, strict=True)):
+        lo = np.full(table.size, np.nan)
+        hi = np.full(table.size, np.nan)
+        for cell in np.flatnonzero(hidden.ravel()):
+            lo[cell], hi[cell] = attack.bounds_of(t_index, int(cell))
+        out.append((lo.reshape(table.shape), hi.reshape(table.shape)))
+    return out
+
+
+def _neighbours(shape: tuple[int, ...], cell: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Cells of the same table that differ from ``cell`` in exactly one coordinate."""
+    out = []
+    for axis, size in enumerate(shape):
+        for v in range(size):
+            if v != cell[axis]:
+                other = list(cell)
+                other[axis] = v
+                out.append(tuple(other))
+    return out
+
+
+def protect(
+    base: npt.ArrayLike,
+    axes: Sequence[Sequence[int]],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    width: float = 0.0,
+    max_iterations: int = 200,
+) -> Protected:
+    """Decide which cells of the published tables must be hidden.
+
+    Parameters
+    ----------
+    base
+        The finest table of counts (non-negative integers), any number of dimensions.
+    axes
+        The published tables, each given by the base axes it keeps (the others are summed):
+        ``[(0, 1), (1,), ()]`` publishes the full 2-D table, its column totals and the grand
+        total.
+    threshold
+        Counts from 1 to ``threshold - 1`` are never shown (default 11: 1-10 hidden).
+    width
+        The narrowest interval an attacker may be left with for a suppressed cell (0: only
+        the 1..threshold-1 rule).
+
+    Raises
+    ------
+    EstimationError
+        Negative or non-integer counts, or axes that do not name the base's dimensions.
+    """
+    counts = np.asarray(base)
+    if counts.dtype.kind == "f":
+        if not np.all(np.isfinite(counts)) or not np.all(counts == np.floor(counts)):
+            raise EstimationError("counts must be whole numbers")
+    elif counts.dtype.kind not in "iu":
+        raise EstimationError("counts must be numbers")
+    counts = counts.astype(np.int64)
+    if (counts < 0).any():
+        raise EstimationError("counts cannot be negative")
+    if threshold < 1:
+        raise EstimationError("threshold must be at least 1")
+    kept: list[tuple[int, ...]] = []
+    for keep in axes:
+        k = tuple(sorted(int(a) for a in keep))
+        if any(a < 0 or a >= counts.ndim for a in k) or len(set(k)) != len(k):
+            raise EstimationError(f"axes {tuple(keep)} do not fit a {counts.ndim}-D table")
+        kept.append(k)
+    tables = [_marginal(counts, k) for k in kept]
+    members = [_membership(counts.shape, k)[0] for k in kept]
+    primary = [(t >= 1) & (t < threshold) for t in tables]
+    suppressed = [p.copy() for p in primary]
+    result = Protected(kept, tables, suppressed, primary, threshold)
+    n_base = int(counts.size)
+    # Hiding more cells only removes equations, so a cell once shown to be safe stays safe.
+    safe: set[tuple[int, int]] = set()
+    for iteration in range(max_iterations):
+        result.iterations = iteration + 1
+        attack = _Attack(n_base, members, tables, suppressed)
+        exposed = _first_exposed(attack, tables, suppressed, safe, threshold, width)
+        if exposed is None:
+            return result
+        t_index, cell = exposed
+        partner = _partner(tables[t_index], suppressed[t_index], cell)
+        if partner is not None:
+            suppressed[t_index][partner] = True
+            continue
+        # No cell of its own table is left to pair with: hide the smallest shown cell of
+        # another table that sums over it (a margin that pins it).
+        margin = _pinning_margin(members, tables, suppressed, t_index, cell)
+        if margin is None:
+            break
+        suppressed[margin[0]][margin[1]] = True
+    result.notes.append("could not protect every cell by pairing; every cell was hidden")
+    for hidden in suppressed:
+        hidden[...] = True
+    return result
+
+
+def _first_exposed(
+    attack: _Attack,
+    tables: list[IntArray],
+    suppressed: list[BoolArray],
+    safe: set[tuple[int, int]],
+    threshold: int,
+    width: float,
+) -> tuple[int, tuple[int, ...]] | None:
+    """The first suppressed cell an attacker can pin inside 1..threshold-1 (or too narrowly);
+    cells found safe are remembered in ``safe``."""
+    for t_index, hidden in enumerate(suppressed):
+        for flat in np.flatnonzero(hidden.ravel()):
+            key = (t_index, int(flat))
+            if key in safe:
+                continue
+            low, high = attack.bounds_of(t_index, int(flat))
+            pinned = low >= 1 - 1e-9 and high <= threshold - 1 + 1e-9
+            narrow = width > 0 and (high - low) < width
+            if pinned or narrow:
+                return t_index, tuple(
+                    int(c) for c in np.unravel_index(int(flat), tables[t_index].shape)
+                )
+            safe.add(key)
+    return None
+
+
+def _pinning_margin(
+    members: list[IntArray],
+    tables: list[IntArray],
+    suppressed: list[BoolArray],
+    t_index: int,
+    cell: tuple[int, ...],
+) -> tuple[int, tuple[int, ...]] | None:
+    flat = int(np.ravel_multi_index(cell, tables[t_index].shape))
+    base_cells = np.flatnonzero(members[t_index] == flat)
+    best: tuple[int, tuple[int, ...]] | None = None
+    best_value = None
+    for other, (member, table, hidden) in enumerate(zip(members, tables, suppressed, strict=True)):
+        if other == t_index:
+            continue
+        for flat_other in np.unique(member[base_cells]):
+            coords = tuple(int(c) for c in np.unravel_index(int(flat_other), table.shape))
+            if hidden[coords]:
+                continue
+            value = int(table[coords])
+            if best_value is None or value < best_value:
+                best, best_value = (other, coords), value
+    return best
+
+
+def _partner(table: IntArray, hidden: BoolArray, cell: tuple[int, ...]) -> tuple[int, ...] | None:
+    """A shown cell of the same table to hide because ``cell`` is still exposed.
+
+    Candidates are shown cells one coordinate away from ``cell`` or from another hidden cell
+    of the table. Preferred: positive values (a hidden zero protects little), then cells whose
+    lines already hold the most hidden cells (completing a rectangle of suppressed cells is
+    what protects a cell under both of its margins), then the smallest value.
+    """
+    sources = [cell, *(tuple(int(c) for c in h) for h in zip(*np.nonzero(hidden), strict=True))]
+    candidates = {c for src in sources for c in _neighbours(table.shape, src) if not hidden[c]}
+    if not candidates:
+        return None
+
+    def hidden_in_lines(c: tuple[int, ...]) -> int:
+        count = 0
+        for axis in range(table.ndim):
+            line: list[int | slice] = list(c)
+            line[axis] = slice(None)
+            count += int(hidden[tuple(line)].sum())
+        return count
+
+    near = set(_neighbours(table.shape, cell))
+    return min(
+        candidates,
+        key=lambda c: (
+            0 if table[c] > 0 else 1,
+            -hidden_in_lines(c),
+            0 if c in near else 1,
+            int(table[c]),
+            c,
+        ),
+    )

@@ -1,0 +1,101 @@
+"""Small-cell protection: no published count of 1-10 is shown or can be recovered.
+
+The property test builds random tables and views, protects them, then plays the attacker: by
+linear programming over everything the view still publishes it bounds every hidden cell, and
+no cell whose count is 1-10 may be pinned inside 1-10.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from hopeful.stats import EstimationError
+from hopeful.stats.suppression import cell_bounds, protect
+
+THRESHOLD = 11
+
+
+def test_it_hides_a_rectangle_around_a_small_cell_and_keeps_the_margins() -> None:
+    base = np.array([[3, 40], [25, 60], [0, 12]])
+    result = protect(base, [(0, 1), (1,), (0,), ()])
+    assert result.suppressed[0].tolist() == [[True, True], [True, True], [False, False]]
+    assert not result.suppressed[1].any()  # column totals stay
+    assert not result.suppressed[2].any()  # row totals stay
+    assert not result.suppressed[3].any()  # grand total stays
+    assert result.primary[0].tolist() == [[True, False], [False, False], [False, False]]
+    (lo, hi), *_ = cell_bounds(base.shape, result.axes, result.tables, result.suppressed)
+    assert lo[0, 0] == 0
+    assert hi[0, 0] == 28  # the attacker only knows 0..28
+
+
+def test_it_shows_zeros_and_counts_of_eleven_or_more() -> None:
+    base = np.array([[0, 11], [12, 30]])
+    result = protect(base, [(0, 1), (0,), (1,), ()])
+    assert not result.any_suppressed
+
+
+def test_a_lone_small_total_hides_everything_that_reveals_it() -> None:
+    result = protect(np.array([4]), [(0,), ()])
+    assert result.suppressed[0].all()
+    assert result.suppressed[1].all()
+    assert np.isnan(result.shown(1)).all()
+
+
+def test_the_threshold_is_configurable() -> None:
+    base = np.array([[12, 40], [30, 60]])
+    assert not protect(base, [(0, 1)]).any_suppressed
+    assert protect(base, [(0, 1)], threshold=20).suppressed[0][0, 0]
+
+
+@pytest.mark.parametrize(
+    ("base", "axes", "message"),
+    [
+        (np.array([-1, 3]), [(0,)], "negative"),
+        (np.array([1.5, 3]), [(0,)], "whole numbers"),
+        (np.array(["a"]), [(0,)], "numbers"),
+        (np.array([[1, 2]]), [(2,)], "do not fit"),
+    ],
+)
+def test_it_refuses_bad_counts_and_axes(base: np.ndarray, axes: list, message: str) -> None:
+    with pytest.raises(EstimationError, match=message):
+        protect(base, axes)
+
+
+counts = st.one_of(st.just(0), st.integers(1, 10), st.integers(11, 80), st.integers(11, 80))
+
+
+@st.composite
+def views(draw: st.DrawFn) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    ndim = draw(st.integers(1, 3))
+    shape = tuple(draw(st.integers(1, 4)) for _ in range(ndim))
+    base = draw(hnp.arrays(np.int64, shape, elements=counts))
+    full = tuple(range(ndim))
+    marginals = [
+        tuple(a for a in full if mask >> a & 1) for mask in range(2**ndim) if mask != 2**ndim - 1
+    ]
+    chosen = draw(st.lists(st.sampled_from(marginals), unique=True, max_size=len(marginals)))
+    return base, [full, *chosen]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(view=views())
+def test_no_small_count_can_be_recovered_from_what_a_view_publishes(
+    view: tuple[np.ndarray, list[tuple[int, ...]]],
+) -> None:
+    base, axes = view
+    result = protect(base, axes, threshold=THRESHOLD)
+    for table, hidden, primary in zip(
+        result.tables, result.suppressed, result.primary, strict=True
+    ):
+        small = (table >= 1) & (table < THRESHOLD)
+        assert (primary == small).all()
+        assert hidden[small].all()  # every small count is hidden
+    bounds = cell_bounds(base.shape, result.axes, result.tables, result.suppressed)
+    for (lo, hi), table, hidden in zip(bounds, result.tables, result.suppressed, strict=True):
+        for cell in zip(*np.nonzero(hidden & (table >= 1) & (table < THRESHOLD)), strict=True):
+            pinned = lo[cell] >= 1 - 1e-9 and hi[cell] <= THRESHOLD - 1 + 1e-9
+            assert not pinned, (base.tolist(), axes, cell, lo[cell], hi[cell])
