@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hopeful.web.families",
     "hopeful.web.surveys",
     "hopeful.web.practice",
+    "hopeful.web.insights",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django.contrib.admin",

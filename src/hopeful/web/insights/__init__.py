@@ -1,0 +1,1 @@
+"""Program insights: an organization's dashboard of protected aggregates (issue 5)."""

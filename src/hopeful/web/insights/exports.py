@@ -1,0 +1,127 @@
+"""CSV and XLSX exports of the dashboard: the same numbers and the same suppression as the
+page (both are read from one :class:`~hopeful.web.insights.selectors.Dashboard`), audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from hopeful.web.audit.services import audit_record
+from hopeful.web.insights import formatting
+from hopeful.web.insights.selectors import Dashboard, Estimate, ShownCount
+from hopeful.web.organizations.access import Access
+
+
+def header() -> list[str]:
+    return [
+        _("section"),
+        _("group"),
+        _("measure"),
+        _("value"),
+        _("95% CI"),
+        _("respondents (n)"),
+        _("published benchmark"),
+        _("note"),
+    ]
+
+
+def _count_row(section: str, group: str, measure: str, count: ShownCount) -> list[str]:
+    note = "" if count.value is not None else _("hidden to protect small groups")
+    return [section, group, measure, formatting.count_text(count), "", "", "", note]
+
+
+def _estimate_row(section: str, group: str, estimate: Estimate) -> list[str]:
+    note = (
+        "; ".join([estimate.hidden, *estimate.flags])
+        if estimate.hidden
+        else "; ".join(estimate.flags)
+    )
+    return [
+        section,
+        group,
+        estimate.label,
+        formatting.value_text(estimate.estimate, estimate.kind),
+        formatting.ci_text(estimate),
+        formatting.count_text(estimate.n),
+        formatting.benchmark_text(estimate.benchmark),
+        note,
+    ]
+
+
+def rows(dashboard: Dashboard) -> Iterator[list[str]]:
+    """The page's numbers, one per row, formatted as the page formats them."""
+    view = dashboard.filters.program.name if dashboard.filters.program else _("All programs")
+    reach = dashboard.reach
+    section = _("Reach")
+    for row in reach.by_program:
+        yield _count_row(section, _("Program"), row.label, row.count)
+    for row in reach.by_language:
+        yield _count_row(section, _("Language"), row.label, row.count)
+    yield _count_row(section, view, _("Submissions counted"), reach.total)
+    yield _count_row(
+        section, view, _("Not counted (no consent to program improvement)"), reach.left_out
+    )
+    yield _count_row(dashboard.instrument_title, view, _("Respondents"), dashboard.respondents)
+    for group, estimates in (
+        (_("Each experience"), dashboard.items),
+        (_("Building block met"), dashboard.blocks),
+        (_("Groups"), dashboard.bands),
+        (_("Rates"), dashboard.rates),
+    ):
+        for estimate in estimates:
+            yield _estimate_row(dashboard.instrument_title, group, estimate)
+    if dashboard.trend is not None:
+        for point in dashboard.trend.points:
+            yield _estimate_row(_("Trend"), dashboard.trend.title, point.estimate)
+
+
+def _safe(cell: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def as_csv(dashboard: Dashboard) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header())
+    for row in rows(dashboard):
+        writer.writerow([_safe(c) for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(dashboard: Dashboard) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Dashboard")[:31])
+    sheet.append(header())
+    for row in rows(dashboard):
+        sheet.append([_safe(c) for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_dashboard(*, access: Access, actor: Any, dashboard: Dashboard, fmt: str) -> bytes:
+    """The export in ``fmt`` (``csv`` or ``xlsx``), audited ``dashboard.export``."""
+    body = as_xlsx(dashboard) if fmt == "xlsx" else as_csv(dashboard)
+    filters = dashboard.filters
+    with transaction.atomic():
+        audit_record(
+            verb="dashboard.export",
+            actor=actor,
+            organization=access.organization,
+            object_type="insights.dashboard",
+            extra={
+                "format": fmt,
+                "program": filters.program.public_id if filters.program else "all",
+                "start": f"{filters.start:%Y-%m}",
+                "end": f"{filters.end:%Y-%m}",
+                "instrument": filters.instrument_id,
+            },
+        )
+    return body

@@ -1,0 +1,845 @@
+"""Reads for the organization dashboard: protected aggregates only, never a family's row.
+
+Only submissions of families whose current consent covers ``program_improvement`` are
+counted (:func:`hopeful.web.families.selectors.with_consent`). Every estimate comes from
+:mod:`hopeful.stats` (program data as a simple random sample of respondents,
+``Design(table).proportion(..., ci="beta")``) and is judged by ``nchs_proportions``; every count
+goes through :func:`hopeful.stats.suppression.protect`.
+
+How the counts are protected. Each section has a *base* table: program x outcome (program x
+language for the reach, program x month x outcome for the trend), always over **every**
+program of the organization, whatever the program filter. The published tables are every
+margin of the base (for two axes: the full table, the program totals, the outcome totals and
+the grand total), so a view for one program and the view for all programs are protected
+together: subtracting one program's numbers from the all-programs view recovers nothing.
+A percentage is shown only when the NCHS standard presents it *and* none of the counts it
+reveals (its outcome cells and its denominator, in the view's slice) is suppressed: a share
+times its ``n`` is a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count as DbCount
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hopeful.framework import (
+    BUILDING_BLOCKS,
+    AllMet,
+    Band,
+    HopefulError,
+    Instrument,
+    get_instrument,
+)
+from hopeful.stats import Design, nchs_proportions
+from hopeful.stats.suppression import protect
+from hopeful.web.accounts.models import Language
+from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.families.selectors import with_consent
+from hopeful.web.insights import benchmarks
+from hopeful.web.insights.benchmarks import Benchmark
+from hopeful.web.organizations.access import Access
+from hopeful.web.organizations.models import Program
+from hopeful.web.surveys.models import InstrumentScore, Submission
+
+DEFAULT_INSTRUMENT = "pce7"
+
+#: Outputs shown as rates with their CIs when an instrument has them.
+RATE_OUTPUTS = ("flourishing", "resilient")
+
+
+def small_cell_threshold() -> int:
+    """Counts from 1 to this minus one are never shown (default 11: 1-10 hidden)."""
+    return int(getattr(settings, "HOPEFUL_SMALL_CELL_THRESHOLD", 11))
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramOption:
+    id: int
+    public_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentOption:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    programs: list[ProgramOption]
+    instruments: list[InstrumentOption]
+
+    @property
+    def default_instrument(self) -> str:
+        ids = [i.id for i in self.instruments]
+        if DEFAULT_INSTRUMENT in ids:
+            return DEFAULT_INSTRUMENT
+        return ids[0] if ids else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    program: ProgramOption | None
+    """None: all programs."""
+    start: dt.date
+    """First day of the first month."""
+    end: dt.date
+    """First day of the last month (included)."""
+    instrument_id: str
+
+
+def _instrument(instrument_id: str, version: str | None = None) -> Instrument | None:
+    try:
+        return get_instrument(instrument_id, version or None)
+    except HopefulError:
+        return None
+
+
+def filter_options(*, access: Access, language: str) -> FilterOptions:
+    """The organization's programs and the instruments it has submissions for."""
+    organization = access.organization
+    programs = [
+        ProgramOption(id=p.id, public_id=str(p.public_id), name=p.name)
+        for p in Program.objects.filter(organization=organization).order_by("name", "id")
+    ]
+    ids = sorted(
+        InstrumentScore.objects.filter(organization=organization)
+        .values_list("instrument_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    instruments = []
+    for instrument_id in ids:
+        definition = _instrument(instrument_id)
+        title = definition.short_title.get_text(language) if definition else instrument_id
+        instruments.append(InstrumentOption(id=instrument_id, title=title))
+    return FilterOptions(programs=programs, instruments=instruments)
+
+
+# -- what the page shows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShownCount:
+    """A count as published: ``value`` is None when it is hidden to protect a small group."""
+
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One percentage (or mean) as published, with why it is hidden when it is."""
+
+    key: str
+    label: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: ShownCount
+    """Respondents with an answer (the denominator)."""
+    hidden: str = ""
+    """Plain-language reason the estimate is not shown ('' when shown)."""
+    protected: bool = False
+    """Hidden (also) because a count it would reveal is small."""
+    flags: tuple[str, ...] = ()
+    benchmark: Benchmark | None = None
+    kind: str = "proportion"
+    """``proportion`` or ``mean``."""
+
+    @property
+    def shown(self) -> bool:
+        return self.estimate is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    label: str
+    count: ShownCount
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    by_program: list[CountRow]
+    by_language: list[CountRow]
+    total: ShownCount
+    left_out: ShownCount
+    """Submissions not counted: the family's consent does not cover program improvement."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    month: dt.date
+    estimate: Estimate
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    title: str
+    kind: str
+    """``proportion`` (share in the top band) or ``mean`` (mean score)."""
+    points: list[TrendPoint]
+    scale_max: float
+    """The top of the chart's scale: 1 for shares, the score's maximum for means."""
+
+    @property
+    def estimates(self) -> list[Estimate]:
+        return [p.estimate for p in self.points]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    organization: str
+    filters: Filters
+    instrument_title: str
+    months: list[dt.date]
+    threshold: int
+    reach: Reach
+    respondents: ShownCount
+    """Scored submissions of the chosen questionnaire in the view."""
+    items: list[Estimate] = field(default_factory=list)
+    blocks: list[Estimate] = field(default_factory=list)
+    bands: list[Estimate] = field(default_factory=list)
+    rates: list[Estimate] = field(default_factory=list)
+    trend: Trend | None = None
+    has_benchmarks: bool = False
+
+    @property
+    def all_estimates(self) -> list[Estimate]:
+        points = [p.estimate for p in self.trend.points] if self.trend else []
+        return [*self.items, *self.blocks, *self.bands, *self.rates, *points]
+
+    @property
+    def any_protected(self) -> bool:
+        counts = [
+            self.reach.total,
+            self.reach.left_out,
+            self.respondents,
+            *(r.count for r in self.reach.by_program),
+            *(r.count for r in self.reach.by_language),
+        ]
+        return any(c.suppressed for c in counts) or any(
+            e.protected or e.n.suppressed for e in self.all_estimates
+        )
+
+    @property
+    def any_unreliable(self) -> bool:
+        return any(e.hidden and not e.protected for e in self.all_estimates)
+
+
+# -- protection --------------------------------------------------------------------------------
+
+
+def _lattice(ndim: int) -> list[tuple[int, ...]]:
+    """Every margin of an ``ndim``-D base, the full table first and the grand total last."""
+    return [c for k in range(ndim, -1, -1) for c in combinations(range(ndim), k)]
+
+
+class _Protected:
+    """The protect() decisions for one base, read back for the view's program (or all)."""
+
+    def __init__(
+        self,
+        base: np.ndarray[Any, Any],
+        threshold: int,
+        axes: list[tuple[int, ...]] | None = None,
+    ) -> None:
+        self.axes = axes if axes is not None else _lattice(base.ndim)
+        self.result = protect(base.astype(np.int64), self.axes, threshold=threshold)
+
+    def _table(self, keep: tuple[int, ...]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        index = self.result.axes.index(keep)
+        return self.result.tables[index], self.result.suppressed[index]
+
+    def count(self, keep: tuple[int, ...], cell: tuple[int, ...]) -> ShownCount:
+        table, hidden = self._table(keep)
+        cell = cell or (0,)
+        return ShownCount(None if bool(hidden[cell]) else int(table[cell]))
+
+    def view(self, program: int | None, rest: tuple[int, ...]) -> ShownCount:
+        """The count of cell ``rest`` (over the non-program axes) in the view's slice."""
+        others = tuple(range(1, len(rest) + 1))
+        if program is None:
+            return self.count(others, rest)
+        return self.count((0, *others), (program, *rest))
+
+
+# -- the data: one row per scored submission ---------------------------------------------------
+
+
+def _counted(access: Access, filters: Filters) -> Any:
+    """Submissions of the period (every program), of families who agreed to be counted."""
+    start = timezone.make_aware(dt.datetime.combine(filters.start, dt.time.min))
+    end = _next_month(filters.end)
+    stop = timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+    return Submission.objects.filter(
+        organization=access.organization, submitted_at__gte=start, submitted_at__lt=stop
+    )
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _months(filters: Filters) -> list[dt.date]:
+    months, month = [], filters.start
+    while month <= filters.end:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def _affirmative(definition: Instrument, item_id: str, code: Any) -> float:
+    """1 affirmative, 0 answered otherwise, NaN missing (7, 9, blank or unknown code)."""
+    if code is None or code == "":
+        return np.nan
+    try:
+        value = int(code)
+        item = definition.item(item_id)
+    except (TypeError, ValueError, HopefulError):
+        return np.nan
+    if value in definition.affirmative_codes(item_id):
+        return 1.0
+    return 0.0 if value in item.answer_codes else np.nan
+
+
+def _flag(value: Any) -> float:
+    if value is None:
+        return np.nan
+    return 1.0 if bool(value) else 0.0
+
+
+def _respondent_table(
+    access: Access, filters: Filters, programs: list[ProgramOption], months: list[dt.date]
+) -> tuple[pd.DataFrame, Instrument | None]:
+    """One row per scored submission of the chosen instrument: program and month index,
+    each item's affirmative flag, each block's "met" flag, band, rates and score."""
+    counted = with_consent(
+        _counted(access, filters), ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family"
+    )
+    rows = (
+        InstrumentScore.objects.filter(
+            organization=access.organization,
+            instrument_id=filters.instrument_id,
+            submission__in=counted.values("id"),
+        )
+        .values(
+            "instrument_version",
+            "values",
+            "submission__answers",
+            "submission__program_id",
+            "submission__submitted_at",
+        )
+        .order_by("submission__submitted_at", "id")
+    )
+    program_index = {p.id: i for i, p in enumerate(programs)}
+    month_index = {(m.year, m.month): i for i, m in enumerate(months)}
+    definitions: dict[str, Instrument | None] = {}
+    records = []
+    for row in rows:
+        version = row["instrument_version"]
+        if version not in definitions:
+            definitions[version] = _instrument(filters.instrument_id, version)
+        definition = definitions[version]
+        values = row["values"] if isinstance(row["values"], dict) else {}
+        answers = row["submission__answers"] if isinstance(row["submission__answers"], dict) else {}
+        answered = answers.get(filters.instrument_id) or {}
+        local = timezone.localtime(row["submission__submitted_at"])
+        record: dict[str, Any] = {
+            "program": program_index.get(row["submission__program_id"], -1),
+            "month": month_index.get((local.year, local.month), -1),
+            "band": values.get("band"),
+            "score": np.nan if values.get("score") is None else float(values["score"]),
+        }
+        if definition is not None:
+            for item in definition.items:
+                if item.block is not None:
+                    record[f"item_{item.id}"] = _affirmative(
+                        definition, item.id, answered.get(item.id)
+                    )
+            for output in definition.block_count_outputs:
+                count = values.get(output.id)
+                record[output.id] = np.nan if count is None else float(int(count) >= 1)
+        for rate in RATE_OUTPUTS:
+            if rate in values:
+                record[rate] = _flag(values[rate])
+        records.append(record)
+    table = pd.DataFrame.from_records(records)
+    if table.empty:
+        table = pd.DataFrame({"program": [], "month": [], "band": [], "score": []})
+    table = table[(table["program"] >= 0) & (table["month"] >= 0)].reset_index(drop=True)
+    current = _instrument(filters.instrument_id)
+    band = _band(current)
+    if band is not None:
+        # One 0/1 column per band (and the top band), missing where the band is.
+        missing = table["band"].isna()
+        for b, (_low, _high, name) in enumerate(band.cuts):
+            table[f"band_is_{b}"] = np.where(missing, np.nan, (table["band"] == name) * 1.0)
+        table["top_band"] = table[f"band_is_{len(band.cuts) - 1}"]
+    return table, current
+
+
+def _band(definition: Instrument | None) -> Band | None:
+    if definition is None:
+        return None
+    try:
+        output = definition.output("band")
+    except KeyError:
+        return None
+    return output if isinstance(output, Band) else None
+
+
+# -- estimates ---------------------------------------------------------------------------------
+
+
+def _plain_reason(reason: str) -> str:
+    """The NCHS decision in plain language."""
+    if reason.startswith("effective sample size"):
+        return _("Too few answers for a reliable percentage.")
+    if reason.startswith("relative"):
+        return _("Too uncertain for its size to be shown.")
+    if reason.startswith("confidence interval"):
+        return _("Too uncertain to be shown: the range of likely values is too wide.")
+    return _("Not reliable enough to be shown.")
+
+
+def _plain_flags(flags: str) -> tuple[str, ...]:
+    out = []
+    for flag in filter(None, (f.strip() for f in flags.split(";"))):
+        if flag.startswith("complement"):
+            out.append(_("The share without it is not reliable."))
+        elif flag.startswith("fewer than"):
+            out.append(_("Based on few answers: read with care."))
+        elif flag.startswith("estimate is 0%"):
+            out.append(_("Everyone or no one: read with care."))
+        else:
+            out.append(flag)
+    return tuple(out)
+
+
+def _level_one(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """The rows for level 1 of a 0/1 proportion. Where the data hold only 0s (no level 1
+    row), the level-0 row's complement: the engine computes the second level of a binary
+    variable the same way (1 - p, the same variance), and the beta interval is symmetric."""
+    ones = frame[frame["level"] == 1]
+    zeros = frame[frame["level"] == 0]
+    if by is not None:
+        zeros = zeros[~zeros[by].isin(ones[by])]
+    else:
+        zeros = zeros if ones.empty else zeros.iloc[0:0]
+    if not zeros.empty:
+        flipped = zeros.copy()
+        flipped["level"] = 1
+        flipped["estimate"] = 1.0 - zeros["estimate"]
+        flipped["ci_low"] = 1.0 - zeros["ci_high"]
+        flipped["ci_high"] = 1.0 - zeros["ci_low"]
+        ones = pd.concat([ones, flipped], ignore_index=True)
+        if by is not None:
+            ones = ones.sort_values(by, kind="stable")
+    return ones.reset_index(drop=True)
+
+
+def _binary_estimate(
+    design: Design | None, variable: str, by: str | None = None
+) -> pd.DataFrame | None:
+    """``Design.proportion`` of a 0/1 variable (level 1), judged by ``nchs_proportions``."""
+    if design is None or variable not in design.table.columns:
+        return None
+    if design.table[variable].notna().sum() == 0:
+        return None
+    frame = design.proportion(variable, by=by, ci="beta")
+    return nchs_proportions(_level_one(frame, by))
+
+
+def _estimate(
+    *,
+    key: str,
+    label: str,
+    judged: pd.DataFrame | None,
+    row_filter: Callable[[pd.DataFrame], pd.DataFrame] | None,
+    counts: Sequence[ShownCount],
+    n: ShownCount,
+    closed: bool = False,
+    benchmark: Benchmark | None = None,
+) -> Estimate:
+    """An estimate as published: shown only when NCHS presents it and none of the counts it
+    would reveal is suppressed (``closed``: the whole view is hidden, its ``n`` too)."""
+    if closed:
+        n = ShownCount(None)
+    row = None
+    if judged is not None:
+        selected = row_filter(judged) if row_filter else judged
+        row = selected.iloc[0] if len(selected) else None
+    blank = {"key": key, "label": label, "n": n, "benchmark": benchmark}
+    if n.suppressed or any(c.suppressed for c in counts):
+        return _hidden(_("Hidden to protect small groups."), protected=True, **blank)
+    if row is None:
+        return _hidden(_("No answers in this view."), **blank)
+    if not bool(row["present"]):
+        return _hidden(_plain_reason(str(row["reason"])), **blank)
+    return Estimate(
+        key=key,
+        label=label,
+        estimate=float(row["estimate"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        n=n,
+        flags=_plain_flags(str(row["flags"])),
+        benchmark=benchmark,
+    )
+
+
+def _hidden(reason: str, *, protected: bool = False, **fields: Any) -> Estimate:
+    return Estimate(
+        estimate=None, ci_low=None, ci_high=None, hidden=reason, protected=protected, **fields
+    )
+
+
+def _binary_counts(
+    table: pd.DataFrame, variable: str, n_programs: int, threshold: int
+) -> _Protected:
+    """Base program x (no, yes) of the rows with a value."""
+    base = np.zeros((n_programs, 2), dtype=np.int64)
+    if variable in table.columns:
+        valid = table[variable].notna()
+        programs = table.loc[valid, "program"].to_numpy(dtype=np.int64)
+        outcome = table.loc[valid, variable].to_numpy(dtype=np.int64)
+        np.add.at(base, (programs, outcome), 1)
+    return _Protected(base, threshold)
+
+
+def _binary_section(
+    *,
+    table: pd.DataFrame,
+    design: Design | None,
+    variable: str,
+    key: str,
+    label: str,
+    program: int | None,
+    n_programs: int,
+    threshold: int,
+    closed: bool,
+    benchmark: Benchmark | None = None,
+) -> Estimate:
+    protected = _binary_counts(table, variable, n_programs, threshold)
+    cells = [protected.view(program, (0,)), protected.view(program, (1,))]
+    n = protected.view(program, ())
+    return _estimate(
+        key=key,
+        label=label,
+        judged=_binary_estimate(design, variable),
+        row_filter=None,
+        counts=cells,
+        n=n,
+        closed=closed,
+        benchmark=benchmark,
+    )
+
+
+def _output_label(definition: Instrument, output_id: str, language: str) -> str:
+    try:
+        label = definition.output(output_id).label
+    except KeyError:
+        return output_id
+    return label.get_text(language) if label is not None else output_id
+
+
+# -- reach -------------------------------------------------------------------------------------
+
+
+def _reach(
+    access: Access,
+    filters: Filters,
+    programs: list[ProgramOption],
+    program: int | None,
+    threshold: int,
+) -> Reach:
+    submissions = _counted(access, filters)
+    counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
+    languages = list(Language)
+    language_index = {lang.value: i for i, lang in enumerate(languages)}
+    program_index = {p.id: i for i, p in enumerate(programs)}
+
+    def grouped(queryset: Any) -> np.ndarray[Any, Any]:
+        base = np.zeros((max(len(programs), 1), len(languages)), dtype=np.int64)
+        rows = queryset.values("program_id", "language").annotate(n=DbCount("id")).order_by()
+        for row in rows:
+            p = program_index.get(row["program_id"])
+            lang = language_index.get(row["language"])
+            if p is not None and lang is not None:
+                base[p, lang] += row["n"]
+        return base
+
+    base = grouped(counted)
+    everything = grouped(submissions)
+    # Published: the program table, the language table and the total (no program x language
+    # cross table, so a one-program view shows that program's total only).
+    protected = _Protected(base, threshold, axes=[(0,), (1,), ()])
+    left_out = _Protected((everything - base).sum(axis=1), threshold)
+    if program is None:
+        by_program = [CountRow(p.name, protected.count((0,), (i,))) for i, p in enumerate(programs)]
+        by_language = [
+            CountRow(str(lang.label), protected.count((1,), (i,)))
+            for i, lang in enumerate(languages)
+        ]
+        total = protected.count((), ())
+    else:
+        total = protected.count((0,), (program,))
+        by_program = [CountRow(programs[program].name, total)]
+        by_language = []
+    return Reach(
+        by_program=by_program,
+        by_language=by_language,
+        total=total,
+        left_out=left_out.view(program, ()) if program is not None else left_out.count((), ()),
+    )
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+
+
+def _design(table: pd.DataFrame, program: int | None) -> Design | None:
+    view = table if program is None else table[table["program"] == program]
+    if view.empty:
+        return None
+    return Design(view.reset_index(drop=True))
+
+
+def _band_section(
+    *,
+    table: pd.DataFrame,
+    design: Design | None,
+    definition: Instrument,
+    program: int | None,
+    n_programs: int,
+    threshold: int,
+    closed: bool,
+) -> list[Estimate]:
+    band = _band(definition)
+    if band is None:
+        return []
+    labels = [name for _low, _high, name in band.cuts]
+    base = np.zeros((n_programs, len(labels)), dtype=np.int64)
+    valid = table["band"].notna() if "band" in table.columns else pd.Series([], dtype=bool)
+    for b, name in enumerate(labels):
+        hits = table.loc[valid & (table["band"] == name), "program"].to_numpy(dtype=np.int64)
+        np.add.at(base, (hits, b), 1)
+    protected = _Protected(base, threshold)
+    n = protected.view(program, ())
+    estimates = []
+    for b, name in enumerate(labels):
+        variable = f"band_is_{b}"
+        estimates.append(
+            _estimate(
+                key=f"band:{name}",
+                label=name,
+                judged=_binary_estimate(design, variable),
+                row_filter=None,
+                counts=[protected.view(program, (b,))],
+                n=n,
+                closed=closed,
+                benchmark=benchmarks.for_band(definition.id, name),
+            )
+        )
+    return estimates
+
+
+def _trend(
+    *,
+    table: pd.DataFrame,
+    design: Design | None,
+    definition: Instrument,
+    months: list[dt.date],
+    program: int | None,
+    n_programs: int,
+    threshold: int,
+    closed: bool,
+    language: str,
+) -> Trend | None:
+    band = _band(definition)
+    shape = (n_programs, len(months))
+    if band is not None:
+        top = band.cuts[-1][2]
+        variable = "top_band"
+        base = np.zeros((*shape, 2), dtype=np.int64)
+        valid = table["band"].notna()
+        np.add.at(
+            base,
+            (
+                table.loc[valid, "program"].to_numpy(dtype=np.int64),
+                table.loc[valid, "month"].to_numpy(dtype=np.int64),
+                (table.loc[valid, "band"] == top).to_numpy(dtype=np.int64),
+            ),
+            1,
+        )
+        protected = _Protected(base, threshold)
+        judged = None
+        if design is not None and design.table[variable].notna().any():
+            frame = design.proportion(variable, by="month", ci="beta")
+            judged = nchs_proportions(_level_one(frame, "month"))
+        points = []
+        for m, month in enumerate(months):
+            points.append(
+                TrendPoint(
+                    month,
+                    _estimate(
+                        key=f"trend:{month:%Y-%m}",
+                        label=f"{month:%Y-%m}",
+                        judged=judged,
+                        row_filter=lambda frame, m=m: frame[frame["month"] == m],
+                        counts=[protected.view(program, (m, 0)), protected.view(program, (m, 1))],
+                        n=protected.view(program, (m,)),
+                        closed=closed,
+                    ),
+                )
+            )
+        title = _("Share in the top group (%(band)s)") % {"band": top}
+        return Trend(title=title, kind="proportion", points=points, scale_max=1.0)
+
+    # No band: the mean score by month, with the month's count protected.
+    base = np.zeros(shape, dtype=np.int64)
+    valid = table["score"].notna() if "score" in table.columns else pd.Series([], dtype=bool)
+    np.add.at(
+        base,
+        (
+            table.loc[valid, "program"].to_numpy(dtype=np.int64),
+            table.loc[valid, "month"].to_numpy(dtype=np.int64),
+        ),
+        1,
+    )
+    protected = _Protected(base, threshold)
+    means = None
+    if design is not None and design.table["score"].notna().any():
+        means = design.mean("score", by="month")
+    points = []
+    for m, month in enumerate(months):
+        n = ShownCount(None) if closed else protected.view(program, (m,))
+        row = None
+        if means is not None:
+            selected = means[means["month"] == m]
+            row = selected.iloc[0] if len(selected) else None
+        blank = {"key": f"trend:{month:%Y-%m}", "label": f"{month:%Y-%m}", "n": n, "kind": "mean"}
+        if n.suppressed:
+            estimate = _hidden(_("Hidden to protect small groups."), protected=True, **blank)
+        elif row is None:
+            estimate = _hidden(_("No answers in this view."), **blank)
+        else:
+            estimate = Estimate(
+                estimate=float(row["estimate"]),
+                ci_low=float(row["ci_low"]),
+                ci_high=float(row["ci_high"]),
+                **blank,
+            )
+        points.append(TrendPoint(month, estimate))
+    score_max = float(len(definition.items_needed("score")) or 1)
+    return Trend(
+        title=_("Mean %(score)s") % {"score": _output_label(definition, "score", language)},
+        kind="mean",
+        points=points,
+        scale_max=score_max,
+    )
+
+
+def dashboard(
+    *, access: Access, filters: Filters, options: FilterOptions, language: str
+) -> Dashboard:
+    """Everything the dashboard (and its CSV/XLSX export) publishes for these filters."""
+    threshold = small_cell_threshold()
+    programs = options.programs
+    program = (
+        next((i for i, p in enumerate(programs) if p.id == filters.program.id), None)
+        if filters.program is not None
+        else None
+    )
+    months = _months(filters)
+    reach = _reach(access, filters, programs, program, threshold)
+    table, definition = _respondent_table(access, filters, programs, months)
+    n_programs = max(len(programs), 1)
+    respondents_base = np.bincount(table["program"].to_numpy(dtype=np.int64), minlength=n_programs)
+    respondents = _Protected(respondents_base, threshold).view(program, ())
+    # The view opens only when both its totals are shown. Each section is protected on its own
+    # base, and sections count nearly the same units (submissions, respondents, answers): if
+    # one section showed the all-programs total and another one program's total, their
+    # difference could be a small program. Protection never shows both totals of one base,
+    # so gating every section on these two keeps one of the two views closed.
+    closed = reach.total.suppressed or respondents.suppressed
+    if closed:
+        respondents = ShownCount(None)
+    title = definition.short_title.get_text(language) if definition else filters.instrument_id
+    result = Dashboard(
+        organization=access.organization.name,
+        filters=filters,
+        instrument_title=title,
+        months=months,
+        threshold=threshold,
+        reach=reach,
+        respondents=respondents,
+    )
+    if definition is None:
+        return result
+    design = _design(table, program)
+    common = {
+        "table": table,
+        "design": design,
+        "program": program,
+        "n_programs": n_programs,
+        "threshold": threshold,
+        "closed": closed,
+    }
+    for item in definition.items:
+        if item.block is None:
+            continue
+        result.items.append(
+            _binary_section(
+                variable=f"item_{item.id}",
+                key=f"item:{item.id}",
+                label=item.construct.get_text(language),
+                benchmark=benchmarks.for_item(definition.id, item.id),
+                **common,
+            )
+        )
+    blocks = {b.id: b for b in BUILDING_BLOCKS}
+    for output in definition.block_count_outputs:
+        block = blocks.get(output.id.removeprefix("bb_"))
+        label = block.name.get_text(language) if block else output.id
+        result.blocks.append(
+            _binary_section(variable=output.id, key=f"block:{output.id}", label=label, **common)
+        )
+    result.bands.extend(_band_section(definition=definition, **common))
+    for rate in RATE_OUTPUTS:
+        try:
+            output = definition.output(rate)
+        except KeyError:
+            continue
+        if isinstance(output, AllMet):
+            result.rates.append(
+                _binary_section(
+                    variable=rate,
+                    key=f"rate:{rate}",
+                    label=_output_label(definition, rate, language),
+                    **common,
+                )
+            )
+    return replace(
+        result,
+        trend=_trend(definition=definition, months=months, language=language, **common),
+        has_benchmarks=definition.id == "pce7",
+    )
+    return result

@@ -1,0 +1,72 @@
+"""The organization dashboard: thin views (access -> form -> one selector -> render).
+
+Org admins and analysts only; the page and its exports show protected aggregates, never a
+family's name or row. Viewing is not audited (nothing identifiable is read); exports are.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from hopeful.web.insights import exports, selectors
+from hopeful.web.insights.forms import DEFAULT_MONTHS, DashboardFilterForm, add_months
+from hopeful.web.organizations.access import Access
+from hopeful.web.organizations.decorators import org_view
+from hopeful.web.organizations.models import Role
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "dashboard.csv"),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "dashboard.xlsx",
+    ),
+}
+
+
+def _query(filters: selectors.Filters, **changes: str) -> str:
+    """The query string of these filters with ``changes`` (for the pooling and export links)."""
+    params = {
+        "program": filters.program.public_id if filters.program else "",
+        "start": f"{filters.start:%Y-%m}",
+        "end": f"{filters.end:%Y-%m}",
+        "instrument": filters.instrument_id,
+        **changes,
+    }
+    return "?" + urlencode(params)
+
+
+# ``org_view`` goes outermost, so an outsider gets the same 404 whatever the method.
+@org_view(Role.ORG_ADMIN, Role.ANALYST)
+@require_GET
+def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
+    language = request.LANGUAGE_CODE
+    options = selectors.filter_options(access=access, language=language)
+    form = DashboardFilterForm(request.GET or None, options=options)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    data = selectors.dashboard(access=access, filters=filters, options=options, language=language)
+
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_TYPES:
+        body = exports.export_dashboard(access=access, actor=request.user, dashboard=data, fmt=fmt)
+        content_type, filename = EXPORT_TYPES[fmt]
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    context = {
+        "org_id": access.organization.public_id,
+        "form": form,
+        "dashboard": data,
+        "csv_query": _query(filters, format="csv"),
+        "xlsx_query": _query(filters, format="xlsx"),
+        "wider_query": _query(filters, start=f"{add_months(filters.start, -DEFAULT_MONTHS):%Y-%m}"),
+        "all_programs_query": _query(filters, program="") if filters.program else "",
+    }
+    return render(request, "insights/dashboard.html", context)
