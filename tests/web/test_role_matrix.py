@@ -55,13 +55,14 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "campaigns:close": ("post", ADMIN_ONLY),
     "campaigns:link_create": ("get", ADMIN_ONLY),
     "campaigns:link_revoke": ("post", ADMIN_ONLY),
+    "insights:dashboard": ("get", _allow(ADMIN, Role.ANALYST.value)),
 }
 
 #: Pages with identifiable family records: never for analysts, researchers or viewers.
 IDENTIFIABLE_PAGES = ("practice:submissions", "practice:family_detail", "practice:export_csv")
 
 #: The only tenant pages aggregate roles may open. Widening this is a privacy decision.
-AGGREGATE_PAGES = frozenset({"practice:home"})
+AGGREGATE_PAGES = frozenset({"practice:home", "insights:dashboard"})
 
 
 def test_every_tenant_url_has_a_row_in_the_role_matrix() -> None:

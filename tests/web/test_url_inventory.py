@@ -181,6 +181,8 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "campaigns:close": campaign_a,
     "campaigns:link_create": campaign_a,
     "campaigns:link_revoke": link_a,
+    # the organization dashboard (aggregates)
+    "insights:dashboard": org_a,
 }
 
 #: What an outsider POSTs: every field a tenant form might take, pointing at A where it can.
