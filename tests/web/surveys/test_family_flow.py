@@ -34,6 +34,8 @@ def answer_everything(client: Client, prefix: str, token: str, codes: dict[str, 
     assert page.status_code == 200
     page = client.post(f"{prefix}/s/{token}/q/pce7/", codes, follow=True)
     assert page.status_code == 200
+    assert page.redirect_chain[-1][0] == f"{prefix}/s/{token}/about/"
+    page = client.post(f"{prefix}/s/{token}/about/", {"skip": "1"}, follow=True)
     assert page.redirect_chain[-1][0] == f"{prefix}/s/{token}/review/"
     fields = _hidden(page.content.decode())
     data: dict[str, list[str]] = {}
@@ -100,7 +102,7 @@ def test_a_family_answers_in_spanish_through_the_es_prefix(two_tenants: dict[str
     assert "Elija su idioma" in start.content.decode()
     consent_page = client.get(f"/es/s/{token}/agree/")
     assert 'lang="es"' in consent_page.content.decode()
-    assert "Paso 2 de 5" in consent_page.content.decode()
+    assert "Paso 2 de 6" in consent_page.content.decode()
     items = client.get(f"/es/s/{token}/q/pce7/")
     assert items.status_code == 302  # consent comes first
     page = answer_everything(client, "/es", token, CODES)
@@ -114,11 +116,11 @@ def test_a_family_answers_in_spanish_through_the_es_prefix(two_tenants: dict[str
 def test_every_step_shows_its_place_in_the_survey(two_tenants: dict[str, Any]) -> None:
     client = Client()
     token = two_tenants["token_a"]
-    assert "Step 1 of 5" in client.get(f"/s/{token}/").content.decode()
+    assert "Step 1 of 6" in client.get(f"/s/{token}/").content.decode()
     client.post(f"/s/{token}/agree/", {"purposes": ["care"]})
-    assert "Step 3 of 5" in client.get(f"/s/{token}/name/").content.decode()
+    assert "Step 3 of 6" in client.get(f"/s/{token}/name/").content.decode()
     page = client.get(f"/s/{token}/q/pce7/").content.decode()
-    assert "Step 4 of 5" in page
+    assert "Step 4 of 6" in page
     # every item is a labelled radio group with every option, the missing codes included
     assert page.count("<fieldset") == 7
     assert page.count('value="7"') == 7
@@ -172,7 +174,8 @@ def test_the_summary_of_an_ace_submission_shows_no_score_and_no_ace_content(
     client.post(f"/s/{token}/name/", {"name": "Oak"})
     ace = {i.id: str(min(i.affirmative)) for i in get_instrument("ace_brfss").items}
     client.post(f"/s/{token}/q/ace_brfss/", ace)
-    page = client.post(f"/s/{token}/q/pce7/", dict.fromkeys(CODES, "5"), follow=True)
+    client.post(f"/s/{token}/q/pce7/", dict.fromkeys(CODES, "5"))
+    page = client.post(f"/s/{token}/about/", {"skip": "1"}, follow=True)
     data: dict[str, list[str]] = {}
     for key, value in _hidden(page.content.decode()):
         data.setdefault(key, []).append(value)
@@ -281,9 +284,10 @@ def test_a_personal_link_answers_for_its_family_and_skips_the_name(
     client = Client()
     page = client.post(f"/s/{token}/agree/", {"purposes": ["care"]}, follow=True)
     assert page.redirect_chain[-1][0] == f"/s/{token}/q/pce7/"
-    assert "Step 3 of 4" in page.content.decode()
+    assert "Step 3 of 5" in page.content.decode()
     assert client.get(f"/s/{token}/name/").status_code == 404
-    page = client.post(f"/s/{token}/q/pce7/", CODES, follow=True)
+    client.post(f"/s/{token}/q/pce7/", CODES)
+    page = client.post(f"/s/{token}/about/", {"skip": "1"}, follow=True)
     data: dict[str, list[str]] = {}
     for key, value in _hidden(page.content.decode()):
         data.setdefault(key, []).append(value)

@@ -4,10 +4,16 @@
 
     {"client_uuid": "...", "language": "en", "consent": {"care": true, ...},
      "name": "...", "answers": {"pce7": {"pce1": 5, "pce2": null, ...}},
-     "child_birth_month": "2022-03", "child_nickname": "..."}
+     "child_birth_month": "2022-03", "child_nickname": "...",
+     "demographics": {"race_ethnicity": ["asian", "white"], "income": "25-50k",
+                      "gender": "woman", "child_gender": "girl", "disability": "no",
+                      "zip": "02139"}}
 
 ``child_birth_month`` (``YYYY-MM``, or null) and ``child_nickname`` are optional, for
 questionnaires a parent answers about a child; with a birth month the family gets that child.
+``demographics`` is optional too: every key and code must be in
+:mod:`hopeful.web.surveys.demographics` (null is "not answered"); ``zip`` is five digits and
+only its first three are stored.
 
 Answers 201 with the stored submission's id, 200 with the same id for an identical replay,
 409 for a different payload under a used ``client_uuid``, 400/404/410/413/415/429 otherwise;
@@ -35,10 +41,20 @@ from hopeful.web.surveys.services import (
     SubmissionPayload,
     child_birth_month_parse,
     child_nickname_check,
+    demographics_parse,
 )
 
 _FIELDS = frozenset(
-    {"client_uuid", "language", "consent", "name", "answers", "child_birth_month", "child_nickname"}
+    {
+        "client_uuid",
+        "language",
+        "consent",
+        "name",
+        "answers",
+        "child_birth_month",
+        "child_nickname",
+        "demographics",
+    }
 )
 
 
@@ -83,6 +99,10 @@ def parse_json_submission(data: Any) -> SubmissionPayload:
     if not isinstance(child_nickname, str):
         raise InvalidSubmissionError("child_nickname must be text.")
     child_nickname = child_nickname_check(child_nickname)
+    raw_demographics = data.get("demographics")
+    if raw_demographics is not None and not isinstance(raw_demographics, dict):
+        raise InvalidSubmissionError("demographics must be an object.")
+    demographics = demographics_parse(raw_demographics or {})
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise InvalidSubmissionError("answers must map instruments to their items' codes.")
@@ -102,6 +122,7 @@ def parse_json_submission(data: Any) -> SubmissionPayload:
         answers=parsed,
         child_birth_month=child_birth_month,
         child_nickname=child_nickname,
+        demographics=demographics or None,
     )
 
 

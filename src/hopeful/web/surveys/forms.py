@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hopeful.framework import Instrument, list_instruments
 from hopeful.web.families.models import ConsentPurpose, Family
 from hopeful.web.organizations.models import Organization, Program
+from hopeful.web.surveys import demographics as demo
 from hopeful.web.surveys.models import Campaign, LinkKind
 from hopeful.web.surveys.selectors import instrument_label
 from hopeful.web.surveys.services import (
@@ -25,6 +26,7 @@ from hopeful.web.surveys.services import (
     SubmissionPayload,
     child_birth_month_parse,
     child_nickname_check,
+    demographics_parse,
 )
 
 LANGUAGE_CHOICES = [("en", "English"), ("es", "Español")]
@@ -181,6 +183,101 @@ class ChildForm(forms.Form):
         return f"{year:04d}-{month:02d}"
 
 
+class AboutForm(forms.Form):
+    """The optional "About your family" questions (see :mod:`hopeful.web.surveys.demographics`).
+
+    Every field is optional. The child's sex or gender is asked only when a questionnaire is
+    about a child. ``cleaned_answers()`` gives the answers as given (``zip`` five digits, or
+    ``prefer_not_to_say``), without the unanswered ones.
+    """
+
+    zip = forms.CharField(
+        label=_("ZIP code"),
+        help_text=demo.ZIP_HINT,
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "postal-code",
+                "pattern": "[0-9]{5}",
+                "size": "6",
+            }
+        ),
+    )
+    zip_prefer_not = forms.BooleanField(label=_("Prefer not to say"), required=False)
+
+    def __init__(self, *args: Any, about_child: bool, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.questions = demo.questions_for(about_child=about_child)
+        fields: dict[str, forms.Field] = {}
+        for question in self.questions:
+            if question.multiple:
+                fields[question.key] = forms.MultipleChoiceField(
+                    label=question.text,
+                    choices=question.choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
+            else:
+                fields[question.key] = forms.ChoiceField(
+                    label=question.text,
+                    choices=question.choices,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+        self.fields = {
+            **fields,
+            "zip": self.fields["zip"],
+            "zip_prefer_not": self.fields["zip_prefer_not"],
+        }
+
+    @classmethod
+    def initial_from(cls, state: dict[str, Any]) -> dict[str, Any]:
+        """The form's initial values from a draft's ``demographics``."""
+        saved = dict(state.get("demographics") or {})
+        zip_value = saved.pop(demo.ZIP_KEY, "")
+        return {
+            **saved,
+            "zip": "" if zip_value == demo.PREFER_NOT else zip_value,
+            "zip_prefer_not": zip_value == demo.PREFER_NOT,
+        }
+
+    def clean_zip(self) -> str:
+        value = "".join(self.cleaned_data.get("zip", "").split())
+        if value and not re.fullmatch(r"\d{5}", value):
+            raise forms.ValidationError(
+                _("Write the 5 digits of your ZIP code, or leave it empty.")
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            chosen = data.get(question.key)
+            if question.multiple and chosen and demo.PREFER_NOT in chosen and len(chosen) > 1:
+                self.add_error(
+                    question.key,
+                    _("Choose “Prefer not to say” on its own, or leave it unchecked."),
+                )
+        if data.get("zip") and data.get("zip_prefer_not"):
+            self.add_error("zip", _("Write a ZIP code or choose “Prefer not to say”, not both."))
+        return data
+
+    def cleaned_answers(self) -> dict[str, Any]:
+        """The answers as given, without the unanswered ones."""
+        answers: dict[str, Any] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.key)
+            if value:
+                answers[question.key] = sorted(value) if question.multiple else value
+        if self.cleaned_data.get("zip_prefer_not"):
+            answers[demo.ZIP_KEY] = demo.PREFER_NOT
+        elif self.cleaned_data.get("zip"):
+            answers[demo.ZIP_KEY] = self.cleaned_data["zip"]
+        return answers
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Your code"),
@@ -223,6 +320,28 @@ _META_FIELDS = frozenset(
     }
 )
 
+#: The review page posts the answers about the family as ``about_<key>`` (race and
+#: ethnicity repeated, one field per code).
+ABOUT_PREFIX = "about_"
+_ABOUT_FIELDS = {ABOUT_PREFIX + key: key for key in demo.GIVEN_KEYS}
+_ABOUT_MULTIPLE = frozenset(q.key for q in demo.QUESTIONS if q.multiple)
+
+
+def _about(data: QueryDict) -> dict[str, Any]:
+    """The answers about the family in the stored form, from the ``about_*`` fields."""
+    given: dict[str, Any] = {}
+    for field, key in _ABOUT_FIELDS.items():
+        values = [v.strip() for v in data.getlist(field)]
+        if not values:
+            continue
+        if key in _ABOUT_MULTIPLE:
+            given[key] = values
+        elif len(values) > 1:
+            raise InvalidSubmissionError(f"{field} was sent more than once.")
+        elif values[0]:
+            given[key] = values[0]
+    return demographics_parse(given)
+
 
 def _one(data: QueryDict, key: str) -> str:
     values = data.getlist(key)
@@ -236,8 +355,9 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
 
     Answers are fields named ``<instrument id>.<item id>`` holding a code or nothing; consent
     is the repeated ``consent`` field; ``client_uuid`` must be a UUID; ``child_birth_month``
-    (``YYYY-MM``) and ``child_nickname`` are optional. Codes are checked against the
-    instruments by the service.
+    (``YYYY-MM``) and ``child_nickname`` are optional, and so are the answers about the family
+    (``about_<key>``, checked against the vocabulary; the ZIP code reduced to ZIP3). Codes are
+    checked against the instruments by the service.
     """
     raw_uuid = data.get("client_uuid", "")
     if len(data.getlist("client_uuid")) != 1 or not raw_uuid:
@@ -263,9 +383,10 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
     if raw_birth_month:
         child_birth_month_parse(raw_birth_month)
     child_nickname = child_nickname_check(_one(data, "child_nickname"))
+    about = _about(data)
     answers: dict[str, dict[str, int | None]] = {}
     for key in data:
-        if key in _META_FIELDS:
+        if key in _META_FIELDS or key in _ABOUT_FIELDS:
             continue
         match = _FIELD_RE.match(key)
         if match is None:
@@ -285,4 +406,5 @@ def parse_submission(data: QueryDict, campaign: Campaign) -> SubmissionPayload:
         answers=answers,
         child_birth_month=raw_birth_month or None,
         child_nickname=child_nickname,
+        demographics=about or None,
     )

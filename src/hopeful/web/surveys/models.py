@@ -126,6 +126,15 @@ class Submission(models.Model):
     )
     language = models.CharField(max_length=8, choices=Language.choices)
     answers = models.JSONField(help_text="{instrument_id: {item_id: code or null}}")
+    demographics = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "The optional 'About your family' answers as given at submission (codes of "
+            "hopeful.web.surveys.demographics; ZIP3 only, never a full ZIP; missing = not "
+            "answered)"
+        ),
+    )
     submitted_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:

@@ -96,7 +96,8 @@ def instrument_label(instrument: Instrument, language: str) -> str:
 def flow_steps(link: CampaignLink) -> list[str]:
     """The family's steps in order: ``language``, ``consent``, ``name`` (public links),
     ``child`` (when a questionnaire is answered about a child), ``notice:<id>`` (sensitive
-    topics), ``items:<id>`` per instrument, ``review``."""
+    topics), ``items:<id>`` per instrument, ``about`` (the optional questions about the family,
+    on every campaign), ``review``."""
     steps = ["language", "consent"]
     if link.kind == LinkKind.PUBLIC:
         steps.append("name")
@@ -106,6 +107,7 @@ def flow_steps(link: CampaignLink) -> list[str]:
         if inst.content_note is not None:
             steps.append(f"notice:{inst.id}")
         steps.append(f"items:{inst.id}")
+    steps.append("about")
     steps.append("review")
     return steps
 

@@ -39,6 +39,11 @@ from hopeful.web.audit.services import audit_record
 from hopeful.web.families.models import Child, ConsentPurpose, Family
 from hopeful.web.families.services import consent_set
 from hopeful.web.organizations.models import Program
+from hopeful.web.surveys.demographics import (
+    DemographicsError,
+    demographics_check,
+    demographics_clean,
+)
 from hopeful.web.surveys.models import (
     AttemptKind,
     Campaign,
@@ -357,7 +362,7 @@ def draft_save(*, draft: Draft, language: str, step: str, **changes: Any) -> Dra
             state["answers"] = answers
             state.pop("client_uuid", None)
         else:
-            if key in ("consent", "name", "child_birth_month", "child_nickname"):
+            if key in ("consent", "name", "child_birth_month", "child_nickname", "demographics"):
                 state.pop("client_uuid", None)
             state[key] = value
     state["language"] = language
@@ -406,6 +411,10 @@ class SubmissionPayload:
     child_birth_month: str | None = None
     """The child's birth year and month as ``YYYY-MM`` (parent-report questionnaires)."""
     child_nickname: str = ""
+    demographics: Mapping[str, Any] | None = None
+    """The optional "About your family" answers in their stored form (see
+    :mod:`hopeful.web.surveys.demographics`: ZIP3, never a full ZIP); None or empty when not
+    answered."""
 
 
 #: A child's birth year and month as sent: ``YYYY-MM``.
@@ -450,6 +459,15 @@ def child_nickname_check(value: str) -> str:
     return value.strip()
 
 
+def demographics_parse(given: Any) -> dict[str, Any]:
+    """The stored form of "About your family" answers as given (``zip`` reduced to ``zip3``),
+    or :class:`InvalidSubmissionError` for an unknown question or code or a bad ZIP code."""
+    try:
+        return demographics_clean(given)
+    except DemographicsError as exc:
+        raise InvalidSubmissionError(str(exc)) from None
+
+
 def asks_about_child(campaign: Campaign) -> bool:
     """Whether a questionnaire of the campaign is answered by a parent about a child."""
     return any(
@@ -471,8 +489,8 @@ def pinned_instruments(campaign: Campaign) -> list[Any]:
 def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) -> dict[str, Any]:
     """The payload with every item of every instrument (``None`` for blanks), so a blank sent
     as "" and a blank left out hash the same. The child's birth month and nickname are in it
-    only when a birth month was given, so submissions without a child hash as they always
-    did."""
+    only when a birth month was given, and the answers about the family only when there are
+    any, so submissions without them hash as they always did."""
     canonical: dict[str, Any] = {
         "answers": {
             inst.id: {
@@ -487,6 +505,8 @@ def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) ->
     if payload.child_birth_month:
         canonical["child_birth_month"] = payload.child_birth_month
         canonical["child_nickname"] = payload.child_nickname
+    if payload.demographics:
+        canonical["demographics"] = dict(payload.demographics)
     return canonical
 
 
@@ -513,6 +533,7 @@ def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any]
     if len(payload.name) > 80:
         raise InvalidSubmissionError("The name or code is too long (80 characters at most).")
     _validate_child(payload, instruments)
+    _validate_demographics(payload, instruments)
     for inst in instruments:
         try:
             score_response(inst, payload.answers.get(inst.id, {}), on_invalid="raise")
@@ -529,6 +550,19 @@ def _validate_child(payload: SubmissionPayload, instruments: list[Any]) -> None:
         return
     child_birth_month_parse(payload.child_birth_month)
     if not any(inst.audience == Audience.PARENT_REPORT_CHILD for inst in instruments):
+        raise InvalidSubmissionError("This survey does not ask about a child.")
+
+
+def _validate_demographics(payload: SubmissionPayload, instruments: list[Any]) -> None:
+    if not payload.demographics:
+        return
+    try:
+        demographics_check(payload.demographics)
+    except DemographicsError as exc:
+        raise InvalidSubmissionError(str(exc)) from None
+    if "child_gender" in payload.demographics and not any(
+        inst.audience == Audience.PARENT_REPORT_CHILD for inst in instruments
+    ):
         raise InvalidSubmissionError("This survey does not ask about a child.")
 
 
@@ -613,6 +647,7 @@ def _submission_insert(
         family=family,
         language=payload.language,
         answers=canonical["answers"],
+        demographics=dict(canonical.get("demographics", {})),
     )
     InstrumentScore.objects.bulk_create(
         [
@@ -700,6 +735,7 @@ __all__ = [
     "campaign_create",
     "campaign_open",
     "campaign_update",
+    "demographics_parse",
     "draft_save",
     "draft_start",
     "link_create",

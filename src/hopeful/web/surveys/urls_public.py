@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<survey_token:token>/child/", views.child, name="child"),
     path("<survey_token:token>/q/<slug:instrument_id>/notice/", views.notice, name="notice"),
     path("<survey_token:token>/q/<slug:instrument_id>/", views.items, name="items"),
+    path("<survey_token:token>/about/", views.about, name="about"),
     path("<survey_token:token>/review/", views.review, name="review"),
     path("<survey_token:token>/submit/", views.submit, name="submit"),
     path("<survey_token:token>/done/<str:signed>/", views.summary, name="summary"),

@@ -1,8 +1,9 @@
 """The family survey at ``/s/<token>/`` (``/es/s/<token>/`` in Spanish).
 
 Short pages, one step each, that work without JavaScript: language, consent, a name (public
-links), the child's birth month (when a questionnaire is about a child), each questionnaire (after a notice for sensitive topics), review, then the strengths
-summary. Every step after consent saves a draft the family can resume with a code. Link pages
+links), the child's birth month (when a questionnaire is about a child), each questionnaire
+(after a notice for sensitive topics), optional questions about the family, review, then the
+strengths summary. Every step after consent saves a draft the family can resume with a code. Link pages
 send ``Referrer-Policy: same-origin``, so the token in the path never reaches another site (and
 there are no third parties on these pages), and are never cached. Not ``no-referrer``: with it
 browsers send ``Origin: null`` on the family's own form posts, which CSRF checking rightly
@@ -33,7 +34,10 @@ from hopeful.web.families.models import ConsentPurpose
 from hopeful.web.families.selectors import consent_current
 from hopeful.web.families.services import CONSENT_TEXT_VERSION
 from hopeful.web.surveys import services
+from hopeful.web.surveys.demographics import demographics_rows
 from hopeful.web.surveys.forms import (
+    ABOUT_PREFIX,
+    AboutForm,
     ChildForm,
     CodeForm,
     ConsentForm,
@@ -127,6 +131,8 @@ def _step_url(token: str, step: str) -> str:
         return reverse("survey:name", args=[token])
     if step == "child":
         return reverse("survey:child", args=[token])
+    if step == "about":
+        return reverse("survey:about", args=[token])
     if step == "review":
         return reverse("survey:review", args=[token])
     kind, instrument_id = step.split(":", 1)
@@ -394,6 +400,49 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
 
 
 @survey_page
+@require_http_methods(["GET", "POST"])
+def about(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
+    """Optional questions about the family, for the program's equity checks; every one can be
+    skipped, and "Skip" leaves them all unanswered."""
+    draft = _require_draft(request, link, token)
+    if isinstance(draft, HttpResponse):
+        return draft
+    about_child = "child" in flow_steps(link)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("skip"):
+            services.draft_save(draft=draft, language=_language(), step="about", demographics={})
+            return redirect(_step_url(token, _after(link, "about")))
+        form = AboutForm(request.POST, about_child=about_child)
+        if form.is_valid():
+            services.draft_save(
+                draft=draft,
+                language=_language(),
+                step="about",
+                demographics=form.cleaned_answers(),
+            )
+            return redirect(_step_url(token, _after(link, "about")))
+        status = 400
+    else:
+        form = AboutForm(initial=AboutForm.initial_from(draft.state), about_child=about_child)
+    return render(
+        request,
+        "surveys/public/about_step.html",
+        _context(link, token, "about", request, form=form),
+        status=status,
+    )
+
+
+def _about_hidden(given: dict[str, Any]) -> list[tuple[str, str]]:
+    """The answers about the family as the review form's hidden ``about_*`` fields."""
+    return [
+        (ABOUT_PREFIX + key, str(one))
+        for key, value in sorted(given.items())
+        for one in (value if isinstance(value, list) else [value])
+    ]
+
+
+@survey_page
 @require_http_methods(["GET"])
 def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     draft = _require_draft(request, link, token)
@@ -408,6 +457,8 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
         draft.save(update_fields=["state"])
     consent = state.get("consent", {})
     child_birth_month = str(state.get("child_birth_month") or "")
+    about_child = "child" in flow_steps(link)
+    given = dict(state.get("demographics") or {})
     purposes = [
         {"value": p.value, "label": p.label, "granted": bool(consent.get(p.value))}
         for p in ConsentPurpose
@@ -432,7 +483,9 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
             ),
             purposes=purposes,
             family_name=state.get("name", ""),
-            asks_about_child="child" in flow_steps(link),
+            asks_about_child=about_child,
+            about_rows=demographics_rows(given, about_child=about_child),
+            about_hidden=_about_hidden(given),
             child_birth_month=child_birth_month,
             child_birth_label=birth_month_label(child_birth_month),
             child_nickname=str(state.get("child_nickname") or "") if child_birth_month else "",
