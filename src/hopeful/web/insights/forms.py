@@ -52,6 +52,11 @@ class DashboardFilterForm(forms.Form):
             *((p.public_id, p.name) for p in options.programs),
         ]
         self.fields["instrument"].choices = [(i.id, i.title) for i in options.instruments]
+        # An unbound form shows the defaults the page uses.
+        end = this_month()
+        self.fields["end"].initial = f"{end:%Y-%m}"
+        self.fields["start"].initial = f"{add_months(end, -(DEFAULT_MONTHS - 1)):%Y-%m}"
+        self.fields["instrument"].initial = options.default_instrument
 
     def clean_start(self) -> dt.date | None:
         value = self.cleaned_data.get("start") or ""
