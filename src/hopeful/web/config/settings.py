@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "hopeful.web.surveys",
     "hopeful.web.practice",
     "hopeful.web.insights",
+    "hopeful.web.reports",
+    "hopeful.web.network",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django.contrib.admin",
