@@ -2,9 +2,10 @@
 
 ``hopeful instruments`` lists the registered instruments and shows one; ``hopeful score``
 scores a CSV or XLSX file of raw answers; ``hopeful demo`` and ``hopeful serve`` run the web
-application; ``hopeful manage`` runs a Django management command.
+application; ``hopeful worker`` runs its background tasks (reports, long exports);
+``hopeful manage`` runs a Django management command.
 
-Only ``demo``, ``serve`` and ``manage`` import Django, so scoring works from a plain install
+Only ``demo``, ``serve``, ``worker`` and ``manage`` import Django, so scoring works from a plain install
 without a database.
 """
 
@@ -227,6 +228,26 @@ def _serve(host: str, port: int, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
+    """Run queued background tasks (the database queue's ``db_worker``) until stopped."""
+    if args.demo:
+        _demo_environment(Path(args.data_dir))
+    _django_setup()
+    from django.core.management import call_command
+
+    options: dict[str, object] = {"interval": args.interval, "batch": args.batch}
+    if args.max_tasks is not None:
+        options["max_tasks"] = args.max_tasks
+    if not args.batch:
+        print("HOPEful worker: running background tasks (Ctrl+C stops it)", file=out)
+        out.flush()
+    try:
+        call_command("db_worker", stdout=out, **options)
+    except KeyboardInterrupt:
+        print("stopped", file=out)
+    return EXIT_OK
+
+
 def _cmd_manage(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
@@ -307,6 +328,37 @@ def _parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.set_defaults(handler=_cmd_serve)
+
+    p_worker = sub.add_parser(
+        "worker",
+        help="run background tasks (PDF reports, long exports) from the database queue",
+        description=(
+            "Run the tasks the web application queues (PDF reports, long exports). Start one "
+            "or more beside `hopeful serve`, with the same environment (database, data "
+            "directory, secret key)."
+        ),
+    )
+    p_worker.add_argument(
+        "--batch", action="store_true", help="run every task waiting now, then exit"
+    )
+    p_worker.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between looks at the queue when it is empty (default: 1)",
+    )
+    p_worker.add_argument(
+        "--max-tasks", type=int, default=None, help="exit after running this many tasks"
+    )
+    p_worker.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the demo's environment (its database and secret key in --data-dir)",
+    )
+    p_worker.add_argument(
+        "--data-dir", default="var", help="the demo's data directory with --demo (default: ./var)"
+    )
+    p_worker.set_defaults(handler=_cmd_worker)
 
     p_manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p_manage.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "hopeful.web.insights",
     "hopeful.web.reports",
     "hopeful.web.network",
+    # Background work (reports, long exports): a task queue kept in the database.
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django.contrib.admin",
@@ -297,3 +300,15 @@ LOGGING = {
 
 #: Set by `hopeful demo`: enables demo-only conveniences (printing demo accounts' codes).
 HOPEFUL_DEMO = env_bool("HOPEFUL_DEMO", default=False)
+
+# -- background work -------------------------------------------------------------------------
+
+#: Reports and long exports run as tasks kept in the database (no broker): the web process
+#: enqueues them in the same transaction as their record, and `hopeful worker` (the
+#: `db_worker` command) runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
