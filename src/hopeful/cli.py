@@ -235,7 +235,8 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import call_command
 
-    options: dict[str, object] = {"interval": args.interval, "batch": args.batch}
+    # No autoreload, even with DEBUG on: a reload could stop a report half-way.
+    options: dict[str, object] = {"interval": args.interval, "batch": args.batch, "reload": False}
     if args.max_tasks is not None:
         options["max_tasks"] = args.max_tasks
     if not args.batch:
