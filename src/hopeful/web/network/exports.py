@@ -1,0 +1,95 @@
+"""CSV export of the network view: the page's numbers and suppression (both are read from
+one :class:`~hopeful.web.network.selectors.NetworkView`), audited ``network.export``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hopeful.web.audit.services import audit_record
+from hopeful.web.insights import formatting
+from hopeful.web.network.selectors import NetworkView, Row
+
+
+def header() -> list[str]:
+    return [
+        _("section"),
+        _("state"),
+        _("kind of organization"),
+        _("group"),
+        _("organizations"),
+        _("submissions counted"),
+        _("share"),
+        _("95% CI"),
+        _("note"),
+    ]
+
+
+def _row(section: str, row: Row) -> list[str]:
+    share = row.share
+    notes = [row.note or share.hidden, *share.flags]
+    if row.organizations.suppressed and not row.note:
+        notes.insert(0, _("Number of organizations hidden."))
+    return [
+        section,
+        row.state,
+        row.kind,
+        row.label,
+        formatting.count_text(row.organizations),
+        formatting.count_text(row.submissions),
+        formatting.value_text(share.estimate),
+        formatting.ci_text(share),
+        "; ".join(dict.fromkeys(n for n in notes if n)),
+    ]
+
+
+def rows(view: NetworkView) -> Iterator[list[str]]:
+    section = f"{view.instrument_title}: {view.measure_label}"
+    for row in view.rows:
+        yield _row(section, row)
+    trend = _("Trend") + f" ({section})"
+    for row in view.trend:
+        yield _row(trend, row)
+
+
+def _safe(cell: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def as_csv(view: NetworkView) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header())
+    for row in rows(view):
+        writer.writerow([_safe(c) for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_network(*, actor: Any, view: NetworkView) -> bytes:
+    """The CSV, audited ``network.export`` (no organization: the view spans the network)."""
+    body = as_csv(view)
+    filters = view.filters
+    with transaction.atomic():
+        audit_record(
+            verb="network.export",
+            actor=actor,
+            organization=None,
+            object_type="network.aggregates",
+            extra={
+                "format": "csv",
+                "state": filters.state or "all",
+                "kind": filters.kind or "all",
+                "unit": filters.unit,
+                "start": f"{filters.start:%Y-%m}",
+                "end": f"{filters.end:%Y-%m}",
+                "instrument": filters.instrument_id,
+                "measure": filters.measure,
+            },
+        )
+    return body
