@@ -48,14 +48,23 @@ def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, scale_max: float = 1.0) -> SafeString:
-    """Horizontal bars (share 0-100%) with 95% CI whiskers and an optional benchmark tick."""
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    scale_max: float = 1.0,
+    reference: float | None = None,
+    reference_label: str = "",
+) -> SafeString:
+    """Horizontal bars (share 0-100%) with 95% CI whiskers and an optional benchmark tick;
+    ``reference`` draws a line across every bar (the overall share of an equity breakdown)."""
     label_w, plot_w, row_h, top = 230, 330, 30, 24
     width = label_w + plot_w + 70
     height = top + row_h * len(bars) + 10
+    full = height + (16 if reference is not None and reference_label else 0)
     parts = [
         f'<svg class="chart" role="img" aria-label="{escape(title)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {full}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">'
     ]
 
@@ -104,6 +113,17 @@ def bar_chart(bars: Sequence[Bar], *, title: str, scale_max: float = 1.0) -> Saf
             f'<text x="{label_w + plot_w + 8}" y="{_num(mid + 4)}" fill="{INK}">'
             f"{escape(value_text(bar.estimate))}</text>"
         )
+    if reference is not None:
+        pos = x(reference)
+        parts.append(
+            f'<path class="reference" d="M{_num(pos)} {top - 4}V{height - 8}" '
+            f'stroke="{BENCH}" stroke-width="2" stroke-dasharray="6 3"/>'
+        )
+        if reference_label:
+            parts.append(
+                f'<text x="{_num(pos + 4)}" y="{full - 3}" fill="{BENCH}" font-size="11">'
+                f"{escape(reference_label)}</text>"
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  # every text above is escaped
 

@@ -79,6 +79,22 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
     if dashboard.trend is not None:
         for point in dashboard.trend.points:
             yield _estimate_row(_("Trend"), dashboard.trend.title, point.estimate)
+    equity = dashboard.equity
+    if equity is not None:
+        section = _("Who has access: %(breakdown)s") % {"breakdown": equity.breakdown_label}
+        for row in equity.rows:
+            out = _estimate_row(section, row.label, row.estimate)
+            out[2] = equity.outcome_label
+            notes = [out[7]] if out[7] else []
+            if row.gap is not None:
+                notes.append(_("gap to everyone: %(gap)s") % {"gap": formatting.gap_text(row.gap)})
+            if row.flag:
+                notes.append(row.flag)
+            out[7] = "; ".join(notes)
+            yield out
+        overall = _estimate_row(section, equity.overall.label, equity.overall)
+        overall[2] = equity.outcome_label
+        yield overall
 
 
 def _safe(cell: str) -> str:

@@ -25,6 +25,18 @@ def value_text(value: float | None, kind: str = "proportion") -> str:
     return f"{value * 100:.1f}%"
 
 
+def gap_text(gap: float | None) -> str:
+    """A gap in percentage points, in words ("4.2 points higher", "3.0 points lower")."""
+    if gap is None:
+        return ""
+    points = round(abs(gap) * 100, 1)
+    if points == 0:
+        return _("no gap")
+    if gap > 0:
+        return _("%(points).1f points higher") % {"points": points}
+    return _("%(points).1f points lower") % {"points": points}
+
+
 def ci_text(estimate: Estimate) -> str:
     if estimate.ci_low is None or estimate.ci_high is None:
         return ""

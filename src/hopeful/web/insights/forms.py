@@ -8,8 +8,11 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hopeful.framework import BUILDING_BLOCKS
+from hopeful.web.insights.equity import BREAKDOWNS, DEFAULT_BREAKDOWN, TOP_BAND
 from hopeful.web.insights.selectors import FilterOptions, Filters
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -43,6 +46,10 @@ class DashboardFilterForm(forms.Form):
     start = forms.CharField(label=_("From month"), required=False, widget=MonthInput)
     end = forms.CharField(label=_("To month"), required=False, widget=MonthInput)
     instrument = forms.ChoiceField(label=_("Questionnaire"), required=False)
+    breakdown = forms.ChoiceField(
+        label=_("Break down by"), required=False, choices=list(BREAKDOWNS.items())
+    )
+    outcome = forms.ChoiceField(label=_("Outcome for the breakdown"), required=False)
 
     def __init__(self, data: Any, *, options: FilterOptions) -> None:
         super().__init__(data)
@@ -57,6 +64,20 @@ class DashboardFilterForm(forms.Form):
         self.fields["end"].initial = f"{end:%Y-%m}"
         self.fields["start"].initial = f"{add_months(end, -(DEFAULT_MONTHS - 1)):%Y-%m}"
         self.fields["instrument"].initial = options.default_instrument
+        self.fields["breakdown"].initial = DEFAULT_BREAKDOWN
+        # Every outcome any questionnaire may have; the page uses the first one the chosen
+        # questionnaire has when it lacks the one chosen.
+        self.fields["outcome"].choices = [
+            (TOP_BAND, _("In the top group")),
+            *(
+                (
+                    f"bb_{b.id}",
+                    _("Building block met: %(block)s")
+                    % {"block": b.name.get_text(get_language() or "en")},
+                )
+                for b in BUILDING_BLOCKS
+            ),
+        ]
 
     def clean_start(self) -> dt.date | None:
         value = self.cleaned_data.get("start") or ""
@@ -86,4 +107,11 @@ class DashboardFilterForm(forms.Form):
         program_id = data.get("program") or ""
         program = next((p for p in self.options.programs if p.public_id == program_id), None)
         instrument = data.get("instrument") or self.options.default_instrument
-        return Filters(program=program, start=start, end=end, instrument_id=instrument or "")
+        return Filters(
+            program=program,
+            start=start,
+            end=end,
+            instrument_id=instrument or "",
+            breakdown=data.get("breakdown") or DEFAULT_BREAKDOWN,
+            outcome=data.get("outcome") or "",
+        )

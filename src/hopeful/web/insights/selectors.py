@@ -100,6 +100,10 @@ class Filters:
     end: dt.date
     """First day of the last month (included)."""
     instrument_id: str
+    breakdown: str = ""
+    """The equity breakdown (a key of :data:`hopeful.web.insights.equity.BREAKDOWNS`)."""
+    outcome: str = ""
+    """The equity outcome: ``top_band`` or a building block's output id (``bb_...``)."""
 
 
 def _instrument(instrument_id: str, version: str | None = None) -> Instrument | None:
@@ -220,11 +224,14 @@ class Dashboard:
     rates: list[Estimate] = field(default_factory=list)
     trend: Trend | None = None
     has_benchmarks: bool = False
+    equity: Any = None
+    """The equity breakdown (:class:`hopeful.web.insights.equity.Equity`), when it applies."""
 
     @property
     def all_estimates(self) -> list[Estimate]:
         points = [p.estimate for p in self.trend.points] if self.trend else []
-        return [*self.items, *self.blocks, *self.bands, *self.rates, *points]
+        equity = self.equity.estimates if self.equity is not None else []
+        return [*self.items, *self.blocks, *self.bands, *self.rates, *points, *equity]
 
     @property
     def any_protected(self) -> bool:
@@ -346,6 +353,9 @@ def _respondent_table(
             "submission__answers",
             "submission__program_id",
             "submission__submitted_at",
+            "submission__demographics",
+            "submission__language",
+            "submission__family_id",
         )
         .order_by("submission__submitted_at", "id")
     )
@@ -367,6 +377,13 @@ def _respondent_table(
             "month": month_index.get((local.year, local.month), -1),
             "band": values.get("band"),
             "score": np.nan if values.get("score") is None else float(values["score"]),
+            # for the equity breakdowns (never published: grouped and protected first)
+            "demographics": row["submission__demographics"]
+            if isinstance(row["submission__demographics"], dict)
+            else {},
+            "language": row["submission__language"],
+            "family": row["submission__family_id"],
+            "submitted": local.date(),
         }
         if definition is not None:
             for item in definition.items:
@@ -383,7 +400,18 @@ def _respondent_table(
         records.append(record)
     table = pd.DataFrame.from_records(records)
     if table.empty:
-        table = pd.DataFrame({"program": [], "month": [], "band": [], "score": []})
+        table = pd.DataFrame(
+            {
+                "program": [],
+                "month": [],
+                "band": [],
+                "score": [],
+                "demographics": [],
+                "language": [],
+                "family": [],
+                "submitted": [],
+            }
+        )
     table = table[(table["program"] >= 0) & (table["month"] >= 0)].reset_index(drop=True)
     current = _instrument(filters.instrument_id)
     band = _band(current)
@@ -837,9 +865,13 @@ def dashboard(
                     **common,
                 )
             )
+    from hopeful.web.insights import equity  # the equity section builds on this module
+
     return replace(
         result,
         trend=_trend(definition=definition, months=months, language=language, **common),
         has_benchmarks=definition.id == "pce7",
+        equity=equity.equity_section(
+            definition=definition, filters=filters, language=language, **common
+        ),
     )
-    return result

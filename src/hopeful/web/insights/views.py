@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hopeful.web.insights import exports, selectors
+from hopeful.web.insights import equity, exports, selectors
 from hopeful.web.insights.forms import DEFAULT_MONTHS, DashboardFilterForm, add_months
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
@@ -34,6 +34,8 @@ def _query(filters: selectors.Filters, **changes: str) -> str:
         "start": f"{filters.start:%Y-%m}",
         "end": f"{filters.end:%Y-%m}",
         "instrument": filters.instrument_id,
+        "breakdown": filters.breakdown,
+        "outcome": filters.outcome,
         **changes,
     }
     return "?" + urlencode(params)
@@ -68,5 +70,6 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "xlsx_query": _query(filters, format="xlsx"),
         "wider_query": _query(filters, start=f"{add_months(filters.start, -DEFAULT_MONTHS):%Y-%m}"),
         "all_programs_query": _query(filters, program="") if filters.program else "",
+        "equity_test": equity.test_wording(),
     }
     return render(request, "insights/dashboard.html", context)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from hopeful.web.insights import charts, formatting
 from hopeful.web.insights.selectors import Estimate, ShownCount, Trend
@@ -46,6 +48,31 @@ def profile_chart(estimates: Sequence[Estimate], title: str) -> SafeString:
         for e in estimates
     ]
     return charts.bar_chart(bars, title=title)
+
+
+@register.filter
+def gap_text(gap: float | None) -> str:
+    return formatting.gap_text(gap)
+
+
+@register.simple_tag
+def equity_chart(equity: Any, title: str) -> SafeString:
+    bars = [
+        charts.Bar(
+            label=r.label,
+            estimate=r.estimate.estimate,
+            low=r.estimate.ci_low,
+            high=r.estimate.ci_high,
+        )
+        for r in equity.rows
+    ]
+    overall = equity.overall.estimate
+    label = (
+        _("Everyone: %(share)s") % {"share": formatting.value_text(overall)}
+        if overall is not None
+        else ""
+    )
+    return charts.bar_chart(bars, title=title, reference=overall, reference_label=label)
 
 
 @register.simple_tag

@@ -1,0 +1,439 @@
+"""Who has access to positive experiences: the dashboard's equity breakdown.
+
+For one breakdown (race/ethnicity, preferred language, household income, child age band,
+gender, child's gender, disability or ZIP3 area) and one outcome (the share in the
+instrument's top group, or a building block met), one row per group: the share with its 95%
+Korn-Graubard interval (``Design(table).proportion(outcome, by=group, ci="beta")``), ``n``,
+the gap to the view's overall share and a flag when the gap is larger than chance.
+
+**The test** (:mod:`hopeful.stats.equity`): each group's share against the share of the rest
+of the respondents who answered the question (everyone not in the group), two-sided, a
+difference of two domain proportions with their design-based variances (z statistic, normal
+p-value); Holm's step-down correction across the groups with a shown share, family-wise
+alpha 0.05. "Not answered" (no answer or "Prefer not to say") is a row of its own, protected
+like the others, never tested and never part of a "rest".
+
+**Race and ethnicity** is multi-select: a respondent counts in every group they chose, so the
+group rows can add up to more than everyone, and each group is compared with everyone not in
+it.
+
+**Protection.** The base table is program x group x outcome (always every program, as the rest
+of the dashboard); every margin is published (group x outcome, group totals, outcome totals,
+grand total, each with and without the program) and goes through
+:func:`hopeful.stats.suppression.protect`. For race and ethnicity the base has one yes/no axis
+per code chosen in the data plus one for "not answered" (program x code_1 x ... x code_k x not
+answered x outcome), the published tables are each code's margins, and the table of answer
+patterns (which codes go together) is declared published too, so that the attacker's linear
+program knows what everyone knows: "not answered" goes alone and everyone is in at least one
+row. The pattern table itself is never shown (declaring it only hides more); if protection
+ever had to hide one of its zeros, the whole breakdown is hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hopeful.framework import BUILDING_BLOCKS, Instrument
+from hopeful.stats import Design, nchs_proportions
+from hopeful.stats.equity import GroupShare, gap_tests
+from hopeful.stats.suppression import protect
+from hopeful.web.accounts.models import Language
+from hopeful.web.families.models import AgeBand, Child, age_band
+from hopeful.web.insights.selectors import (
+    Estimate,
+    Filters,
+    ShownCount,
+    _band,
+    _estimate,
+    _lattice,
+    _level_one,
+)
+from hopeful.web.surveys import demographics as demo
+
+ALPHA = 0.05
+NOT_ANSWERED = "not_answered"
+
+#: The breakdowns, in the order of the select.
+BREAKDOWNS: dict[str, Promise] = {
+    "race_ethnicity": gettext_lazy("Race or ethnicity"),
+    "language": gettext_lazy("Preferred language"),
+    "income": gettext_lazy("Household income"),
+    "child_age": gettext_lazy("Child's age"),
+    "gender": gettext_lazy("Gender"),
+    "child_gender": gettext_lazy("Child's sex or gender"),
+    "disability": gettext_lazy("Disability or special health care need"),
+    "zip3": gettext_lazy("ZIP3 area"),
+}
+DEFAULT_BREAKDOWN = "race_ethnicity"
+TOP_BAND = "top_band"
+
+
+def test_wording() -> str:
+    """The test and the correction, as the page and the docs state them."""
+    return _(
+        "A gap is flagged as larger than chance when a two-sided test of the group's share "
+        "against the share of the rest of the respondents (everyone who answered the question "
+        "and is not in the group) is significant after Holm's correction across the groups of "
+        "this breakdown (family-wise error 5%). The test is a difference of two proportions "
+        "using the design-based variances of the two estimates (z statistic, normal p-value). "
+        "'Not answered' is not tested."
+    )
+
+
+# -- what the page shows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EquityRow:
+    key: str
+    label: str
+    estimate: Estimate
+    gap: float | None
+    """The group's share minus the overall share (a proportion; shown as points)."""
+    flag: str
+    """Plain-language flag when the gap is larger than chance ('' otherwise)."""
+    tested: bool
+    not_answered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeOption:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Equity:
+    breakdown: str
+    breakdown_label: str
+    outcome: str
+    outcome_label: str
+    overall: Estimate
+    rows: list[EquityRow]
+    outcomes: list[OutcomeOption]
+    multiple: bool
+    """Race and ethnicity: a respondent counts in every group they chose."""
+    tested: int
+    """Groups in the Holm family (groups with a shown share and a rest to compare with)."""
+
+    @property
+    def estimates(self) -> list[Estimate]:
+        return [self.overall, *(r.estimate for r in self.rows)]
+
+    @property
+    def any_protected(self) -> bool:
+        return any(e.protected or e.n.suppressed for e in self.estimates)
+
+
+# -- outcomes -----------------------------------------------------------------------------------
+
+
+def outcome_options(definition: Instrument, language: str) -> list[OutcomeOption]:
+    options = []
+    band = _band(definition)
+    if band is not None:
+        top = band.cuts[-1][2]
+        options.append(OutcomeOption(TOP_BAND, _("In the top group (%(band)s)") % {"band": top}))
+    blocks = {b.id: b for b in BUILDING_BLOCKS}
+    for output in definition.block_count_outputs:
+        block = blocks.get(output.id.removeprefix("bb_"))
+        name = block.name.get_text(language) if block else output.id
+        options.append(
+            OutcomeOption(output.id, _("Building block met: %(block)s") % {"block": name})
+        )
+    return options
+
+
+# -- groups -------------------------------------------------------------------------------------
+
+
+def _answer(value: Any) -> str | None:
+    return None if value in (None, "", demo.PREFER_NOT) else str(value)
+
+
+def _child_bands(table: pd.DataFrame) -> list[str | None]:
+    """The age band, in the month of answering, of the family's most recently added child."""
+    families = [int(f) for f in table["family"].dropna().unique()]
+    # ordered by creation: the last one per family wins
+    latest: dict[int, Any] = dict(
+        Child.objects.filter(family_id__in=families)
+        .order_by("family_id", "created_at", "id")
+        .values_list("family_id", "birth_month")
+    )
+    out: list[str | None] = []
+    for family, when in zip(table["family"], table["submitted"], strict=True):
+        born = latest.get(int(family)) if family == family else None
+        out.append(None if born is None else str(age_band(born, when)))
+    return out
+
+
+def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]], list[list[str]]]:
+    """``([(key, label)], [each respondent's group keys])``; "not answered" is not listed
+    among the groups but is a respondent's only key when they gave no answer."""
+    if breakdown == "language":
+        groups = [(str(v), str(label)) for v, label in Language.choices]
+        answers = [_answer(v) for v in table["language"]]
+    elif breakdown == "child_age":
+        groups = [(str(v), str(label)) for v, label in AgeBand.choices]
+        answers = _child_bands(table)
+    elif breakdown == "zip3":
+        answers = [_answer(d.get(demo.ZIP3_KEY)) for d in table["demographics"]]
+        observed = sorted({a for a in answers if a is not None})
+        groups = [
+            (z, _("000 (sparsely populated areas)") if z == demo.RESTRICTED_ZIP3_STORED else z)
+            for z in observed
+        ]
+    elif breakdown == "race_ethnicity":
+        question = demo.RACE_ETHNICITY
+        groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
+        members = []
+        for d in table["demographics"]:
+            codes = [c for c in d.get(question.key) or [] if c in question.codes]
+            codes = [c for c in codes if c != demo.PREFER_NOT]
+            members.append(codes or [NOT_ANSWERED])
+        return groups, members
+    else:
+        question = demo.QUESTIONS_BY_KEY[breakdown]
+        groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
+        answers = [_answer(d.get(question.key)) for d in table["demographics"]]
+    known = {key for key, _label in groups}
+    return groups, [[a] if a in known else [NOT_ANSWERED] for a in answers]
+
+
+# -- protection ---------------------------------------------------------------------------------
+
+
+class _Cells:
+    """protect() over a base with one program axis, group axes and one outcome axis, read back
+    by ``{axis: value}`` in the view's slice (the program axis added when one is chosen)."""
+
+    def __init__(
+        self, base: np.ndarray[Any, Any], axes: list[tuple[int, ...]], threshold: int
+    ) -> None:
+        self.result = protect(base.astype(np.int64), axes, threshold=threshold)
+
+    def count(self, program: int | None, cell: dict[int, int]) -> ShownCount:
+        keep = tuple(sorted(cell)) if program is None else (0, *sorted(cell))
+        coords = tuple(cell[a] for a in sorted(cell))
+        if program is not None:
+            coords = (program, *coords)
+        index = self.result.axes.index(keep)
+        table, hidden = self.result.tables[index], self.result.suppressed[index]
+        at = coords or (0,)
+        return ShownCount(None if bool(hidden[at]) else int(table[at]))
+
+
+def _protection(
+    *,
+    table: pd.DataFrame,
+    outcome: str,
+    members: list[list[str]],
+    keys: list[str],
+    multiple: bool,
+    n_programs: int,
+    threshold: int,
+) -> tuple[_Cells, dict[str, dict[int, int]], int, bool]:
+    """The protected counts, each group's cell (its axis coordinates, outcome axis left out),
+    the outcome axis and whether protection had to hide the whole breakdown."""
+    valid = table[outcome].notna().to_numpy()
+    programs = table["program"].to_numpy(dtype=np.int64)
+    values = np.nan_to_num(table[outcome].to_numpy(dtype=np.float64)).astype(np.int64)
+    rows = [(programs[i], members[i], values[i]) for i in range(len(table)) if valid[i]]
+    if not multiple:
+        index = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
+        base = np.zeros((n_programs, len(index), 2), dtype=np.int64)
+        for program, groups, value in rows:
+            base[program, index[groups[0]], value] += 1
+        cells = _Cells(base, _lattice(3), threshold)
+        return cells, {k: {1: i} for k, i in index.items()}, 2, False
+    # one yes/no axis per code someone chose, and one for "not answered"
+    chosen = [k for k in keys if any(k in groups for _p, groups, _v in rows)]
+    bits = [*chosen, NOT_ANSWERED]
+    outcome_axis = len(bits) + 1
+    base = np.zeros((n_programs, *([2] * len(bits)), 2), dtype=np.int64)
+    for program, groups, value in rows:
+        pattern = tuple(1 if b in groups else 0 for b in bits)
+        base[(program, *pattern, value)] += 1
+    axes: list[tuple[int, ...]] = []
+    for axis in range(1, len(bits) + 1):
+        axes += [(0, axis, outcome_axis), (0, axis), (axis, outcome_axis), (axis,)]
+    axes += [(0, outcome_axis), (0,), (outcome_axis,), ()]
+    pattern_axes = tuple(range(1, len(bits) + 1))
+    axes.append(pattern_axes)
+    cells = _Cells(base, axes, threshold)
+    pattern_index = cells.result.axes.index(pattern_axes)
+    zeros = cells.result.tables[pattern_index] == 0
+    broken = bool((cells.result.suppressed[pattern_index] & zeros).any())
+    coords = {b: {i + 1: 1} for i, b in enumerate(bits)}
+    return cells, coords, outcome_axis, broken
+
+
+# -- estimates ----------------------------------------------------------------------------------
+
+
+def _judged(design: Design | None, outcome: str, by: str) -> pd.DataFrame | None:
+    if design is None or design.table[outcome].notna().sum() == 0:
+        return None
+    if design.table[by].notna().sum() == 0:
+        return None
+    frame = design.proportion(outcome, by=by, ci="beta")
+    return nchs_proportions(_level_one(frame, by))
+
+
+def _row(frame: pd.DataFrame | None, column: str, value: int) -> pd.Series[Any] | None:
+    if frame is None:
+        return None
+    selected = frame[frame[column] == value]
+    return selected.iloc[0] if len(selected) else None
+
+
+def equity_section(
+    *,
+    table: pd.DataFrame,
+    design: Design | None,
+    definition: Instrument,
+    filters: Filters,
+    program: int | None,
+    n_programs: int,
+    threshold: int,
+    closed: bool,
+    language: str,
+) -> Equity | None:
+    """The breakdown the filters choose, protected and tested (None: no outcome to show)."""
+    outcomes = outcome_options(definition, language)
+    if not outcomes:
+        return None
+    ids = [o.id for o in outcomes]
+    outcome = filters.outcome if filters.outcome in ids else ids[0]
+    outcome_label = next(o.label for o in outcomes if o.id == outcome)
+    breakdown = filters.breakdown if filters.breakdown in BREAKDOWNS else DEFAULT_BREAKDOWN
+    multiple = breakdown == "race_ethnicity"
+    if outcome not in table.columns:
+        table = table.assign(**{outcome: np.nan})
+    groups, members = _groups(breakdown, table)
+    keys = [k for k, _label in groups]
+    cells, coords, o_axis, broken = _protection(
+        table=table,
+        outcome=outcome,
+        members=members,
+        keys=keys,
+        multiple=multiple,
+        n_programs=n_programs,
+        threshold=threshold,
+    )
+    closed = closed or broken
+
+    # The view's rows with a group code (single choice) or a yes/no column per group.
+    view = table if program is None else table[table["program"] == program]
+    view_members = [members[i] for i in view.index]
+    columns: dict[str, Any] = {outcome: view[outcome].to_numpy(dtype=np.float64)}
+    code = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
+    columns["group"] = np.array([code[m[0]] for m in view_members], dtype=np.float64)
+    for k in [*keys, NOT_ANSWERED]:
+        inside = np.array([k in m for m in view_members], dtype=np.float64)
+        if k != NOT_ANSWERED:  # the rest: everyone who answered and is not in the group
+            inside[np.array([NOT_ANSWERED in m for m in view_members], dtype=bool)] = np.nan
+        columns[f"in:{k}"] = inside
+    frame = pd.DataFrame(columns)
+    local = Design(frame) if len(frame) else None
+
+    overall_judged = None
+    if local is not None and frame[outcome].notna().any():
+        overall_judged = nchs_proportions(_level_one(local.proportion(outcome, ci="beta")))
+    overall = _estimate(
+        key="equity:overall",
+        label=_("Everyone"),
+        judged=overall_judged,
+        row_filter=None,
+        counts=[cells.count(program, {o_axis: 0}), cells.count(program, {o_axis: 1})],
+        n=cells.count(program, {}),
+        closed=closed,
+    )
+    by_group = None if multiple else _judged(local, outcome, "group")
+
+    rows: list[EquityRow] = []
+    shares: list[GroupShare] = []
+    tested_rows: list[int] = []
+    for key, label in [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]:
+        at = coords.get(key)
+        if at is None:  # a race code no one chose: zero everywhere
+            estimate = _estimate(
+                key=f"equity:{key}",
+                label=label,
+                judged=None,
+                row_filter=None,
+                counts=[],
+                n=ShownCount(None if closed else 0),
+                closed=closed,
+            )
+            rows.append(EquityRow(key, label, estimate, None, "", False, False))
+            continue
+        split = _judged(local, outcome, f"in:{key}")
+        if multiple or key == NOT_ANSWERED:
+            judged, column, value = split, f"in:{key}", 1
+        else:
+            judged, column, value = by_group, "group", code[key]
+        estimate = _estimate(
+            key=f"equity:{key}",
+            label=label,
+            judged=judged,
+            row_filter=lambda f, c=column, v=value: f[f[c] == v],
+            counts=[
+                cells.count(program, {**at, o_axis: 0}),
+                cells.count(program, {**at, o_axis: 1}),
+            ],
+            n=cells.count(program, at),
+            closed=closed,
+        )
+        gap = None
+        if estimate.shown and overall.shown:
+            gap = float(estimate.estimate or 0.0) - float(overall.estimate or 0.0)
+        mine = _row(judged, column, value)
+        rest = _row(split, f"in:{key}", 0)
+        testable = (
+            key != NOT_ANSWERED
+            and estimate.shown
+            and mine is not None
+            and rest is not None
+            and np.isfinite(float(rest["se"]))
+        )
+        if testable and mine is not None and rest is not None:
+            tested_rows.append(len(rows))
+            shares.append(
+                GroupShare(
+                    float(mine["estimate"]),
+                    float(mine["se"]),
+                    float(rest["estimate"]),
+                    float(rest["se"]),
+                )
+            )
+        rows.append(EquityRow(key, label, estimate, gap, "", testable, key == NOT_ANSWERED))
+    for position, result in zip(tested_rows, gap_tests(shares, ALPHA), strict=True):
+        if result.significant:
+            flag = (
+                _("Higher than the rest: a gap larger than chance.")
+                if result.difference > 0
+                else _("Lower than the rest: a gap larger than chance.")
+            )
+            old = rows[position]
+            rows[position] = EquityRow(
+                old.key, old.label, old.estimate, old.gap, flag, True, old.not_answered
+            )
+    return Equity(
+        breakdown=breakdown,
+        breakdown_label=str(BREAKDOWNS[breakdown]),
+        outcome=outcome,
+        outcome_label=outcome_label,
+        overall=overall,
+        rows=rows,
+        outcomes=outcomes,
+        multiple=multiple,
+        tested=len(shares),
+    )
