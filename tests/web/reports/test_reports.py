@@ -62,9 +62,7 @@ def ask(client: Client, t: dict[str, Any], **data: str) -> Report:
 
 def run_worker() -> None:
     """The database queue's real worker: every task waiting now, then exit."""
-    call_command(
-        "db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO()
-    )
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO())
 
 
 def pdf_strings(pdf: bytes) -> bytes:
@@ -226,7 +224,8 @@ def test_the_pdf_has_a_title_page_summary_charts_tables_methods_and_page_numbers
 
     assert "<svg" in html  # the dashboard's charts, inline
     assert html.count('class="data-table"') >= 4
-    assert "counter(page)" in html and "counter(pages)" in html
+    assert "counter(page)" in html
+    assert "counter(pages)" in html
     assert "MMWR 2024;73(17)" in html  # the benchmark citation
     assert "Korn–Graubard" in html  # the estimation method
     assert "NCHS data presentation standards" in html
