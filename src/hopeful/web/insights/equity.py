@@ -75,7 +75,7 @@ DEFAULT_BREAKDOWN = "race_ethnicity"
 TOP_BAND = "top_band"
 
 
-def test_wording() -> str:
+def method_text() -> str:
     """The test and the correction, as the page and the docs state them."""
     return _(
         "A gap is flagged as larger than chance when a two-sided test of the group's share "
@@ -376,7 +376,7 @@ def equity_section(
             rows.append(EquityRow(key, label, estimate, None, "", False, False))
             continue
         split = _judged(local, outcome, f"in:{key}")
-        if multiple or key == NOT_ANSWERED:
+        if multiple:
             judged, column, value = split, f"in:{key}", 1
         else:
             judged, column, value = by_group, "group", code[key]

@@ -70,6 +70,6 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "xlsx_query": _query(filters, format="xlsx"),
         "wider_query": _query(filters, start=f"{add_months(filters.start, -DEFAULT_MONTHS):%Y-%m}"),
         "all_programs_query": _query(filters, program="") if filters.program else "",
-        "equity_test": equity.test_wording(),
+        "equity_test": equity.method_text(),
     }
     return render(request, "insights/dashboard.html", context)
