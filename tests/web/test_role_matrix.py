@@ -56,13 +56,25 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "campaigns:link_create": ("get", ADMIN_ONLY),
     "campaigns:link_revoke": ("post", ADMIN_ONLY),
     "insights:dashboard": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),
 }
 
 #: Pages with identifiable family records: never for analysts, researchers or viewers.
 IDENTIFIABLE_PAGES = ("practice:submissions", "practice:family_detail", "practice:export_csv")
 
 #: The only tenant pages aggregate roles may open. Widening this is a privacy decision.
-AGGREGATE_PAGES = frozenset({"practice:home", "insights:dashboard"})
+AGGREGATE_PAGES = frozenset(
+    {
+        "practice:home",
+        "insights:dashboard",
+        # the dashboard's numbers as a PDF or a file, with the same protection
+        "reports:list",
+        "reports:detail",
+        "reports:download",
+    }
+)
 
 
 def test_every_tenant_url_has_a_row_in_the_role_matrix() -> None:

@@ -46,6 +46,7 @@ from hopeful.web.organizations.models import (
     Role,
     SupportGrant,
 )
+from hopeful.web.reports.models import Report, ReportStatus
 from tests.web import factories as f
 
 # -- the inventory ---------------------------------------------------------------------------
@@ -155,6 +156,19 @@ def support_grant_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "grant_id": grant.public_id}
 
 
+def report_a(t: Cases) -> dict[str, Any]:
+    """A finished report of A (its file is what an outsider must never download)."""
+    report = Report.objects.create(
+        organization=t["org_a"],
+        requested_by=t["members_a"][Role.ORG_ADMIN],
+        status=ReportStatus.DONE,
+        progress=100,
+        content=b"%PDF-1.7 organization A",
+        size=23,
+    )
+    return {**org_a(t), "report_id": report.public_id}
+
+
 #: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
 OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # practice (org home, records, export)
@@ -183,6 +197,10 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "campaigns:link_revoke": link_a,
     # the organization dashboard (aggregates)
     "insights:dashboard": org_a,
+    # program reports and long exports (aggregates, made in the background)
+    "reports:list": org_a,
+    "reports:detail": report_a,
+    "reports:download": report_a,
 }
 
 #: What an outsider POSTs: every field a tenant form might take, pointing at A where it can.
