@@ -15,9 +15,11 @@ Protection, two rules, both with complementary suppression verified by
 :func:`hopeful.stats.suppression.protect`:
 
 1. **Small counts.** The base is state x kind x period x outcome over the whole network,
-   whatever the filters; the published tables are every margin of it (state x kind, state,
-   kind, total, the same by period, each with and without the outcome), so the view for one
-   state, one kind or both and the all-network view are protected together. Counts 1-10
+   whatever the filters; the published tables are its margins (state x kind, state, kind,
+   total; the same by period, except state x kind by period; each with and without the
+   outcome, since a share times its count is a count), so the view for one state, one kind
+   or both and the all-network view are protected together. The trend is published for the
+   network, a state or a kind, not for one kind in one state. Counts 1-10
    (threshold ``HOPEFUL_SMALL_CELL_THRESHOLD``) are never shown nor recoverable.
 2. **Minimum organizations.** The number of contributing organizations of each state x kind
    cell is protected with ``protect(..., threshold=3)`` over the state x kind, state, kind and
@@ -338,6 +340,12 @@ def _lattice(ndim: int) -> list[tuple[int, ...]]:
     return [c for k in range(ndim, -1, -1) for c in combinations(range(ndim), k)]
 
 
+#: The published count tables: every margin of state x kind x period x outcome except the
+#: state x kind x period ones (no trend is published for one kind in one state: those cells
+#: are small and their protection spreads to every other table).
+COUNT_AXES = [a for a in _lattice(4) if not {STATE, KIND, PERIOD} <= set(a)]
+
+
 @dataclass(frozen=True, slots=True)
 class Hidden:
     reason: str
@@ -357,7 +365,7 @@ class _Rules:
         threshold: int,
     ) -> None:
         n_states, n_kinds, n_periods, _n = counts.shape
-        self.counts = protect(counts, _lattice(4), threshold=threshold)
+        self.counts = protect(counts, COUNT_AXES, threshold=threshold)
         self.org_axes = _lattice(2)
 
         def org_table(period: int | None) -> np.ndarray[Any, Any]:
@@ -500,7 +508,7 @@ def _share(
     revealed: Sequence[ShownCount],
     hidden: Hidden | None,
 ) -> Estimate:
-    blank = {"key": key, "label": label, "n": n}
+    blank: dict[str, Any] = {"key": key, "label": label, "n": n}
     if hidden is not None or n.suppressed or any(c.suppressed for c in revealed):
         reason = hidden.reason if hidden is not None else _("Hidden to protect small groups.")
         return Estimate(
@@ -649,7 +657,7 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
         slice_cell[KIND] = chosen_kind
         slice_by.append("kind")
     by_period = shares(design, [*slice_by, "period"])
-    if len(codes):
+    if len(codes) and len(slice_cell) < 2:
         for p, period in enumerate(period_list):
             view.trend.append(row("period", {**slice_cell, PERIOD: p}, period.label, by_period))
     return view
