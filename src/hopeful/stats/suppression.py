@@ -113,15 +113,22 @@ class _Attack:
         self.bounds = [(0, None)] * n_base
         self.members = members
 
-    def bounds_of(self, t_index: int, flat_cell: int) -> tuple[float, float]:
+    def lower(self, t_index: int, flat_cell: int) -> float:
+        """The smallest value of the cell consistent with what is published."""
         objective = (self.members[t_index] == flat_cell).astype(np.float64)
         low = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs")
+        return float(low.fun) if low.status == 0 else 0.0
+
+    def upper(self, t_index: int, flat_cell: int) -> float:
+        """The largest value of the cell consistent with what is published."""
+        objective = (self.members[t_index] == flat_cell).astype(np.float64)
         high = linprog(
             -objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
         )
-        lo = float(low.fun) if low.status == 0 else 0.0
-        hi = float(-high.fun) if high.status == 0 else float("inf")
-        return lo, hi
+        return float(-high.fun) if high.status == 0 else float("inf")
+
+    def bounds_of(self, t_index: int, flat_cell: int) -> tuple[float, float]:
+        return self.lower(t_index, flat_cell), self.upper(t_index, flat_cell)
 
 
 def cell_bounds(
@@ -247,11 +254,21 @@ def _first_exposed(
     """The first suppressed cell an attacker can pin inside 1..threshold-1 (or too narrowly);
     cells found safe are remembered in ``safe``."""
     for t_index, hidden in enumerate(suppressed):
+        values = tables[t_index].ravel()
         for flat in np.flatnonzero(hidden.ravel()):
             key = (t_index, int(flat))
             if key in safe:
                 continue
-            low, high = attack.bounds_of(t_index, int(flat))
+            if width <= 0 and not 1 <= values[flat] < threshold:
+                # The true value is always consistent with what is published, so a cell of 0
+                # or of threshold or more can never be pinned inside 1..threshold-1.
+                safe.add(key)
+                continue
+            low = attack.lower(t_index, int(flat))
+            if width <= 0 and low < 1 - 1e-9:
+                safe.add(key)  # it may be 0: not pinned inside 1..threshold-1
+                continue
+            high = attack.upper(t_index, int(flat))
             pinned = low >= 1 - 1e-9 and high <= threshold - 1 + 1e-9
             narrow = width > 0 and (high - low) < width
             if pinned or narrow:
