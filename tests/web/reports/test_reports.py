@@ -400,3 +400,33 @@ def test_an_outsider_gets_404_and_no_file(client: Client, two_tenants: dict[str,
     assert client.get(b_url).status_code == 404
     assert Report.objects.count() == 1
     assert not AuditEvent.objects.filter(verb__startswith="report.").exists()
+
+
+def test_the_list_query_count_does_not_grow_with_the_reports(
+    client: Client, two_tenants: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    t = two_tenants
+    client = as_role(client, t, Role.ANALYST)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(list_url(t)).status_code == 200
+        return len(captured)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            Report.objects.create(
+                organization=t["org_a"],
+                requested_by=t["members_a"][Role.ORG_ADMIN],
+                status=ReportStatus.DONE,
+                content=b"%PDF-" + b"x" * 1000,
+            )
+
+    add(2)
+    queries()  # the first request of a session does more (session, second factor)
+    few = queries()
+    add(20)
+    assert queries() == few
