@@ -17,16 +17,16 @@ like the others, never tested and never part of a "rest".
 group rows can add up to more than everyone, and each group is compared with everyone not in
 it.
 
-**Protection.** The base table is program x group x outcome (always every program, as the rest
-of the dashboard); every margin is published (group x outcome, group totals, outcome totals,
-grand total, each with and without the program) and goes through
-:func:`hopeful.stats.suppression.protect`. For race and ethnicity the base has one yes/no axis
-per code chosen in the data plus one for "not answered" (program x code_1 x ... x code_k x not
-answered x outcome), the published tables are each code's margins, and the table of answer
-patterns (which codes go together) is declared published too, so that the attacker's linear
-program knows what everyone knows: "not answered" goes alone and everyone is in at least one
-row. The pattern table itself is never shown (declaring it only hides more); if protection
-ever had to hide one of its zeros, the whole breakdown is hidden.
+**Protection.** The base table is program x answer pattern x outcome, always over every
+program, as the rest of the dashboard. A pattern is the set of groups a respondent is in: one
+group, "not answered", or for race and ethnicity the codes chosen together. Every margin is
+published (pattern x outcome, pattern totals, outcome totals, grand total, each with and
+without the program) and goes through :func:`hopeful.stats.suppression.protect`. A group's
+counts are sums of its patterns' counts, shown only when every one of those is shown (so a
+rare combination of race codes hides the groups it belongs to: pooling shows them). Then the
+attacker's linear program is solved once more as if the shared margins (outcome totals and
+grand totals, which other sections and other breakdowns of the same view may show) were
+known; if a hidden count could then be pinned inside 1-10, the whole breakdown is hidden.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy
 from hopeful.framework import BUILDING_BLOCKS, Instrument
 from hopeful.stats import Design, nchs_proportions
 from hopeful.stats.equity import GroupShare, gap_tests
-from hopeful.stats.suppression import protect
+from hopeful.stats.suppression import cell_bounds, protect
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import AgeBand, Child, age_band
 from hopeful.web.insights.selectors import (
@@ -230,49 +230,82 @@ class _Cells:
         return ShownCount(None if bool(hidden[at]) else int(table[at]))
 
 
+#: The margins every breakdown shares (outcome totals and grand total, with and without the
+#: program): other sections and other breakdowns may show them.
+def _shared_axes(outcome_axis: int) -> list[tuple[int, ...]]:
+    return [(0, outcome_axis), (0,), (outcome_axis,), ()]
+
+
+class _Counts:
+    """The protected counts of one breakdown, by group key (cells summed over patterns)."""
+
+    def __init__(
+        self,
+        base: np.ndarray[Any, Any],
+        patterns: list[tuple[str, ...]],
+        threshold: int,
+    ) -> None:
+        self.cells = _Cells(base, _lattice(3), threshold)
+        self.patterns = patterns
+        self.exposed = self._exposed(threshold)
+
+    def _exposed(self, threshold: int) -> bool:
+        """Whether a hidden count could be pinned inside 1..threshold-1 by someone who also
+        knows the shared margins (shown by other sections or another breakdown)."""
+        result = self.cells.result
+        if not result.any_suppressed:
+            return False
+        shared = set(_shared_axes(2))
+        hidden = [
+            np.zeros_like(h) if axes in shared else h
+            for axes, h in zip(result.axes, result.suppressed, strict=True)
+        ]
+        base_shape = (result.tables[0].shape[0], len(self.patterns), 2)
+        bounds = cell_bounds(base_shape, result.axes, result.tables, hidden)
+        for low, high in bounds:
+            pinned = (low >= 1 - 1e-9) & (high <= threshold - 1 + 1e-9)
+            if bool(np.nan_to_num(pinned, nan=0).any()):
+                return True
+        return False
+
+    def count(self, program: int | None, key: str | None, outcome: int | None) -> ShownCount:
+        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all):
+        the sum of its answer patterns' cells, shown only when every one of them is."""
+        cell: dict[int, int] = {} if outcome is None else {2: outcome}
+        if key is None:
+            return self.cells.count(program, cell)
+        total = 0
+        for p, pattern in enumerate(self.patterns):
+            if key not in pattern:
+                continue
+            part = self.cells.count(program, {1: p, **cell})
+            if part.value is None:
+                return ShownCount(None)
+            total += part.value
+        return ShownCount(total)
+
+
 def _protection(
     *,
     table: pd.DataFrame,
     outcome: str,
     members: list[list[str]],
-    keys: list[str],
-    multiple: bool,
     n_programs: int,
     threshold: int,
-) -> tuple[_Cells, dict[str, dict[int, int]], int, bool]:
-    """The protected counts, each group's cell (its axis coordinates, outcome axis left out),
-    the outcome axis and whether protection had to hide the whole breakdown."""
+) -> _Counts:
+    """protect() over program x answer pattern x outcome (every margin published). A pattern
+    is the set of groups a respondent is in: one group, or several codes for race and
+    ethnicity, or "not answered". A group's count is the sum of its patterns' counts, shown
+    only when all of them are shown, so it reveals nothing protect() did not check."""
     valid = table[outcome].notna().to_numpy()
     programs = table["program"].to_numpy(dtype=np.int64)
     values = np.nan_to_num(table[outcome].to_numpy(dtype=np.float64)).astype(np.int64)
-    rows = [(programs[i], members[i], values[i]) for i in range(len(table)) if valid[i]]
-    if not multiple:
-        index = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
-        base = np.zeros((n_programs, len(index), 2), dtype=np.int64)
-        for program, groups, value in rows:
-            base[program, index[groups[0]], value] += 1
-        cells = _Cells(base, _lattice(3), threshold)
-        return cells, {k: {1: i} for k, i in index.items()}, 2, False
-    # one yes/no axis per code someone chose, and one for "not answered"
-    chosen = [k for k in keys if any(k in groups for _p, groups, _v in rows)]
-    bits = [*chosen, NOT_ANSWERED]
-    outcome_axis = len(bits) + 1
-    base = np.zeros((n_programs, *([2] * len(bits)), 2), dtype=np.int64)
-    for program, groups, value in rows:
-        pattern = tuple(1 if b in groups else 0 for b in bits)
-        base[(program, *pattern, value)] += 1
-    axes: list[tuple[int, ...]] = []
-    for axis in range(1, len(bits) + 1):
-        axes += [(0, axis, outcome_axis), (0, axis), (axis, outcome_axis), (axis,)]
-    axes += [(0, outcome_axis), (0,), (outcome_axis,), ()]
-    pattern_axes = tuple(range(1, len(bits) + 1))
-    axes.append(pattern_axes)
-    cells = _Cells(base, axes, threshold)
-    pattern_index = cells.result.axes.index(pattern_axes)
-    zeros = cells.result.tables[pattern_index] == 0
-    broken = bool((cells.result.suppressed[pattern_index] & zeros).any())
-    coords = {b: {i + 1: 1} for i, b in enumerate(bits)}
-    return cells, coords, outcome_axis, broken
+    patterns = sorted({tuple(m) for m in members})
+    index = {p: i for i, p in enumerate(patterns)}
+    base = np.zeros((n_programs, max(len(patterns), 1), 2), dtype=np.int64)
+    for i in np.flatnonzero(valid):
+        base[programs[i], index[tuple(members[i])], values[i]] += 1
+    return _Counts(base, patterns or [(NOT_ANSWERED,)], threshold)
 
 
 # -- estimates ----------------------------------------------------------------------------------
@@ -319,16 +352,14 @@ def equity_section(
         table = table.assign(**{outcome: np.nan})
     groups, members = _groups(breakdown, table)
     keys = [k for k, _label in groups]
-    cells, coords, o_axis, broken = _protection(
+    counts = _protection(
         table=table,
         outcome=outcome,
         members=members,
-        keys=keys,
-        multiple=multiple,
         n_programs=n_programs,
         threshold=threshold,
     )
-    closed = closed or broken
+    closed = closed or counts.exposed
 
     # The view's rows with a group code (single choice) or a yes/no column per group.
     view = table if program is None else table[table["program"] == program]
@@ -352,8 +383,8 @@ def equity_section(
         label=_("Everyone"),
         judged=overall_judged,
         row_filter=None,
-        counts=[cells.count(program, {o_axis: 0}), cells.count(program, {o_axis: 1})],
-        n=cells.count(program, {}),
+        counts=[counts.count(program, None, 0), counts.count(program, None, 1)],
+        n=counts.count(program, None, None),
         closed=closed,
     )
     by_group = None if multiple else _judged(local, outcome, "group")
@@ -362,19 +393,6 @@ def equity_section(
     shares: list[GroupShare] = []
     tested_rows: list[int] = []
     for key, label in [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]:
-        at = coords.get(key)
-        if at is None:  # a race code no one chose: zero everywhere
-            estimate = _estimate(
-                key=f"equity:{key}",
-                label=label,
-                judged=None,
-                row_filter=None,
-                counts=[],
-                n=ShownCount(None if closed else 0),
-                closed=closed,
-            )
-            rows.append(EquityRow(key, label, estimate, None, "", False, False))
-            continue
         split = _judged(local, outcome, f"in:{key}")
         if multiple:
             judged, column, value = split, f"in:{key}", 1
@@ -385,11 +403,8 @@ def equity_section(
             label=label,
             judged=judged,
             row_filter=lambda f, c=column, v=value: f[f[c] == v],
-            counts=[
-                cells.count(program, {**at, o_axis: 0}),
-                cells.count(program, {**at, o_axis: 1}),
-            ],
-            n=cells.count(program, at),
+            counts=[counts.count(program, key, 0), counts.count(program, key, 1)],
+            n=counts.count(program, key, None),
             closed=closed,
         )
         gap = None
