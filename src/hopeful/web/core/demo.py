@@ -56,6 +56,8 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "instruments": ["nsch_flourishing_0_5", "pce7"],
     },
 ]
+#: Plausible ZIP3 areas per state (synthetic families only).
+ZIP3S = {"WI": ["537", "532", "549", "535"], "NM": ["871", "875", "880", "874"]}
 ROLES = ["org_admin", "practitioner", "analyst", "researcher", "viewer"]
 FAMILIES_PER_ORGANIZATION = 150
 NAMES = [
@@ -125,10 +127,50 @@ def _answers(instrument_id: str, rng: random.Random, strength: float) -> dict[st
     return out
 
 
+def _demographics(
+    rng: random.Random, strength: float, state: str, about_child: bool
+) -> dict[str, Any]:
+    """Synthetic "About your family" answers (stored form), some skipped or "prefer not to
+    say"; families with fewer positive experiences are a little more often lower-income, so
+    the dashboard's equity breakdown has something to show."""
+    out: dict[str, Any] = {}
+    roll = rng.random()
+    if roll < 0.08:
+        out["race_ethnicity"] = ["prefer_not_to_say"]
+    elif roll < 0.9:
+        pool = ["hispanic_latino", "white", "black_african_american", "american_indian_alaska_native",
+                "asian", "another"]  # fmt: skip
+        weights = [0.35, 0.3, 0.12, 0.12 if state == "NM" else 0.03, 0.06, 0.04]
+        chosen = {rng.choices(pool, weights)[0]}
+        if rng.random() < 0.12:
+            chosen.add(rng.choices(pool, weights)[0])
+        out["race_ethnicity"] = sorted(chosen)
+    if rng.random() < 0.85:
+        low = 0.6 - 0.5 * strength  # weaker strength: lower income more often
+        out["income"] = rng.choices(
+            ["<25k", "25-50k", "50-100k", "100k+", "prefer_not_to_say"],
+            [low, 0.3, 0.25, 0.15, 0.05],
+        )[0]
+    if rng.random() < 0.9:
+        out["gender"] = rng.choices(
+            ["woman", "man", "another_gender", "prefer_not_to_say"], [0.7, 0.25, 0.03, 0.02]
+        )[0]
+    if about_child and rng.random() < 0.85:
+        out["child_gender"] = rng.choices(
+            ["girl", "boy", "another_gender", "prefer_not_to_say"], [0.48, 0.48, 0.02, 0.02]
+        )[0]
+    if rng.random() < 0.8:
+        out["disability"] = rng.choices(["yes", "no", "prefer_not_to_say"], [0.2, 0.75, 0.05])[0]
+    if rng.random() < 0.85:
+        out["zip3"] = rng.choice(ZIP3S.get(state, ["537"]))
+    return out
+
+
 def _families(org: Organization, campaign: Campaign, creator: User, rng: random.Random) -> int:
     """Create the organization's synthetic families through the real submission service."""
     from hopeful.web.surveys.services import (
         SubmissionPayload,
+        asks_about_child,
         link_create,
         submission_create,
     )
@@ -137,6 +179,7 @@ def _families(org: Organization, campaign: Campaign, creator: User, rng: random.
         campaign=campaign, kind=LinkKind.PUBLIC, actor=creator, rate_limit_per_minute=100_000
     )
     programs = list(org.programs.all())
+    about_child = asks_about_child(campaign)
     now = timezone.now()
     count = 0
     for n in range(FAMILIES_PER_ORGANIZATION):
@@ -148,12 +191,16 @@ def _families(org: Organization, campaign: Campaign, creator: User, rng: random.
             "research": rng.random() < 0.6,
         }
         answers = {i: _answers(i, rng, strength) for i in campaign_instrument_ids(campaign)}
+        # a separate stream, so the demographics leave the other synthetic data unchanged
+        own = random.Random(f"{org.name}:{n}")  # noqa: S311 - synthetic demo data
+        demographics = _demographics(own, strength, org.state, about_child)
         payload = SubmissionPayload(
             client_uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
             language=language,
             consent=consent,
             name=f"{rng.choice(NAMES)} {n + 1}",
             answers=answers,
+            demographics=demographics,
         )
         result = submission_create(link=link, payload=payload)
         submission = result.submission
