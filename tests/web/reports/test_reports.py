@@ -223,6 +223,9 @@ def test_the_pdf_has_a_title_page_summary_charts_tables_methods_and_page_numbers
     html = render.report_html(dashboard=dashboard, report=report)
 
     assert "<svg" in html  # the dashboard's charts, inline
+    assert dashboard.equity is not None
+    assert 'id="equity-table"' in html  # the equity breakdown, with its test stated
+    assert "Holm" in html
     assert html.count('class="data-table"') >= 4
     assert "counter(page)" in html
     assert "counter(pages)" in html

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from hopeful.web.insights import formatting
+from hopeful.web.insights import equity, formatting
 from hopeful.web.insights.selectors import Dashboard, Estimate
 from hopeful.web.reports.models import Report
 
@@ -159,6 +159,8 @@ def hidden_notes(dashboard: Dashboard) -> list[HiddenNote]:
     ]
     if dashboard.trend is not None:
         sections.append((dashboard.trend.title, dashboard.trend.estimates))
+    if dashboard.equity is not None:
+        sections.append((dashboard.equity.breakdown_label, list(dashboard.equity.estimates)))
     for section, estimates in sections:
         notes.extend(HiddenNote(section, e.label, e.hidden) for e in estimates if e.hidden)
     return notes
@@ -186,6 +188,7 @@ def report_html(*, dashboard: Dashboard, report: Report) -> str:
         "generated_at": timezone.localtime(),
         "summary": summary(dashboard),
         "hidden": hidden_notes(dashboard),
+        "equity_test": equity.method_text(),
         "running_css": mark_safe(f"content: {_css_string(running)};"),  # noqa: S308  # escaped
         "page_css": mark_safe(page_css),  # noqa: S308  # escaped above
     }

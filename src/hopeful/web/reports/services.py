@@ -44,6 +44,8 @@ def filters_json(filters: insights.Filters) -> dict[str, str]:
         "start": f"{filters.start:%Y-%m}",
         "end": f"{filters.end:%Y-%m}",
         "instrument": filters.instrument_id,
+        "breakdown": filters.breakdown,
+        "outcome": filters.outcome,
     }
 
 
@@ -111,6 +113,8 @@ def _dashboard(report: Report, access: Access) -> insights.Dashboard:
             "start": stored.get("start", ""),
             "end": stored.get("end", ""),
             "instrument": stored.get("instrument", ""),
+            "breakdown": stored.get("breakdown", ""),
+            "outcome": stored.get("outcome", ""),
         },
         options=options,
     )

@@ -21,13 +21,15 @@ from hopeful.web.reports.forms import ReportRequestForm
 from hopeful.web.reports.models import ReportStatus
 from hopeful.web.reports.services import REPORT_ROLES
 
+#: The stored filters that prefill the request form again.
+FILTER_NAMES = ("program", "start", "end", "instrument", "breakdown", "outcome")
 #: Seconds between the report page's own refreshes while the report is being made.
 REFRESH_SECONDS = 3
 
 
 def _prefill(filters: dict[str, Any]) -> dict[str, str]:
     """The request form's fields for these stored filters (to ask for a report again)."""
-    return {name: str(filters.get(name, "")) for name in ("program", "start", "end", "instrument")}
+    return {name: str(filters.get(name, "")) for name in FILTER_NAMES}
 
 
 # ``org_view`` goes outermost, so an outsider gets the same 404 whatever the method.
