@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "dashboard": data,
         "csv_query": _query(filters, format="csv"),
         "xlsx_query": _query(filters, format="xlsx"),
+        "report_query": _query(filters),
         "wider_query": _query(filters, start=f"{add_months(filters.start, -DEFAULT_MONTHS):%Y-%m}"),
         "all_programs_query": _query(filters, program="") if filters.program else "",
         "equity_test": equity.method_text(),
