@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -208,7 +210,27 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     print(f"Sign in at {base}/accounts/login/ with the account above.", file=out)
     if args.no_serve:
         return EXIT_OK
-    return _serve(args.host, args.port, out)
+    # A background worker beside the server makes the PDF reports and long exports; it is
+    # stopped with the demo (Ctrl+C or SIGTERM).
+    worker = subprocess.Popen(  # noqa: S603 - our own command, no shell
+        [sys.executable, "-m", "hopeful.cli", "worker", "--demo", "--data-dir", args.data_dir],
+        stdout=subprocess.DEVNULL,
+    )
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        print("A background worker makes reports (it stops with the demo).", file=out)
+        return _serve(args.host, args.port, out)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
