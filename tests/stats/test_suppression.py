@@ -99,3 +99,13 @@ def test_no_small_count_can_be_recovered_from_what_a_view_publishes(
         for cell in zip(*np.nonzero(hidden & (table >= 1) & (table < THRESHOLD)), strict=True):
             pinned = lo[cell] >= 1 - 1e-9 and hi[cell] <= THRESHOLD - 1 + 1e-9
             assert not pinned, (base.tolist(), axes, cell, lo[cell], hi[cell])
+
+
+def test_it_reuses_a_result_for_the_same_view_without_letting_callers_change_it() -> None:
+    base = np.array([[3, 40], [25, 60], [0, 12]])
+    first = protect(base, [(0, 1), (1,), (0,), ()])
+    first.suppressed[0][...] = False  # a caller scribbles on its copy
+    again = protect(base, [(0, 1), (1,), (0,), ()])
+    assert again.suppressed[0].tolist() == [[True, True], [True, True], [False, False]]
+    other = protect(base, [(0, 1), (1,), (0,), ()], threshold=30)
+    assert other.suppressed[0][1, 0]  # 25 < 30: a different view, not the cached one

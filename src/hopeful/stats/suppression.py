@@ -212,6 +212,38 @@ def protect(
         if any(a < 0 or a >= counts.ndim for a in k) or len(set(k)) != len(k):
             raise EstimationError(f"axes {tuple(keep)} do not fit a {counts.ndim}-D table")
         kept.append(k)
+    key = (counts.shape, counts.tobytes(), tuple(kept), threshold, width, max_iterations)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return _copy(cached)
+    result = _protect(counts, kept, threshold, width, max_iterations)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))  # the oldest entry
+    _CACHE[key] = _copy(result)
+    return result
+
+
+#: Protection is a pure function of the counts and the view, and dashboards ask for the same
+#: tables again and again: the last results are kept (copies, so callers cannot change them).
+_CACHE: dict[tuple[object, ...], Protected] = {}
+_CACHE_SIZE = 512
+
+
+def _copy(result: Protected) -> Protected:
+    return Protected(
+        axes=list(result.axes),
+        tables=[t.copy() for t in result.tables],
+        suppressed=[s.copy() for s in result.suppressed],
+        primary=[p.copy() for p in result.primary],
+        threshold=result.threshold,
+        iterations=result.iterations,
+        notes=list(result.notes),
+    )
+
+
+def _protect(
+    counts: IntArray, kept: list[tuple[int, ...]], threshold: int, width: float, max_iterations: int
+) -> Protected:
     tables = [_marginal(counts, k) for k in kept]
     members = [_membership(counts.shape, k)[0] for k in kept]
     primary = [(t >= 1) & (t < threshold) for t in tables]
