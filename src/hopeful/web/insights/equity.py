@@ -174,6 +174,16 @@ def _child_bands(table: pd.DataFrame) -> list[str | None]:
     return out
 
 
+def demographic_key(breakdown: str) -> str | None:
+    """The key of the submissions' demographics this breakdown reads (None: none)."""
+    breakdown = breakdown if breakdown in BREAKDOWNS else DEFAULT_BREAKDOWN
+    if breakdown in ("language", "child_age"):
+        return None
+    if breakdown == "zip3":
+        return demo.ZIP3_KEY
+    return demo.QUESTIONS_BY_KEY[breakdown].key
+
+
 def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]], list[list[str]]]:
     """``([(key, label)], [each respondent's group keys])``; "not answered" is not listed
     among the groups but is a respondent's only key when they gave no answer."""
@@ -194,8 +204,9 @@ def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]],
         question = demo.RACE_ETHNICITY
         groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
         members = []
+        known_codes = question.codes
         for d in table["demographics"]:
-            codes = [c for c in d.get(question.key) or [] if c in question.codes]
+            codes = [c for c in d.get(question.key) or [] if c in known_codes]
             codes = [c for c in codes if c != demo.PREFER_NOT]
             members.append(codes or [NOT_ANSWERED])
         return groups, members
@@ -236,6 +247,11 @@ def _shared_axes(outcome_axis: int) -> list[tuple[int, ...]]:
     return [(0, outcome_axis), (0,), (outcome_axis,), ()]
 
 
+#: The last :meth:`_Counts._exposed` answers, by (shape, counts, threshold).
+_EXPOSED: dict[tuple[object, ...], bool] = {}
+_EXPOSED_SIZE = 512
+
+
 class _Counts:
     """The protected counts of one breakdown, by group key (cells summed over patterns)."""
 
@@ -247,7 +263,16 @@ class _Counts:
     ) -> None:
         self.cells = _Cells(base, _lattice(3), threshold)
         self.patterns = patterns
-        self.exposed = self._exposed(threshold)
+        # A pure function of the base and the threshold (as protect() is): the attacker's
+        # linear programs are solved once per table, not once per request.
+        key = (base.shape, base.astype(np.int64).tobytes(), threshold)
+        exposed = _EXPOSED.get(key)
+        if exposed is None:
+            exposed = self._exposed(threshold)
+            if len(_EXPOSED) >= _EXPOSED_SIZE:
+                _EXPOSED.pop(next(iter(_EXPOSED)))  # the oldest entry
+            _EXPOSED[key] = exposed
+        self.exposed = exposed
 
     def _exposed(self, threshold: int) -> bool:
         """Whether a hidden count could be pinned inside 1..threshold-1 by someone who also
@@ -303,8 +328,9 @@ def _protection(
     patterns = sorted({tuple(m) for m in members})
     index = {p: i for i, p in enumerate(patterns)}
     base = np.zeros((n_programs, max(len(patterns), 1), 2), dtype=np.int64)
-    for i in np.flatnonzero(valid):
-        base[programs[i], index[tuple(members[i])], values[i]] += 1
+    rows = np.flatnonzero(valid)
+    pattern = np.array([index[tuple(members[i])] for i in rows], dtype=np.int64)
+    np.add.at(base, (programs[rows], pattern, values[rows]), 1)
     return _Counts(base, patterns or [(NOT_ANSWERED,)], threshold)
 
 
@@ -367,10 +393,15 @@ def equity_section(
     columns: dict[str, Any] = {outcome: view[outcome].to_numpy(dtype=np.float64)}
     code = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
     columns["group"] = np.array([code[m[0]] for m in view_members], dtype=np.float64)
+    # Each respondent's answer pattern, so a group's yes/no column is one lookup per pattern.
+    view_patterns = sorted({tuple(m) for m in view_members})
+    pattern_index = {p: i for i, p in enumerate(view_patterns)}
+    of_row = np.array([pattern_index[tuple(m)] for m in view_members], dtype=np.intp)
+    not_answered = np.array([NOT_ANSWERED in p for p in view_patterns], dtype=bool)[of_row]
     for k in [*keys, NOT_ANSWERED]:
-        inside = np.array([k in m for m in view_members], dtype=np.float64)
+        inside = np.array([k in p for p in view_patterns], dtype=np.float64)[of_row]
         if k != NOT_ANSWERED:  # the rest: everyone who answered and is not in the group
-            inside[np.array([NOT_ANSWERED in m for m in view_members], dtype=bool)] = np.nan
+            inside[not_answered] = np.nan
         columns[f"in:{k}"] = inside
     frame = pd.DataFrame(columns)
     local = Design(frame) if len(frame) else None

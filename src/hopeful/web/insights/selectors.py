@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count as DbCount
+from django.db.models import JSONField, Value
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -327,6 +329,22 @@ def _affirmative(definition: Instrument, item_id: str, code: Any) -> float:
     return 0.0 if value in item.answer_codes else np.nan
 
 
+def _affirmative_reader(definition: Instrument, item_id: str) -> Callable[[Any], float]:
+    """:func:`_affirmative` for one item, remembered per answer code (codes repeat)."""
+    seen: dict[Any, float] = {}
+
+    def read(code: Any) -> float:
+        try:
+            return seen[code]
+        except KeyError:
+            value = seen[code] = _affirmative(definition, item_id, code)
+            return value
+        except TypeError:  # an unhashable answer: never a code
+            return _affirmative(definition, item_id, code)
+
+    return read
+
+
 def _flag(value: Any) -> float:
     if value is None:
         return np.nan
@@ -334,84 +352,109 @@ def _flag(value: Any) -> float:
 
 
 def _respondent_table(
-    access: Access, filters: Filters, programs: list[ProgramOption], months: list[dt.date]
+    access: Access,
+    filters: Filters,
+    programs: list[ProgramOption],
+    months: list[dt.date],
+    demographic: str | None = None,
 ) -> tuple[pd.DataFrame, Instrument | None]:
     """One row per scored submission of the chosen instrument: program and month index,
-    each item's affirmative flag, each block's "met" flag, band, rates and score."""
+    each item's affirmative flag, each block's "met" flag, band, rates and score.
+
+    Only the parts of the JSON the dashboard reads are fetched: the chosen instrument's
+    answers and, of the demographics, the ``demographic`` key (the equity breakdown's
+    question; None: none), so the ``demographics`` column holds ``{demographic: value}``
+    (``{}`` when the family did not answer it)."""
     counted = with_consent(
         _counted(access, filters), ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family"
     )
-    rows = (
-        InstrumentScore.objects.filter(
-            organization=access.organization,
-            instrument_id=filters.instrument_id,
-            submission__in=counted.values("id"),
-        )
-        .values(
-            "instrument_version",
-            "values",
-            "submission__answers",
-            "submission__program_id",
-            "submission__submitted_at",
-            "submission__demographics",
-            "submission__language",
-            "submission__family_id",
-        )
-        .order_by("submission__submitted_at", "id")
-    )
+    rows = InstrumentScore.objects.filter(
+        organization=access.organization,
+        instrument_id=filters.instrument_id,
+        submission__in=counted.values("id"),
+    ).order_by("submission__submitted_at", "id")
     program_index = {p.id: i for i, p in enumerate(programs)}
     month_index = {(m.year, m.month): i for i, m in enumerate(months)}
-    definitions: dict[str, Instrument | None] = {}
-    records = []
-    for row in rows:
-        version = row["instrument_version"]
-        if version not in definitions:
-            definitions[version] = _instrument(filters.instrument_id, version)
-        definition = definitions[version]
-        values = row["values"] if isinstance(row["values"], dict) else {}
-        answers = row["submission__answers"] if isinstance(row["submission__answers"], dict) else {}
-        answered = answers.get(filters.instrument_id) or {}
-        local = timezone.localtime(row["submission__submitted_at"])
-        record: dict[str, Any] = {
-            "program": program_index.get(row["submission__program_id"], -1),
-            "month": month_index.get((local.year, local.month), -1),
-            "band": values.get("band"),
-            "score": np.nan if values.get("score") is None else float(values["score"]),
-            # for the equity breakdowns (never published: grouped and protected first)
-            "demographics": row["submission__demographics"]
-            if isinstance(row["submission__demographics"], dict)
-            else {},
-            "language": row["submission__language"],
-            "family": row["submission__family_id"],
-            "submitted": local.date(),
-        }
-        if definition is not None:
-            for item in definition.items:
-                if item.block is not None:
-                    record[f"item_{item.id}"] = _affirmative(
-                        definition, item.id, answered.get(item.id)
-                    )
-            for output in definition.block_count_outputs:
-                count = values.get(output.id)
-                record[output.id] = np.nan if count is None else float(int(count) >= 1)
+    zone = timezone.get_current_timezone()
+    fixed = ("program", "month", "band", "score", "demographics", "language", "family", "submitted")
+    # One list per column; a row without a column (an unknown version, a rate the row does not
+    # have) gets NaN there, as a frame built from one dict per row would.
+    columns: dict[str, list[Any]] = {name: [] for name in fixed}
+    programs_, months_, bands, scores, demographics, languages, families, submitted = (
+        columns[name] for name in fixed
+    )
+    #: per version: (column, answer key, reader) for the items, (column, output) for the blocks
+    slots: dict[str, tuple[list[tuple[list[Any], str, Callable[[Any], float]]], list[Any]]] = {}
+    instrument_id = filters.instrument_id
+    n = 0
+
+    def column(name: str) -> list[Any]:
+        return columns.setdefault(name, [])
+
+    def pad(values: list[Any]) -> None:
+        if len(values) < n:
+            values.extend([np.nan] * (n - len(values)))
+
+    demographic_value = (
+        KeyTransform(demographic, "submission__demographics")
+        if demographic is not None
+        else Value(None, output_field=JSONField())
+    )
+    fetched = rows.values_list(
+        "instrument_version",
+        "values",
+        KeyTransform(instrument_id, "submission__answers"),
+        "submission__program_id",
+        "submission__submitted_at",
+        demographic_value,
+        "submission__language",
+        "submission__family_id",
+    )
+    for version, raw_values, answered, program_id, submitted_at, raw_demo, lang, family in fetched:
+        slot = slots.get(version)
+        if slot is None:
+            definition = _instrument(instrument_id, version)
+            items: list[tuple[list[Any], str, Callable[[Any], float]]] = []
+            blocks: list[tuple[list[Any], str]] = []
+            if definition is not None:
+                items = [
+                    (column(f"item_{item.id}"), item.id, _affirmative_reader(definition, item.id))
+                    for item in definition.items
+                    if item.block is not None
+                ]
+                blocks = [
+                    (column(output.id), output.id) for output in definition.block_count_outputs
+                ]
+            slot = slots[version] = (items, blocks)
+        values = raw_values if isinstance(raw_values, dict) else {}
+        answered = answered or {}
+        local = submitted_at.astimezone(zone)  # timezone.localtime, without its lookups
+        score = values.get("score")
+        programs_.append(program_index.get(program_id, -1))
+        months_.append(month_index.get((local.year, local.month), -1))
+        bands.append(values.get("band"))
+        scores.append(np.nan if score is None else float(score))
+        # for the equity breakdowns (never published: grouped and protected first)
+        demographics.append({} if raw_demo is None else {demographic: raw_demo})
+        languages.append(lang)
+        families.append(family)
+        submitted.append(local.date())
+        for target, key, read in slot[0]:
+            pad(target)
+            target.append(read(answered.get(key)))
+        for target, output_id in slot[1]:
+            pad(target)
+            count = values.get(output_id)
+            target.append(np.nan if count is None else float(int(count) >= 1))
         for rate in RATE_OUTPUTS:
             if rate in values:
-                record[rate] = _flag(values[rate])
-        records.append(record)
-    table = pd.DataFrame.from_records(records)
-    if table.empty:
-        table = pd.DataFrame(
-            {
-                "program": [],
-                "month": [],
-                "band": [],
-                "score": [],
-                "demographics": [],
-                "language": [],
-                "family": [],
-                "submitted": [],
-            }
-        )
+                target = column(rate)
+                pad(target)
+                target.append(_flag(values[rate]))
+        n += 1
+    for values_ in columns.values():
+        pad(values_)
+    table = pd.DataFrame(columns)
     table = table[(table["program"] >= 0) & (table["month"] >= 0)].reset_index(drop=True)
     current = _instrument(filters.instrument_id)
     band = _band(current)
@@ -798,7 +841,11 @@ def dashboard(
     )
     months = _months(filters)
     reach = _reach(access, filters, programs, program, threshold)
-    table, definition = _respondent_table(access, filters, programs, months)
+    from hopeful.web.insights import equity  # the equity section builds on this module
+
+    table, definition = _respondent_table(
+        access, filters, programs, months, equity.demographic_key(filters.breakdown)
+    )
     n_programs = max(len(programs), 1)
     respondents_base = np.bincount(table["program"].to_numpy(dtype=np.int64), minlength=n_programs)
     respondents = _Protected(respondents_base, threshold).view(program, ())
@@ -865,8 +912,6 @@ def dashboard(
                     **common,
                 )
             )
-    from hopeful.web.insights import equity  # the equity section builds on this module
-
     return replace(
         result,
         trend=_trend(definition=definition, months=months, language=language, **common),

@@ -1,0 +1,104 @@
+"""The dashboard's data path shortcuts give what the plain code gives: the remembered answer
+codes, the demographics key a breakdown reads, the respondent table read from only the JSON it
+needs, and the remembered exposure check of the equity protection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hopeful.framework import get_instrument
+from hopeful.web.insights import equity, selectors
+from hopeful.web.insights.forms import DashboardFilterForm
+from hopeful.web.organizations.access import get_organization_for_user
+from hopeful.web.organizations.models import Role
+from tests.web.insights.factories import add_submissions, tenant
+
+
+def test_the_answer_reader_agrees_with_affirmative_for_every_kind_of_code() -> None:
+    definition = get_instrument("pce7")
+    codes: list[Any] = [None, "", 1, 2, 3, 4, 5, 7, 8, 9, "4", "5", "x", 4.0, 4.5, True, [4], {}]
+    for item in definition.items:
+        if item.block is None:
+            continue
+        read = selectors._affirmative_reader(definition, item.id)
+        for code in codes * 2:  # the second time from what it remembered
+            expected = selectors._affirmative(definition, item.id, code)
+            got = read(code)
+            assert (np.isnan(expected) and np.isnan(got)) or got == expected, (item.id, code)
+
+
+def test_each_breakdown_names_the_demographics_key_it_reads() -> None:
+    assert equity.demographic_key("race_ethnicity") == "race_ethnicity"
+    assert equity.demographic_key("income") == "income"
+    assert equity.demographic_key("zip3") == "zip3"
+    assert equity.demographic_key("language") is None
+    assert equity.demographic_key("child_age") is None
+    assert equity.demographic_key("nonsense") == "race_ethnicity"  # the default breakdown
+    assert set(equity.BREAKDOWNS) - {"language", "child_age"} == {
+        equity.demographic_key(b) for b in equity.BREAKDOWNS
+    } - {None}
+
+
+@pytest.mark.django_db
+def test_the_respondent_table_reads_only_the_chosen_demographics_key(
+    two_tenants: dict[str, Any],
+) -> None:
+    t = two_tenants
+    program, campaign, link = tenant(t)
+    submissions = add_submissions(program, campaign, link, 4)
+    given = [
+        {"income": "<25k", "zip3": "537", "race_ethnicity": ["asian", "white"]},
+        {"income": "prefer_not_to_say", "zip3": "000"},
+        {"zip3": "012"},
+        {},
+    ]
+    for submission, demographics in zip(submissions, given, strict=True):
+        submission.demographics = demographics
+        submission.save(update_fields=["demographics"])
+    access = get_organization_for_user(t["members_a"][Role.ANALYST], t["org_a"].public_id)
+    options = selectors.filter_options(access=access, language="en")
+    filters = DashboardFilterForm(None, options=options).filters()
+    months = selectors._months(filters)
+    by_family = {s.family_id: d for s, d in zip(submissions, given, strict=True)}
+    for key in ("income", "zip3", "race_ethnicity", None):
+        table, definition = selectors._respondent_table(
+            access, filters, options.programs, months, key
+        )
+        assert definition is not None
+        assert len(table) == 4
+        for family, demographics in zip(table["family"], table["demographics"], strict=True):
+            wanted = by_family[family]
+            expected = {key: wanted[key]} if key is not None and key in wanted else {}
+            got = {k: str(v) if k == "zip3" else v for k, v in demographics.items()}
+            assert got == expected
+        # the answers and scores do not depend on the key
+        assert table["item_pce1"].notna().all()
+        assert table["score"].notna().any()
+
+
+@pytest.mark.django_db
+def test_the_exposure_check_is_remembered_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = equity._Counts._exposed
+
+    def counted(self: Any, threshold: int) -> bool:
+        calls.append(threshold)
+        return real(self, threshold)
+
+    monkeypatch.setattr(equity._Counts, "_exposed", counted)
+    monkeypatch.setattr(equity, "_EXPOSED", {})
+    base = np.zeros((2, 3, 2), dtype=np.int64)
+    base[0, 0] = [40, 3]
+    base[1, 1] = [30, 25]
+    base[0, 2] = [2, 50]
+    patterns = [("a",), ("b",), ("c",)]
+    first = equity._Counts(base, patterns, 11)
+    again = equity._Counts(base.copy(), patterns, 11)
+    assert calls == [11]
+    assert first.exposed == again.exposed
+    other = equity._Counts(base, patterns, 5)
+    assert calls == [11, 5]
+    assert other.exposed == real(other, 5)
