@@ -20,6 +20,7 @@ times its ``n`` is a count.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
@@ -29,8 +30,9 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count as DbCount
-from django.db.models import JSONField, Value
+from django.db.models import JSONField, TextField, Value
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,9 +402,12 @@ def _respondent_table(
         if demographic is not None
         else Value(None, output_field=JSONField())
     )
+    # The scores repeat (a handful of outputs with few values): each distinct text is decoded
+    # and read once (the same json.loads the JSONField would run on each row).
+    parsed: dict[tuple[str, str | None], tuple[Any, float, list[float], list[float | None]]] = {}
     fetched = rows.values_list(
         "instrument_version",
-        "values",
+        Cast("values", TextField()),
         KeyTransform(instrument_id, "submission__answers"),
         "submission__program_id",
         "submission__submitted_at",
@@ -426,31 +431,45 @@ def _respondent_table(
                     (column(output.id), output.id) for output in definition.block_count_outputs
                 ]
             slot = slots[version] = (items, blocks)
-        values = raw_values if isinstance(raw_values, dict) else {}
+        read_values = parsed.get((version, raw_values))
+        if read_values is None:
+            decoded = None if raw_values is None else json.loads(raw_values)
+            values = decoded if isinstance(decoded, dict) else {}
+            score = values.get("score")
+            read_values = parsed[(version, raw_values)] = (
+                values.get("band"),
+                np.nan if score is None else float(score),
+                [
+                    np.nan if values.get(output_id) is None else float(int(values[output_id]) >= 1)
+                    for _target, output_id in slot[1]
+                ],
+                [_flag(values[rate]) if rate in values else None for rate in RATE_OUTPUTS],
+            )
+        band_value, score_value, block_values, rate_values = read_values
         answered = answered or {}
         local = submitted_at.astimezone(zone)  # timezone.localtime, without its lookups
-        score = values.get("score")
         programs_.append(program_index.get(program_id, -1))
         months_.append(month_index.get((local.year, local.month), -1))
-        bands.append(values.get("band"))
-        scores.append(np.nan if score is None else float(score))
+        bands.append(band_value)
+        scores.append(score_value)
         # for the equity breakdowns (never published: grouped and protected first)
         demographics.append({} if raw_demo is None else {demographic: raw_demo})
         languages.append(lang)
         families.append(family)
         submitted.append(local.date())
         for target, key, read in slot[0]:
-            pad(target)
+            if len(target) < n:
+                pad(target)
             target.append(read(answered.get(key)))
-        for target, output_id in slot[1]:
-            pad(target)
-            count = values.get(output_id)
-            target.append(np.nan if count is None else float(int(count) >= 1))
-        for rate in RATE_OUTPUTS:
-            if rate in values:
+        for (target, _output_id), block_value in zip(slot[1], block_values, strict=True):
+            if len(target) < n:
+                pad(target)
+            target.append(block_value)
+        for rate, rate_value in zip(RATE_OUTPUTS, rate_values, strict=True):
+            if rate_value is not None:
                 target = column(rate)
                 pad(target)
-                target.append(_flag(values[rate]))
+                target.append(rate_value)
         n += 1
     for values_ in columns.values():
         pad(values_)
