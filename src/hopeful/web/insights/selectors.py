@@ -499,7 +499,7 @@ def _band(definition: Instrument | None) -> Band | None:
 # -- estimates ---------------------------------------------------------------------------------
 
 
-def _plain_reason(reason: str) -> str:
+def plain_reason(reason: str) -> str:
     """The NCHS decision in plain language."""
     if reason.startswith("effective sample size"):
         return _("Too few answers for a reliable percentage.")
@@ -510,7 +510,8 @@ def _plain_reason(reason: str) -> str:
     return _("Not reliable enough to be shown.")
 
 
-def _plain_flags(flags: str) -> tuple[str, ...]:
+def plain_flags(flags: str) -> tuple[str, ...]:
+    """The NCHS footnotes in plain language."""
     out = []
     for flag in filter(None, (f.strip() for f in flags.split(";"))):
         if flag.startswith("complement"):
@@ -583,7 +584,7 @@ def _estimate(
     if row is None:
         return _hidden(_("No answers in this view."), **blank)
     if not bool(row["present"]):
-        return _hidden(_plain_reason(str(row["reason"])), **blank)
+        return _hidden(plain_reason(str(row["reason"])), **blank)
     return Estimate(
         key=key,
         label=label,
@@ -591,7 +592,7 @@ def _estimate(
         ci_low=float(row["ci_low"]),
         ci_high=float(row["ci_high"]),
         n=n,
-        flags=_plain_flags(str(row["flags"])),
+        flags=plain_flags(str(row["flags"])),
         benchmark=benchmark,
     )
 

@@ -57,6 +57,8 @@ from hopeful.web.insights.selectors import (
     Estimate,
     InstrumentOption,
     ShownCount,
+    plain_flags,
+    plain_reason,
     small_cell_threshold,
 )
 from hopeful.web.organizations.models import Organization, OrganizationKind
@@ -431,31 +433,6 @@ class _Rules:
 # -- estimates ---------------------------------------------------------------------------------
 
 
-def _plain_reason(reason: str) -> str:
-    """The NCHS decision in plain language (the organization dashboard's wording)."""
-    if reason.startswith("effective sample size"):
-        return _("Too few answers for a reliable percentage.")
-    if reason.startswith("relative"):
-        return _("Too uncertain for its size to be shown.")
-    if reason.startswith("confidence interval"):
-        return _("Too uncertain to be shown: the range of likely values is too wide.")
-    return _("Not reliable enough to be shown.")
-
-
-def _plain_flags(flags: str) -> tuple[str, ...]:
-    out = []
-    for flag in filter(None, (f.strip() for f in flags.split(";"))):
-        if flag.startswith("complement"):
-            out.append(_("The share without it is not reliable."))
-        elif flag.startswith("fewer than"):
-            out.append(_("Based on few answers: read with care."))
-        elif flag.startswith("estimate is 0%"):
-            out.append(_("Everyone or no one: read with care."))
-        else:
-            out.append(flag)
-    return tuple(out)
-
-
 def level_one(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """The level-1 rows of a 0/1 proportion; a domain with only 0s gets the complement of its
     level-0 row (the engine computes a binary's second level as 1 - p with the same variance,
@@ -523,14 +500,14 @@ def _share(
             estimate=None,
             ci_low=None,
             ci_high=None,
-            hidden=_plain_reason(str(row["reason"])),
+            hidden=plain_reason(str(row["reason"])),
             **blank,
         )
     return Estimate(
         estimate=float(row["estimate"]),
         ci_low=float(row["ci_low"]),
         ci_high=float(row["ci_high"]),
-        flags=_plain_flags(str(row["flags"])),
+        flags=plain_flags(str(row["flags"])),
         **blank,
     )
 
