@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from hopeful.stats import EstimationError
-from hopeful.stats.suppression import cell_bounds, protect
+from hopeful.stats.suppression import Margin, cell_bounds, protect
 
 THRESHOLD = 11
 
@@ -58,6 +58,8 @@ def test_the_threshold_is_configurable() -> None:
         (np.array([1.5, 3]), [(0,)], "whole numbers"),
         (np.array(["a"]), [(0,)], "numbers"),
         (np.array([[1, 2]]), [(2,)], "do not fit"),
+        (np.array([[1, 2]]), [Margin.of((0,), {1: (0, 0)})], "not kept"),
+        (np.array([[1, 2]]), [Margin.of((1,), {1: (0,)})], "2 positions"),
     ],
 )
 def test_it_refuses_bad_counts_and_axes(base: np.ndarray, axes: list, message: str) -> None:
@@ -81,12 +83,55 @@ def views(draw: st.DrawFn) -> tuple[np.ndarray, list[tuple[int, ...]]]:
     return base, [full, *chosen]
 
 
+@st.composite
+def period_views(draw: st.DrawFn) -> tuple[np.ndarray, list[tuple[int, ...] | Margin]]:
+    """A program x period x outcome base published at every level of a period hierarchy
+    (periods, groups of periods, all), each with every margin of program and outcome: the
+    dashboard's shape, where quarters add up into years."""
+    programs, periods, outcomes = (draw(st.integers(1, 3)), draw(st.integers(2, 6)), 2)
+    base = draw(hnp.arrays(np.int64, (programs, periods, outcomes), elements=counts))
+    size = draw(st.integers(1, periods))
+    groups = tuple(p // size for p in range(periods))
+    axes: list[tuple[int, ...] | Margin] = []
+    for rest in [(0, 2), (0,), (2,), ()]:
+        axes.append(Margin.of((*rest, 1)))
+        axes.append(Margin.of((*rest, 1), {1: groups}))
+        axes.append(rest)
+    return base, axes
+
+
+def test_coarsened_margins_add_periods_up_into_groups() -> None:
+    base = np.array([[5, 20, 30, 40]])  # one program, four quarters
+    years = Margin.of((0, 1), {1: (0, 0, 1, 1)})
+    result = protect(base, [(0, 1), years, (0,)])
+    assert result.tables[1].tolist() == [[25, 70]]
+    assert result.primary[0].tolist() == [[True, False, False, False]]
+    # the first quarter is pinned by its year minus the second quarter: both hide a partner
+    assert result.suppressed[0][0, 0] and result.suppressed[0][0, 1]
+    bounds = cell_bounds(base.shape, result.axes, result.tables, result.suppressed)
+    (lo, hi) = bounds[0]
+    assert not (lo[0, 0] >= 1 and hi[0, 0] <= 10)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(view=period_views())
+def test_no_small_count_can_be_recovered_across_a_period_hierarchy(
+    view: tuple[np.ndarray, list[tuple[int, ...] | Margin]],
+) -> None:
+    _assert_nothing_small_is_recoverable(*view)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(view=views())
 def test_no_small_count_can_be_recovered_from_what_a_view_publishes(
     view: tuple[np.ndarray, list[tuple[int, ...]]],
 ) -> None:
-    base, axes = view
+    _assert_nothing_small_is_recoverable(*view)
+
+
+def _assert_nothing_small_is_recoverable(
+    base: np.ndarray, axes: list[tuple[int, ...]] | list[tuple[int, ...] | Margin]
+) -> None:
     result = protect(base, axes, threshold=THRESHOLD)
     for table, hidden, primary in zip(
         result.tables, result.suppressed, result.primary, strict=True

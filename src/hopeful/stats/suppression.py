@@ -32,7 +32,7 @@ from scipy.optimize import linprog
 
 from hopeful.stats.errors import EstimationError
 
-__all__ = ["Protected", "cell_bounds", "protect"]
+__all__ = ["Margin", "Protected", "cell_bounds", "protect"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -55,7 +55,7 @@ class Protected:
         (the others are complementary suppressions).
     """
 
-    axes: list[tuple[int, ...]]
+    axes: list[AxesSpec]
     tables: list[IntArray]
     suppressed: list[BoolArray]
     primary: list[BoolArray]
@@ -74,21 +74,67 @@ class Protected:
         return any(bool(s.any()) for s in self.suppressed)
 
 
-def _marginal(base: IntArray, keep: tuple[int, ...]) -> IntArray:
-    """The published table that keeps ``keep`` (a grand total is a one-cell 1-D table)."""
-    drop = tuple(a for a in range(base.ndim) if a not in keep)
-    table = base.sum(axis=drop) if drop else base.copy()
-    return np.atleast_1d(np.asarray(table, dtype=np.int64))
+@dataclass(frozen=True)
+class Margin:
+    """A published table that keeps ``keep`` (the other base axes are summed) and, for some
+    kept axes, adds their positions up into coarser groups: ``coarsen={1: (0, 0, 0, 0, 1, 1,
+    1, 1)}`` publishes axis 1 (eight quarters, say) as two groups (two years).
+
+    A plain tuple of axes in :func:`protect` is a ``Margin`` without coarsening.
+    """
+
+    keep: tuple[int, ...]
+    coarsen: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """(axis, group of each position) pairs; each axis must be in ``keep``."""
+
+    @classmethod
+    def of(cls, keep: Sequence[int], coarsen: dict[int, Sequence[int]] | None = None) -> Margin:
+        return cls(
+            tuple(sorted(int(a) for a in keep)),
+            tuple(
+                sorted(
+                    (int(a), tuple(int(g) for g in groups)) for a, groups in (coarsen or {}).items()
+                )
+            ),
+        )
 
 
-def _membership(shape: tuple[int, ...], keep: tuple[int, ...]) -> tuple[IntArray, tuple[int, ...]]:
+AxesSpec = tuple[int, ...] | Margin
+
+
+def _groups(spec: AxesSpec) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
+    if isinstance(spec, Margin):
+        return spec.keep, dict(spec.coarsen)
+    return spec, {}
+
+
+def _membership(shape: tuple[int, ...], spec: AxesSpec) -> tuple[IntArray, tuple[int, ...]]:
     """For each base cell (flattened), the flat index of the published cell it sums into."""
+    keep, coarsen = _groups(spec)
     grids = np.indices(shape).reshape(len(shape), -1)
-    kept_shape = tuple(shape[a] for a in keep)
     if not keep:
         return np.zeros(grids.shape[1], dtype=np.int64), (1,)
-    coords = tuple(grids[a] for a in keep)
-    return np.ravel_multi_index(coords, kept_shape).astype(np.int64), kept_shape
+    coords = []
+    kept_shape = []
+    for a in keep:
+        if a in coarsen:
+            labels = np.asarray(coarsen[a], dtype=np.int64)
+            coords.append(labels[grids[a]])
+            kept_shape.append(int(labels.max()) + 1 if labels.size else 1)
+        else:
+            coords.append(grids[a])
+            kept_shape.append(shape[a])
+    return np.ravel_multi_index(tuple(coords), tuple(kept_shape)).astype(np.int64), tuple(
+        kept_shape
+    )
+
+
+def _marginal(base: IntArray, spec: AxesSpec) -> IntArray:
+    """The published table of ``spec`` (a grand total is a one-cell 1-D table)."""
+    member, kept_shape = _membership(base.shape, spec)
+    size = int(np.prod(kept_shape))
+    table = np.bincount(member, weights=base.ravel().astype(np.float64), minlength=size)
+    return np.rint(table).astype(np.int64).reshape(kept_shape)
 
 
 class _Attack:
@@ -133,7 +179,7 @@ class _Attack:
 
 def cell_bounds(
     base_shape: tuple[int, ...],
-    axes: Sequence[tuple[int, ...]],
+    axes: Sequence[AxesSpec],
     tables: Sequence[IntArray],
     suppressed: Sequence[BoolArray],
 ) -> list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
@@ -168,7 +214,7 @@ def _neighbours(shape: tuple[int, ...], cell: tuple[int, ...]) -> list[tuple[int
 
 def protect(
     base: npt.ArrayLike,
-    axes: Sequence[Sequence[int]],
+    axes: Sequence[Sequence[int] | Margin],
     *,
     threshold: int = DEFAULT_THRESHOLD,
     width: float = 0.0,
@@ -183,7 +229,8 @@ def protect(
     axes
         The published tables, each given by the base axes it keeps (the others are summed):
         ``[(0, 1), (1,), ()]`` publishes the full 2-D table, its column totals and the grand
-        total.
+        total. A :class:`Margin` also adds positions of a kept axis up into groups (months
+        into quarters, quarters into years): hierarchies of periods are protected together.
     threshold
         Counts from 1 to ``threshold - 1`` are never shown (default 11: 1-10 hidden).
     width
@@ -206,12 +253,24 @@ def protect(
         raise EstimationError("counts cannot be negative")
     if threshold < 1:
         raise EstimationError("threshold must be at least 1")
-    kept: list[tuple[int, ...]] = []
-    for keep in axes:
-        k = tuple(sorted(int(a) for a in keep))
+    kept: list[AxesSpec] = []
+    for spec in axes:
+        if isinstance(spec, Margin):
+            k = spec.keep
+            for axis, labels in spec.coarsen:
+                if axis not in k:
+                    raise EstimationError(f"coarsened axis {axis} is not kept in {spec}")
+                if 0 <= axis < counts.ndim and (
+                    len(labels) != counts.shape[axis] or any(g < 0 for g in labels)
+                ):
+                    raise EstimationError(
+                        f"axis {axis} has {counts.shape[axis]} positions: give each a group >= 0"
+                    )
+        else:
+            k = tuple(sorted(int(a) for a in spec))
         if any(a < 0 or a >= counts.ndim for a in k) or len(set(k)) != len(k):
-            raise EstimationError(f"axes {tuple(keep)} do not fit a {counts.ndim}-D table")
-        kept.append(k)
+            raise EstimationError(f"axes {tuple(k)} do not fit a {counts.ndim}-D table")
+        kept.append(Margin.of(k, dict(spec.coarsen)) if isinstance(spec, Margin) else k)
     key = (counts.shape, counts.tobytes(), tuple(kept), threshold, width, max_iterations)
     cached = _CACHE.get(key)
     if cached is not None:
@@ -242,7 +301,7 @@ def _copy(result: Protected) -> Protected:
 
 
 def _protect(
-    counts: IntArray, kept: list[tuple[int, ...]], threshold: int, width: float, max_iterations: int
+    counts: IntArray, kept: list[AxesSpec], threshold: int, width: float, max_iterations: int
 ) -> Protected:
     tables = [_marginal(counts, k) for k in kept]
     members = [_membership(counts.shape, k)[0] for k in kept]
