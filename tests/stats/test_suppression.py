@@ -107,7 +107,8 @@ def test_coarsened_margins_add_periods_up_into_groups() -> None:
     assert result.tables[1].tolist() == [[25, 70]]
     assert result.primary[0].tolist() == [[True, False, False, False]]
     # the first quarter is pinned by its year minus the second quarter: both hide a partner
-    assert result.suppressed[0][0, 0] and result.suppressed[0][0, 1]
+    assert result.suppressed[0][0, 0]
+    assert result.suppressed[0][0, 1]
     bounds = cell_bounds(base.shape, result.axes, result.tables, result.suppressed)
     (lo, hi) = bounds[0]
     assert not (lo[0, 0] >= 1 and hi[0, 0] <= 10)
