@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from hopeful.stats import EstimationError
-from hopeful.stats.suppression import Margin, cell_bounds, protect
+from hopeful.stats.suppression import Margin, Protected, cell_bounds, protect
 
 THRESHOLD = 11
 
@@ -155,3 +155,32 @@ def test_it_reuses_a_result_for_the_same_view_without_letting_callers_change_it(
     assert again.suppressed[0].tolist() == [[True, True], [True, True], [False, False]]
     other = protect(base, [(0, 1), (1,), (0,), ()], threshold=30)
     assert other.suppressed[0][1, 0]  # 25 < 30: a different view, not the cached one
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(view=period_views(), data=st.data())
+def test_known_tables_lose_only_their_own_small_counts(
+    view: tuple[np.ndarray, list[tuple[int, ...] | Margin]], data: st.DataObject
+) -> None:
+    """Tables other views publish too are taken as known: protect() hides only their small
+    counts and protects everything else around them (or, when it cannot, hides it all)."""
+    base, axes = view
+    known = data.draw(st.sets(st.sampled_from(range(len(axes))), max_size=3))
+    result = protect(base, axes, threshold=THRESHOLD, known=sorted(known))
+    everything = all(h.all() for h in result.suppressed)
+    for index in known:
+        if not everything:
+            assert (result.suppressed[index] == result.primary[index]).all()
+    _assert_nothing_small_is_recoverable_in(result, base)
+
+
+def _assert_nothing_small_is_recoverable_in(result: Protected, base: np.ndarray) -> None:
+    bounds = cell_bounds(base.shape, result.axes, result.tables, result.suppressed)
+    for (lo, hi), table, hidden in zip(bounds, result.tables, result.suppressed, strict=True):
+        for cell in zip(*np.nonzero(hidden & (table >= 1) & (table < THRESHOLD)), strict=True):
+            assert not (lo[cell] >= 1 - 1e-9 and hi[cell] <= THRESHOLD - 1 + 1e-9)
+
+
+def test_known_must_name_a_published_table() -> None:
+    with pytest.raises(EstimationError, match="known"):
+        protect(np.array([[1, 2]]), [(0, 1)], known=[3])

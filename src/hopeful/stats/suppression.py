@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.optimize import linprog
 
 from hopeful.stats.errors import EstimationError
@@ -147,17 +148,38 @@ class _Attack:
         tables: Sequence[IntArray],
         suppressed: Sequence[BoolArray],
     ) -> None:
-        rows: list[npt.NDArray[np.float64]] = []
-        rhs: list[float] = []
+        # One equation per shown published cell: the sum of its base cells is its count. A
+        # sparse matrix: a base cell is in one cell of each table.
+        blocks = []
+        rhs: list[IntArray] = []
+        columns = np.arange(n_base, dtype=np.int64)
         for member, table, hidden in zip(members, tables, suppressed, strict=True):
-            flat_table = table.ravel()
-            for cell in np.flatnonzero(~hidden.ravel()):
-                rows.append((member == cell).astype(np.float64))
-                rhs.append(float(flat_table[cell]))
-        self.a_eq = np.array(rows) if rows else None
-        self.b_eq = np.array(rhs) if rows else None
-        self.bounds = [(0, None)] * n_base
+            shown = np.flatnonzero(~hidden.ravel())
+            if shown.size == 0:
+                continue
+            row_of = np.full(table.size, -1, dtype=np.int64)
+            row_of[shown] = np.arange(shown.size)
+            rows = row_of[member]
+            keep = rows >= 0
+            blocks.append(
+                sparse.csr_matrix(
+                    (np.ones(int(keep.sum())), (rows[keep], columns[keep])),
+                    shape=(shown.size, n_base),
+                )
+            )
+            rhs.append(table.ravel()[shown])
+        self.a_eq = sparse.vstack(blocks, format="csr") if blocks else None
+        self.b_eq = np.concatenate(rhs).astype(np.float64) if rhs else None
+        self.bounds = (0, None)
         self.members = members
+        self.n_base = n_base
+
+    def solve(self, objective: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
+        """A solution minimising ``objective`` (None when there is no bounded one)."""
+        found = linprog(
+            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
+        )
+        return np.asarray(found.x, dtype=np.float64) if found.status == 0 else None
 
     def lower(self, t_index: int, flat_cell: int) -> float:
         """The smallest value of the cell consistent with what is published."""
@@ -219,6 +241,7 @@ def protect(
     threshold: int = DEFAULT_THRESHOLD,
     width: float = 0.0,
     max_iterations: int = 200,
+    known: Sequence[int] = (),
 ) -> Protected:
     """Decide which cells of the published tables must be hidden.
 
@@ -236,6 +259,11 @@ def protect(
     width
         The narrowest interval an attacker may be left with for a suppressed cell (0: only
         the 1..threshold-1 rule).
+    known
+        Positions in ``axes`` of tables that other views publish too (shared totals): the
+        attacker is taken to know them, so only their own small counts are hidden, never a
+        complementary cell. When the rest cannot be protected around them, every cell is
+        hidden (and ``notes`` says so).
 
     Raises
     ------
@@ -271,11 +299,14 @@ def protect(
         if any(a < 0 or a >= counts.ndim for a in k) or len(set(k)) != len(k):
             raise EstimationError(f"axes {tuple(k)} do not fit a {counts.ndim}-D table")
         kept.append(Margin.of(k, dict(spec.coarsen)) if isinstance(spec, Margin) else k)
-    key = (counts.shape, counts.tobytes(), tuple(kept), threshold, width, max_iterations)
+    fixed = frozenset(int(k) for k in known)
+    if any(not 0 <= k < len(kept) for k in fixed):
+        raise EstimationError("known names a table that is not published")
+    key = (counts.shape, counts.tobytes(), tuple(kept), threshold, width, max_iterations, fixed)
     cached = _CACHE.get(key)
     if cached is not None:
         return _copy(cached)
-    result = _protect(counts, kept, threshold, width, max_iterations)
+    result = _protect(counts, kept, threshold, width, max_iterations, fixed)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))  # the oldest entry
     _CACHE[key] = _copy(result)
@@ -301,7 +332,12 @@ def _copy(result: Protected) -> Protected:
 
 
 def _protect(
-    counts: IntArray, kept: list[AxesSpec], threshold: int, width: float, max_iterations: int
+    counts: IntArray,
+    kept: list[AxesSpec],
+    threshold: int,
+    width: float,
+    max_iterations: int,
+    known: frozenset[int] = frozenset(),
 ) -> Protected:
     tables = [_marginal(counts, k) for k in kept]
     members = [_membership(counts.shape, k)[0] for k in kept]
@@ -314,60 +350,111 @@ def _protect(
     for iteration in range(max_iterations):
         result.iterations = iteration + 1
         attack = _Attack(n_base, members, tables, suppressed)
-        exposed = _first_exposed(attack, tables, suppressed, safe, threshold, width)
-        if exposed is None:
+        exposed = _exposed_cells(attack, tables, suppressed, safe, threshold, width)
+        if not exposed:
             return result
-        t_index, cell = exposed
-        partner = _partner(tables[t_index], suppressed[t_index], cell)
-        if partner is not None:
-            suppressed[t_index][partner] = True
-            continue
-        # No cell of its own table is left to pair with: hide the smallest shown cell of
-        # another table that sums over it (a margin that pins it).
-        margin = _pinning_margin(members, tables, suppressed, t_index, cell)
-        if margin is None:
+        # Every exposed cell gets a partner before the program is solved again (one at a time
+        # hides a little less, but dashboards have hundreds of small cells).
+        stuck = False
+        for t_index, cell in exposed:
+            partner = (
+                None if t_index in known else _partner(tables[t_index], suppressed[t_index], cell)
+            )
+            if partner is not None:
+                suppressed[t_index][partner] = True
+                continue
+            # No cell of its own table is left to pair with: hide the smallest shown cell of
+            # another table that sums over it (a margin that pins it).
+            margin = _pinning_margin(members, tables, suppressed, t_index, cell, known)
+            if margin is None:
+                stuck = True
+                break
+            suppressed[margin[0]][margin[1]] = True
+        if stuck:
             break
-        suppressed[margin[0]][margin[1]] = True
     result.notes.append("could not protect every cell by pairing; every cell was hidden")
     for hidden in suppressed:
         hidden[...] = True
     return result
 
 
-def _first_exposed(
+def _objective(attack: _Attack, cells: Sequence[tuple[int, int]]) -> npt.NDArray[np.float64]:
+    """The sum of these published cells, as a function of the base cells."""
+    objective = np.zeros(attack.n_base)
+    for t_index, flat in cells:
+        objective += attack.members[t_index] == flat
+    return objective
+
+
+def _exposed_cells(
     attack: _Attack,
     tables: list[IntArray],
     suppressed: list[BoolArray],
     safe: set[tuple[int, int]],
     threshold: int,
     width: float,
-) -> tuple[int, tuple[int, ...]] | None:
-    """The first suppressed cell an attacker can pin inside 1..threshold-1 (or too narrowly);
-    cells found safe are remembered in ``safe``."""
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Every suppressed cell an attacker can pin inside 1..threshold-1 (or too narrowly);
+    cells found safe are remembered in ``safe``.
+
+    Most hidden cells are cleared in a few joint programs before any is solved alone: a
+    solution that minimises the sum of the candidates shows at once every candidate that can
+    be 0 (it is 0 there), and one that maximises their sum every candidate that can reach the
+    threshold. What is left is solved cell by cell."""
+    candidates: list[tuple[int, int]] = []
     for t_index, hidden in enumerate(suppressed):
         values = tables[t_index].ravel()
-        for flat in np.flatnonzero(hidden.ravel()):
-            key = (t_index, int(flat))
+        for position in np.flatnonzero(hidden.ravel()):
+            key = (t_index, int(position))
             if key in safe:
                 continue
-            if width <= 0 and not 1 <= values[flat] < threshold:
+            if width <= 0 and not 1 <= values[position] < threshold:
                 # The true value is always consistent with what is published, so a cell of 0
                 # or of threshold or more can never be pinned inside 1..threshold-1.
                 safe.add(key)
                 continue
-            low = attack.lower(t_index, int(flat))
-            if width <= 0 and low < 1 - 1e-9:
-                safe.add(key)  # it may be 0: not pinned inside 1..threshold-1
-                continue
-            high = attack.upper(t_index, int(flat))
-            pinned = low >= 1 - 1e-9 and high <= threshold - 1 + 1e-9
-            narrow = width > 0 and (high - low) < width
-            if pinned or narrow:
-                return t_index, tuple(
-                    int(c) for c in np.unravel_index(int(flat), tables[t_index].shape)
-                )
+            candidates.append(key)
+    if width <= 0:
+        candidates = _clear_jointly(attack, candidates, safe, threshold)
+    exposed = []
+    for key in candidates:
+        t_index, flat = key
+        low = attack.lower(t_index, flat)
+        if width <= 0 and low < 1 - 1e-9:
+            safe.add(key)  # it may be 0: not pinned inside 1..threshold-1
+            continue
+        high = attack.upper(t_index, flat)
+        pinned = low >= 1 - 1e-9 and high <= threshold - 1 + 1e-9
+        narrow = width > 0 and (high - low) < width
+        if pinned or narrow:
+            exposed.append(
+                (t_index, tuple(int(c) for c in np.unravel_index(flat, tables[t_index].shape)))
+            )
+        else:
             safe.add(key)
-    return None
+    return exposed
+
+
+def _clear_jointly(
+    attack: _Attack, candidates: list[tuple[int, int]], safe: set[tuple[int, int]], threshold: int
+) -> list[tuple[int, int]]:
+    """The candidates no joint program clears (see :func:`_exposed_cells`)."""
+    for sense in (1.0, -1.0):
+        while len(candidates) > 1:
+            solution = attack.solve(sense * _objective(attack, candidates))
+            if solution is None:
+                break
+            cleared = []
+            for key in candidates:
+                value = float(solution[attack.members[key[0]] == key[1]].sum())
+                if (sense > 0 and value < 1 - 1e-9) or (sense < 0 and value > threshold - 1 + 1e-9):
+                    cleared.append(key)
+            if not cleared:
+                break
+            safe.update(cleared)
+            done = set(cleared)
+            candidates = [key for key in candidates if key not in done]
+    return candidates
 
 
 def _pinning_margin(
@@ -376,13 +463,14 @@ def _pinning_margin(
     suppressed: list[BoolArray],
     t_index: int,
     cell: tuple[int, ...],
+    known: frozenset[int] = frozenset(),
 ) -> tuple[int, tuple[int, ...]] | None:
     flat = int(np.ravel_multi_index(cell, tables[t_index].shape))
     base_cells = np.flatnonzero(members[t_index] == flat)
     best: tuple[int, tuple[int, ...]] | None = None
     best_value = None
     for other, (member, table, hidden) in enumerate(zip(members, tables, suppressed, strict=True)):
-        if other == t_index:
+        if other == t_index or other in known:
             continue
         for flat_other in np.unique(member[base_cells]):
             coords = tuple(int(c) for c in np.unravel_index(int(flat_other), table.shape))
