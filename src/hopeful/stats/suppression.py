@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -139,7 +140,12 @@ def _marginal(base: IntArray, spec: AxesSpec) -> IntArray:
 
 
 class _Attack:
-    """The attacker's linear program for one state of suppression."""
+    """The attacker's linear program for one state of suppression.
+
+    Unknowns are the base cells (>= 0); every shown published cell is an equation. Before
+    solving, what is certain is taken out: base cells inside a shown 0 are 0 (their columns go),
+    and equations that repeat another (the same base cells and count) are kept once. The
+    program left is the same, only smaller."""
 
     def __init__(
         self,
@@ -148,51 +154,80 @@ class _Attack:
         tables: Sequence[IntArray],
         suppressed: Sequence[BoolArray],
     ) -> None:
-        # One equation per shown published cell: the sum of its base cells is its count. A
-        # sparse matrix: a base cell is in one cell of each table.
-        blocks = []
-        rhs: list[IntArray] = []
-        columns = np.arange(n_base, dtype=np.int64)
+        self.members = members
+        self.n_base = n_base
+        zero = np.zeros(n_base, dtype=bool)
         for member, table, hidden in zip(members, tables, suppressed, strict=True):
-            shown = np.flatnonzero(~hidden.ravel())
+            shown_zero = (~hidden.ravel()) & (table.ravel() == 0)
+            zero |= shown_zero[member]
+        self.alive = ~zero
+        position = np.cumsum(self.alive) - 1
+        n_alive = int(self.alive.sum())
+        rows: list[sparse.csr_matrix] = []
+        rhs: list[IntArray] = []
+        seen: set[bytes] = set()
+        for member, table, hidden in zip(members, tables, suppressed, strict=True):
+            shown = np.flatnonzero(~hidden.ravel() & (table.ravel() > 0))
             if shown.size == 0:
                 continue
             row_of = np.full(table.size, -1, dtype=np.int64)
             row_of[shown] = np.arange(shown.size)
-            rows = row_of[member]
-            keep = rows >= 0
-            blocks.append(
-                sparse.csr_matrix(
-                    (np.ones(int(keep.sum())), (rows[keep], columns[keep])),
-                    shape=(shown.size, n_base),
-                )
+            row = row_of[member]
+            keep = (row >= 0) & self.alive
+            block = sparse.csr_matrix(
+                (np.ones(int(keep.sum())), (row[keep], position[keep])),
+                shape=(shown.size, n_alive),
             )
-            rhs.append(table.ravel()[shown])
-        self.a_eq = sparse.vstack(blocks, format="csr") if blocks else None
+            counts = table.ravel()[shown]
+            unique = []
+            for r in range(shown.size):
+                signature = block.indices[block.indptr[r] : block.indptr[r + 1]].tobytes() + int(
+                    counts[r]
+                ).to_bytes(8, "little")
+                if signature not in seen:
+                    seen.add(signature)
+                    unique.append(r)
+            if unique:
+                rows.append(block[unique])
+                rhs.append(counts[unique])
+        self.a_eq = sparse.vstack(rows, format="csr") if rows else None
         self.b_eq = np.concatenate(rhs).astype(np.float64) if rhs else None
         self.bounds = (0, None)
-        self.members = members
-        self.n_base = n_base
+
+    def _run(self, objective: npt.NDArray[np.float64]) -> Any:
+        return linprog(
+            objective[self.alive],
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=self.bounds,
+            method="highs",
+        )
 
     def solve(self, objective: npt.NDArray[np.float64]) -> npt.NDArray[np.float64] | None:
         """A solution minimising ``objective`` (None when there is no bounded one)."""
-        found = linprog(
-            objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
-        )
-        return np.asarray(found.x, dtype=np.float64) if found.status == 0 else None
+        if not objective[self.alive].any():
+            return np.zeros(self.n_base)
+        found = self._run(objective)
+        if found.status != 0:
+            return None
+        solution = np.zeros(self.n_base)
+        solution[self.alive] = found.x
+        return solution
 
     def lower(self, t_index: int, flat_cell: int) -> float:
         """The smallest value of the cell consistent with what is published."""
         objective = (self.members[t_index] == flat_cell).astype(np.float64)
-        low = linprog(objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs")
+        if not objective[self.alive].any():
+            return 0.0
+        low = self._run(objective)
         return float(low.fun) if low.status == 0 else 0.0
 
     def upper(self, t_index: int, flat_cell: int) -> float:
         """The largest value of the cell consistent with what is published."""
         objective = (self.members[t_index] == flat_cell).astype(np.float64)
-        high = linprog(
-            -objective, A_eq=self.a_eq, b_eq=self.b_eq, bounds=self.bounds, method="highs"
-        )
+        if not objective[self.alive].any():
+            return 0.0
+        high = self._run(-objective)
         return float(-high.fun) if high.status == 0 else float("inf")
 
     def bounds_of(self, t_index: int, flat_cell: int) -> tuple[float, float]:
