@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hopeful.web.accounts.models import User
+from hopeful.web.insights import selectors as insights_selectors
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -48,3 +49,10 @@ def two_tenants(db: None) -> dict[str, object]:
             }
         )
     return out
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_caches() -> None:
+    """Each test starts with no remembered dashboards: row ids are reused after a test's
+    transaction is rolled back, so a data version could repeat across tests."""
+    insights_selectors.clear_caches()

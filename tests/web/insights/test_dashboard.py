@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hopeful.framework import get_instrument
@@ -306,12 +307,16 @@ def test_filters_work_without_javascript_and_bad_input_falls_back(
     program, campaign, link = tenant(two_tenants)
     add_submissions(program, campaign, link, 30)
     client = as_role(client, two_tenants)
-    page = client.get(url(two_tenants, "?start=2020-13&end=nonsense&program=nope"))
+    page = client.get(url(two_tenants, "?period=2020-Q5&program=nope"))
     assert page.status_code == 200
     assert b"Some filters were not understood" in page.content
-    empty = build(two_tenants, {"start": "2001-01", "end": "2001-12"})
+    assert client.get(url(two_tenants, "?period=1999")).status_code == 200  # falls back
+    earliest = timezone.localdate().year - 4
+    empty = build(two_tenants, {"period": str(earliest)})
     assert empty.reach.total.value == 0
-    assert len(empty.months) == 12
+    assert [p.estimate.label for p in empty.trend.points] == [
+        f"{earliest} Q{q}" for q in (1, 2, 3, 4)
+    ]
 
 
 def test_charts_are_inline_svg_with_a_data_table(

@@ -1,6 +1,6 @@
 """The dashboard's data path shortcuts give what the plain code gives: the remembered answer
 codes, the demographics key a breakdown reads, the respondent table read from only the JSON it
-needs, and the remembered exposure check of the equity protection."""
+needs, and the dashboards remembered per data version."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 
 from hopeful.framework import get_instrument
+from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.families.services import consent_set
 from hopeful.web.insights import equity, selectors
 from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.organizations.access import get_organization_for_user
 from hopeful.web.organizations.models import Role
+from hopeful.web.surveys.models import Submission
 from tests.web.insights.factories import add_submissions, tenant
 
 
@@ -61,13 +64,11 @@ def test_the_respondent_table_reads_only_the_chosen_demographics_key(
     access = get_organization_for_user(t["members_a"][Role.ANALYST], t["org_a"].public_id)
     options = selectors.filter_options(access=access, language="en")
     filters = DashboardFilterForm(None, options=options).filters()
-    months = selectors._months(filters)
     by_family = {s.family_id: d for s, d in zip(submissions, given, strict=True)}
     for key in ("income", "zip3", "race_ethnicity", None):
-        table, definition = selectors._respondent_table(
-            access, filters, options.programs, months, key
+        table = selectors._respondent_table(
+            access, filters.instrument_id, options.programs, filters.horizon, key
         )
-        assert definition is not None
         assert len(table) == 4
         for family, demographics in zip(table["family"], table["demographics"], strict=True):
             wanted = by_family[family]
@@ -80,25 +81,27 @@ def test_the_respondent_table_reads_only_the_chosen_demographics_key(
 
 
 @pytest.mark.django_db
-def test_the_exposure_check_is_remembered_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    real = equity._Counts._exposed
-
-    def counted(self: Any, threshold: int) -> bool:
-        calls.append(threshold)
-        return real(self, threshold)
-
-    monkeypatch.setattr(equity._Counts, "_exposed", counted)
-    monkeypatch.setattr(equity, "_EXPOSED", {})
-    base = np.zeros((2, 3, 2), dtype=np.int64)
-    base[0, 0] = [40, 3]
-    base[1, 1] = [30, 25]
-    base[0, 2] = [2, 50]
-    patterns = [("a",), ("b",), ("c",)]
-    first = equity._Counts(base, patterns, 11)
-    again = equity._Counts(base.copy(), patterns, 11)
-    assert calls == [11]
-    assert first.exposed == again.exposed
-    other = equity._Counts(base, patterns, 5)
-    assert calls == [11, 5]
-    assert other.exposed == real(other, 5)
+def test_a_dashboard_is_remembered_until_the_data_change(two_tenants: dict[str, Any]) -> None:
+    t = two_tenants
+    program, campaign, link = tenant(t)
+    add_submissions(program, campaign, link, 30)
+    access = get_organization_for_user(t["members_a"][Role.ANALYST], t["org_a"].public_id)
+    options = selectors.filter_options(access=access, language="en")
+    filters = DashboardFilterForm(None, options=options).filters()
+    first = selectors.dashboard(access=access, filters=filters, options=options, language="en")
+    again = selectors.dashboard(access=access, filters=filters, options=options, language="en")
+    assert again is first
+    version = selectors.data_version(t["org_a"])
+    add_submissions(program, campaign, link, 1, start=30)
+    assert selectors.data_version(t["org_a"]) != version
+    fresh = selectors.dashboard(access=access, filters=filters, options=options, language="en")
+    assert fresh.reach.total.value == 31
+    # a revocation changes the version too: the family is no longer counted
+    family = Submission.objects.filter(program=program).first().family
+    consent_set(family=family, choices={ConsentPurpose.PROGRAM_IMPROVEMENT: False}, language="en")
+    after = selectors.dashboard(access=access, filters=filters, options=options, language="en")
+    assert after.reach.total.value == 30
+    # another organization's data do not change this one's version
+    version = selectors.data_version(t["org_a"])
+    add_submissions(t["program_b"], t["campaign_b"], t["link_b"], 3)
+    assert selectors.data_version(t["org_a"]) == version

@@ -346,10 +346,10 @@ def test_filters_not_understood_are_refused_and_nothing_is_queued(
     t = two_tenants
     client = as_role(client, t, Role.ANALYST)
     for data in (
-        {"kind": "pdf", "start": "2026-13"},
+        {"kind": "pdf", "period": "2026-Q5"},
         {"kind": "pdf", "program": str(t["program_b"].public_id)},  # another organization's
         {"kind": "docx"},
-        {"kind": "pdf", "start": "2026-05", "end": "2026-01"},
+        {"kind": "pdf", "period": "1999"},  # before the years the dashboard covers
     ):
         response = client.post(list_url(t), data)
         assert response.status_code == 400, data
@@ -364,14 +364,15 @@ def test_the_list_prefills_the_dashboard_filters_and_lists_reports(
 ) -> None:
     t = two_tenants
     client = as_role(client, t, Role.ANALYST)
-    report = ask(client, t, start="2025-01", end="2025-06", kind="xlsx")
-    page = client.get(list_url(t) + "?start=2025-02&kind=csv").content.decode()
-    assert 'value="2025-02"' in page
+    report = ask(client, t, period="2025-Q2", kind="xlsx")
+    page = client.get(list_url(t) + "?period=2025-Q1&kind=csv").content.decode()
+    assert '<option value="2025-Q1" selected>' in page
     assert '<option value="csv" selected>' in page
     assert detail_url(t, report) in page
-    assert report.filters["start"] == "2025-01"
+    assert report.filters["period"] == "2025-Q2"
+    assert report.filters["start"] == "2025-04"
     assert report.filters["end"] == "2025-06"
-    assert report.filename == "dashboard-2025-01_2025-06.xlsx"
+    assert report.filename == "dashboard-2025-Q2.xlsx"
 
 
 # -- who may use it ----------------------------------------------------------------------------

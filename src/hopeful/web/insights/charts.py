@@ -131,7 +131,7 @@ def bar_chart(
 def line_chart(
     points: Sequence[Point], *, title: str, scale_max: float = 1.0, kind: str = "proportion"
 ) -> SafeString:
-    """Points by month with 95% CI whiskers, joined where consecutive months are shown."""
+    """Points by period with 95% CI whiskers, joined where consecutive periods are shown."""
     left, plot_w, plot_h, top = 52, 560, 200, 16
     width, height = left + plot_w + 20, top + plot_h + 46
     step = plot_w / max(len(points), 1)

@@ -43,16 +43,18 @@ from django.utils.translation import gettext_lazy
 from hopeful.framework import BUILDING_BLOCKS, Instrument
 from hopeful.stats import Design, nchs_proportions
 from hopeful.stats.equity import GroupShare, gap_tests
-from hopeful.stats.suppression import cell_bounds, protect
+from hopeful.stats.suppression import Margin, protect
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import AgeBand, Child, age_band
+from hopeful.web.insights.periods import Horizon, Period
 from hopeful.web.insights.selectors import (
+    ALL_AT,
+    At,
     Estimate,
     Filters,
     ShownCount,
     _band,
     _estimate,
-    _lattice,
     _level_one,
 )
 from hopeful.web.surveys import demographics as demo
@@ -122,6 +124,8 @@ class Equity:
     """Race and ethnicity: a respondent counts in every group they chose."""
     tested: int
     """Groups in the Holm family (groups with a shown share and a rest to compare with)."""
+    period_note: str = ""
+    """Set when the breakdown covers more than the chosen period (a quarter's year)."""
 
     @property
     def estimates(self) -> list[Estimate]:
@@ -220,94 +224,99 @@ def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]],
 
 # -- protection ---------------------------------------------------------------------------------
 
-
-class _Cells:
-    """protect() over a base with one program axis, group axes and one outcome axis, read back
-    by ``{axis: value}`` in the view's slice (the program axis added when one is chosen)."""
-
-    def __init__(
-        self, base: np.ndarray[Any, Any], axes: list[tuple[int, ...]], threshold: int
-    ) -> None:
-        self.result = protect(base.astype(np.int64), axes, threshold=threshold)
-
-    def count(self, program: int | None, cell: dict[int, int]) -> ShownCount:
-        keep = tuple(sorted(cell)) if program is None else (0, *sorted(cell))
-        coords = tuple(cell[a] for a in sorted(cell))
-        if program is not None:
-            coords = (program, *coords)
-        index = self.result.axes.index(keep)
-        table, hidden = self.result.tables[index], self.result.suppressed[index]
-        at = coords or (0,)
-        return ShownCount(None if bool(hidden[at]) else int(table[at]))
+#: The margins every breakdown shares with the rest of the dashboard (outcome totals and
+#: grand totals, with and without the program): published elsewhere, so taken as known.
+_SHARED = ((0, 3), (0,), (3,), ())
 
 
-#: The margins every breakdown shares (outcome totals and grand total, with and without the
-#: program): other sections and other breakdowns may show them.
-def _shared_axes(outcome_axis: int) -> list[tuple[int, ...]]:
-    return [(0, outcome_axis), (0,), (outcome_axis,), ()]
-
-
-#: The last :meth:`_Counts._exposed` answers, by (shape, counts, threshold).
-_EXPOSED: dict[tuple[object, ...], bool] = {}
-_EXPOSED_SIZE = 512
+def equity_at(horizon: Horizon, period: Period) -> At:
+    """Breakdowns are published by calendar year (a quarter's groups are too small to show):
+    a quarter's breakdown is its year's."""
+    if period.year is None:
+        return ALL_AT
+    return ("year", period.year - horizon.first_year)
 
 
 class _Counts:
-    """The protected counts of one breakdown, by group key (cells summed over patterns)."""
+    """The protected counts of one breakdown: protect() over program x year x answer pattern x
+    outcome, by year and for all years.
+
+    Published: the shared margins (known: other sections show them) and, for each group, its
+    counts: for a single-choice question the pattern margins themselves (a pattern is one
+    group); for race and ethnicity, where a respondent is in every group they chose, each
+    group's patterns added up (a coarsened margin per group), so the attacker's program works
+    on the patterns the groups are made of. The patterns' own margins are protected as if
+    they were shown (they are not): no combination of answers can be worked out either."""
 
     def __init__(
         self,
         base: np.ndarray[Any, Any],
         patterns: list[tuple[str, ...]],
+        keys: list[str],
+        multiple: bool,
         threshold: int,
     ) -> None:
-        self.cells = _Cells(base, _lattice(3), threshold)
         self.patterns = patterns
-        # A pure function of the base and the threshold (as protect() is): the attacker's
-        # linear programs are solved once per table, not once per request.
-        key = (base.shape, base.astype(np.int64).tobytes(), threshold)
-        exposed = _EXPOSED.get(key)
-        if exposed is None:
-            exposed = self._exposed(threshold)
-            if len(_EXPOSED) >= _EXPOSED_SIZE:
-                _EXPOSED.pop(next(iter(_EXPOSED)))  # the oldest entry
-            _EXPOSED[key] = exposed
-        self.exposed = exposed
+        self.multiple = multiple
+        self.pattern_of = {p[0]: i for i, p in enumerate(patterns) if len(p) == 1}
+        self.present = {k for p in patterns for k in p}
+        self.where: dict[tuple[Any, ...], int] = {}
+        specs: list[tuple[int, ...] | Margin] = []
+        known: list[int] = []
+        for level in ("year", "all"):
+            for sub in _SHARED:
+                known.append(len(specs))
+                self.where[("shared", level, sub)] = len(specs)
+                specs.append(self._spec(sub, level))
+            if multiple:
+                # The answer patterns are protected too, though never shown: "3 people chose
+                # both" must not follow from the groups' counts and the total.
+                specs.extend(self._spec((*sub, 2), level) for sub in _SHARED)
+                for key in keys:
+                    if key not in self.present:
+                        continue
+                    inside = tuple(1 if key in p else 0 for p in patterns)
+                    for sub in _SHARED:
+                        self.where[(key, level, sub)] = len(specs)
+                        specs.append(self._spec((*sub, 2), level, inside))
+            else:
+                for sub in _SHARED:
+                    self.where[("pattern", level, sub)] = len(specs)
+                    specs.append(self._spec((*sub, 2), level))
+        self.result = protect(base.astype(np.int64), specs, threshold=threshold, known=known)
+        # protect() hides everything when it cannot protect the groups around the shared
+        # margins: then the breakdown is closed.
+        self.exposed = bool(self.result.notes)
 
-    def _exposed(self, threshold: int) -> bool:
-        """Whether a hidden count could be pinned inside 1..threshold-1 by someone who also
-        knows the shared margins (shown by other sections or another breakdown)."""
-        result = self.cells.result
-        if not result.any_suppressed:
-            return False
-        shared = set(_shared_axes(2))
-        hidden = [
-            np.zeros_like(h) if axes in shared else h
-            for axes, h in zip(result.axes, result.suppressed, strict=True)
-        ]
-        base_shape = (result.tables[0].shape[0], len(self.patterns), 2)
-        bounds = cell_bounds(base_shape, result.axes, result.tables, hidden)
-        for low, high in bounds:
-            pinned = (low >= 1 - 1e-9) & (high <= threshold - 1 + 1e-9)
-            if bool(np.nan_to_num(pinned, nan=0).any()):
-                return True
-        return False
+    @staticmethod
+    def _spec(
+        sub: tuple[int, ...], level: str, inside: tuple[int, ...] | None = None
+    ) -> tuple[int, ...] | Margin:
+        keep = tuple(sorted({*sub, 1})) if level == "year" else tuple(sorted(sub))
+        if inside is not None:
+            return Margin.of(keep, {2: inside})
+        return Margin.of(keep) if level == "year" else keep
 
-    def count(self, program: int | None, key: str | None, outcome: int | None) -> ShownCount:
-        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all):
-        the sum of its answer patterns' cells, shown only when every one of them is."""
-        cell: dict[int, int] = {} if outcome is None else {2: outcome}
+    def count(
+        self, program: int | None, at: At, key: str | None, outcome: int | None
+    ) -> ShownCount:
+        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all)."""
+        level = at[0]
+        sub = ((0,) if program is not None else ()) + ((3,) if outcome is not None else ())
+        lead = ((program,) if program is not None else ()) + ((at[1],) if level == "year" else ())
+        tail = (outcome,) if outcome is not None else ()
         if key is None:
-            return self.cells.count(program, cell)
-        total = 0
-        for p, pattern in enumerate(self.patterns):
-            if key not in pattern:
-                continue
-            part = self.cells.count(program, {1: p, **cell})
-            if part.value is None:
-                return ShownCount(None)
-            total += part.value
-        return ShownCount(total)
+            index, coords = self.where[("shared", level, sub)], (*lead, *tail)
+        elif key not in self.present:
+            return ShownCount(0)
+        elif self.multiple:
+            index, coords = self.where[(key, level, sub)], (*lead, 1, *tail)
+        else:
+            index = self.where[("pattern", level, sub)]
+            coords = (*lead, self.pattern_of[key], *tail)
+        table, hidden = self.result.tables[index], self.result.suppressed[index]
+        cell = coords or (0,)
+        return ShownCount(None if bool(hidden[cell]) else int(table[cell]))
 
 
 def _protection(
@@ -315,23 +324,26 @@ def _protection(
     table: pd.DataFrame,
     outcome: str,
     members: list[list[str]],
+    keys: list[str],
+    multiple: bool,
     n_programs: int,
+    n_years: int,
     threshold: int,
 ) -> _Counts:
-    """protect() over program x answer pattern x outcome (every margin published). A pattern
-    is the set of groups a respondent is in: one group, or several codes for race and
-    ethnicity, or "not answered". A group's count is the sum of its patterns' counts, shown
-    only when all of them are shown, so it reveals nothing protect() did not check."""
+    """protect() over program x year x answer pattern x outcome. A pattern is the set of
+    groups a respondent is in: one group, several codes for race and ethnicity, or "not
+    answered"."""
     valid = table[outcome].notna().to_numpy()
     programs = table["program"].to_numpy(dtype=np.int64)
+    years = table["year"].to_numpy(dtype=np.int64)
     values = np.nan_to_num(table[outcome].to_numpy(dtype=np.float64)).astype(np.int64)
-    patterns = sorted({tuple(m) for m in members})
-    index = {p: i for i, p in enumerate(patterns)}
-    base = np.zeros((n_programs, max(len(patterns), 1), 2), dtype=np.int64)
     rows = np.flatnonzero(valid)
+    patterns = sorted({tuple(members[i]) for i in rows}) or [(NOT_ANSWERED,)]
+    index = {p: i for i, p in enumerate(patterns)}
+    base = np.zeros((n_programs, n_years, len(patterns), 2), dtype=np.int64)
     pattern = np.array([index[tuple(members[i])] for i in rows], dtype=np.int64)
-    np.add.at(base, (programs[rows], pattern, values[rows]), 1)
-    return _Counts(base, patterns or [(NOT_ANSWERED,)], threshold)
+    np.add.at(base, (programs[rows], years[rows], pattern, values[rows]), 1)
+    return _Counts(base, patterns, keys, multiple, threshold)
 
 
 # -- estimates ----------------------------------------------------------------------------------
@@ -356,14 +368,15 @@ def _row(frame: pd.DataFrame | None, column: str, value: int) -> pd.Series[Any] 
 def equity_section(
     *,
     table: pd.DataFrame,
-    design: Design | None,
     definition: Instrument,
     filters: Filters,
     program: int | None,
+    horizon: Horizon,
     n_programs: int,
     threshold: int,
     closed: bool,
     language: str,
+    **_ignored: Any,
 ) -> Equity | None:
     """The breakdown the filters choose, protected and tested (None: no outcome to show)."""
     outcomes = outcome_options(definition, language)
@@ -378,17 +391,27 @@ def equity_section(
         table = table.assign(**{outcome: np.nan})
     groups, members = _groups(breakdown, table)
     keys = [k for k, _label in groups]
+    at = equity_at(horizon, filters.period)
     counts = _protection(
         table=table,
         outcome=outcome,
         members=members,
+        keys=[*keys, NOT_ANSWERED],
+        multiple=multiple,
         n_programs=n_programs,
+        n_years=horizon.current_quarter // 4 + 1,
         threshold=threshold,
     )
     closed = closed or counts.exposed
 
-    # The view's rows with a group code (single choice) or a yes/no column per group.
-    view = table if program is None else table[table["program"] == program]
+    # The view's rows (its program, its year or all) with a group code (single choice) or a
+    # yes/no column per group.
+    keep = np.ones(len(table), dtype=bool)
+    if program is not None:
+        keep &= (table["program"] == program).to_numpy()
+    if at[0] == "year":
+        keep &= (table["year"] == at[1]).to_numpy()
+    view = table[keep]
     view_members = [members[i] for i in view.index]
     columns: dict[str, Any] = {outcome: view[outcome].to_numpy(dtype=np.float64)}
     code = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
@@ -414,8 +437,8 @@ def equity_section(
         label=_("Everyone"),
         judged=overall_judged,
         row_filter=None,
-        counts=[counts.count(program, None, 0), counts.count(program, None, 1)],
-        n=counts.count(program, None, None),
+        counts=[counts.count(program, at, None, 0), counts.count(program, at, None, 1)],
+        n=counts.count(program, at, None, None),
         closed=closed,
     )
     by_group = None if multiple else _judged(local, outcome, "group")
@@ -434,8 +457,8 @@ def equity_section(
             label=label,
             judged=judged,
             row_filter=lambda f, c=column, v=value: f[f[c] == v],
-            counts=[counts.count(program, key, 0), counts.count(program, key, 1)],
-            n=counts.count(program, key, None),
+            counts=[counts.count(program, at, key, 0), counts.count(program, at, key, 1)],
+            n=counts.count(program, at, key, None),
             closed=closed,
         )
         gap = None
@@ -482,4 +505,10 @@ def equity_section(
         outcomes=outcomes,
         multiple=multiple,
         tested=len(shares),
+        period_note=(
+            _("Groups are shown by whole calendar year: this breakdown covers %(year)s.")
+            % {"year": filters.period.year}
+            if filters.period.quarter is not None
+            else ""
+        ),
     )

@@ -135,8 +135,7 @@ def export_dashboard(*, access: Access, actor: Any, dashboard: Dashboard, fmt: s
             extra={
                 "format": fmt,
                 "program": filters.program.public_id if filters.program else "all",
-                "start": f"{filters.start:%Y-%m}",
-                "end": f"{filters.end:%Y-%m}",
+                "period": filters.period.key,
                 "instrument": filters.instrument_id,
             },
         )

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count as DbCount
-from django.db.models import JSONField, TextField, Value
+from django.db.models import JSONField, Max, OuterRef, Subquery, TextField, Value
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,12 +46,13 @@ from hopeful.framework import (
     get_instrument,
 )
 from hopeful.stats import Design, nchs_proportions
-from hopeful.stats.suppression import protect
+from hopeful.stats.suppression import Margin, protect
 from hopeful.web.accounts.models import Language
-from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.families.models import Child, ConsentPurpose, ConsentRecord
 from hopeful.web.families.selectors import with_consent
 from hopeful.web.insights import benchmarks
 from hopeful.web.insights.benchmarks import Benchmark
+from hopeful.web.insights.periods import Horizon, Period, quarter_label
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.models import Program
 from hopeful.web.surveys.models import InstrumentScore, Submission
@@ -99,15 +101,28 @@ class FilterOptions:
 class Filters:
     program: ProgramOption | None
     """None: all programs."""
-    start: dt.date
-    """First day of the first month."""
-    end: dt.date
-    """First day of the last month (included)."""
+    period: Period
+    """A calendar quarter, a calendar year or all years (:mod:`hopeful.web.insights.periods`)."""
     instrument_id: str
     breakdown: str = ""
     """The equity breakdown (a key of :data:`hopeful.web.insights.equity.BREAKDOWNS`)."""
     outcome: str = ""
     """The equity outcome: ``top_band`` or a building block's output id (``bb_...``)."""
+    horizon: Horizon = field(default_factory=Horizon.current)
+
+    @property
+    def start(self) -> dt.date:
+        """The period's first month (its first day)."""
+        return self.horizon.months(self.period)[0]
+
+    @property
+    def end(self) -> dt.date:
+        """The period's last month (its first day)."""
+        return self.horizon.months(self.period)[1]
+
+    @property
+    def period_label(self) -> str:
+        return self.horizon.label(self.period)
 
 
 def _instrument(instrument_id: str, version: str | None = None) -> Instrument | None:
@@ -195,6 +210,7 @@ class Reach:
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
     month: dt.date
+    """The first month of the point's quarter."""
     estimate: Estimate
 
 
@@ -217,7 +233,6 @@ class Dashboard:
     organization: str
     filters: Filters
     instrument_title: str
-    months: list[dt.date]
     threshold: int
     reach: Reach
     respondents: ShownCount
@@ -263,58 +278,91 @@ def _lattice(ndim: int) -> list[tuple[int, ...]]:
     return [c for k in range(ndim, -1, -1) for c in combinations(range(ndim), k)]
 
 
+#: Where a view's period sits among the published periods: ("quarter", position),
+#: ("year", position) or ("all", 0).
+At = tuple[str, int]
+ALL_AT: At = ("all", 0)
+
+
+def period_at(horizon: Horizon, period: Period) -> At:
+    if period.year is None:
+        return ALL_AT
+    if period.quarter is None:
+        return ("year", period.year - horizon.first_year)
+    return ("quarter", horizon.index(period.year, period.quarter))
+
+
 class _Protected:
-    """The protect() decisions for one base, read back for the view's program (or all)."""
+    """protect() over a base whose axis 0 is the program and axis 1 the period (quarters, or
+    years for the breakdowns), published at every period level together: each period
+    position, the positions added up into ``levels`` (quarters into years) and all of them.
+    Without ``subsets`` every margin of the other axes is published at each level."""
 
     def __init__(
         self,
         base: np.ndarray[Any, Any],
         threshold: int,
-        axes: list[tuple[int, ...]] | None = None,
+        *,
+        unit: str,
+        levels: Sequence[tuple[str, tuple[int, ...]]] = (),
+        subsets: Sequence[tuple[int, ...]] | None = None,
+        known: Sequence[tuple[int, ...]] = (),
     ) -> None:
-        self.axes = axes if axes is not None else _lattice(base.ndim)
-        self.result = protect(base.astype(np.int64), self.axes, threshold=threshold)
+        others = tuple(a for a in range(base.ndim) if a != 1)
+        if subsets is None:
+            subsets = [c for k in range(len(others), -1, -1) for c in combinations(others, k)]
+        self.unit = unit
+        self.levels = dict(levels)
+        specs: list[tuple[int, ...] | Margin] = []
+        fixed = []
+        for sub in subsets:
+            for name in (unit, *self.levels, "all"):
+                if tuple(sub) in known:
+                    fixed.append(len(specs))
+                specs.append(self._spec(tuple(sub), name))
+        self.result = protect(base.astype(np.int64), specs, threshold=threshold, known=fixed)
 
-    def _table(self, keep: tuple[int, ...]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        index = self.result.axes.index(keep)
-        return self.result.tables[index], self.result.suppressed[index]
+    def _spec(self, sub: tuple[int, ...], level: str) -> tuple[int, ...] | Margin:
+        if level == "all":
+            return tuple(sorted(sub))
+        if level == self.unit:
+            return Margin.of((*sub, 1))
+        return Margin.of((*sub, 1), {1: self.levels[level]})
 
-    def count(self, keep: tuple[int, ...], cell: tuple[int, ...]) -> ShownCount:
-        table, hidden = self._table(keep)
-        cell = cell or (0,)
+    def count(self, sub: tuple[int, ...], at: At, coords: tuple[int, ...]) -> ShownCount:
+        """The cell ``coords`` (over the kept axes, in order) of margin ``sub`` at ``at``."""
+        spec = self._spec(sub, at[0])
+        index = self.result.axes.index(spec)
+        table, hidden = self.result.tables[index], self.result.suppressed[index]
+        cell = coords or (0,)
         return ShownCount(None if bool(hidden[cell]) else int(table[cell]))
 
-    def view(self, program: int | None, rest: tuple[int, ...]) -> ShownCount:
-        """The count of cell ``rest`` (over the non-program axes) in the view's slice."""
-        others = tuple(range(1, len(rest) + 1))
-        if program is None:
-            return self.count(others, rest)
-        return self.count((0, *others), (program, *rest))
+    def view(self, program: int | None, at: At, rest: tuple[int, ...]) -> ShownCount:
+        """The count of cell ``rest`` (over the axes after the period) in the view's slice."""
+        others = tuple(range(2, 2 + len(rest)))
+        sub = others if program is None else (0, *others)
+        coords = (() if program is None else (program,)) + (() if at[0] == "all" else (at[1],))
+        return self.count(sub, at, (*coords, *rest))
+
+
+def _quarterly(
+    base: np.ndarray[Any, Any], threshold: int, horizon: Horizon, **kwargs: Any
+) -> _Protected:
+    """A program x quarter x ... base, published by quarter, by year and for all years."""
+    groups = horizon.year_groups()[: base.shape[1]]
+    return _Protected(base, threshold, unit="quarter", levels=[("year", groups)], **kwargs)
 
 
 # -- the data: one row per scored submission ---------------------------------------------------
 
 
-def _counted(access: Access, filters: Filters) -> Any:
-    """Submissions of the period (every program), of families who agreed to be counted."""
-    start = timezone.make_aware(dt.datetime.combine(filters.start, dt.time.min))
-    end = _next_month(filters.end)
-    stop = timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+def _counted(access: Access, horizon: Horizon) -> Any:
+    """Submissions of the horizon (every program), consent or not."""
+    start = timezone.make_aware(dt.datetime.combine(horizon.start, dt.time.min))
+    stop = timezone.make_aware(dt.datetime.combine(horizon.stop, dt.time.min))
     return Submission.objects.filter(
         organization=access.organization, submitted_at__gte=start, submitted_at__lt=stop
     )
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _months(filters: Filters) -> list[dt.date]:
-    months, month = [], filters.start
-    while month <= filters.end:
-        months.append(month)
-        month = _next_month(month)
-    return months
 
 
 def _affirmative(definition: Instrument, item_id: str, code: Any) -> float:
@@ -355,39 +403,47 @@ def _flag(value: Any) -> float:
 
 def _respondent_table(
     access: Access,
-    filters: Filters,
+    instrument_id: str,
     programs: list[ProgramOption],
-    months: list[dt.date],
+    horizon: Horizon,
     demographic: str | None = None,
-) -> tuple[pd.DataFrame, Instrument | None]:
-    """One row per scored submission of the chosen instrument: program and month index,
-    each item's affirmative flag, each block's "met" flag, band, rates and score.
+) -> pd.DataFrame:
+    """One row per scored submission of the chosen instrument in the horizon, of families who
+    agreed to be counted for program improvement: program and quarter index, each item's
+    affirmative flag, each block's "met" flag, band, rates and score.
 
     Only the parts of the JSON the dashboard reads are fetched: the chosen instrument's
     answers and, of the demographics, the ``demographic`` key (the equity breakdown's
     question; None: none), so the ``demographics`` column holds ``{demographic: value}``
     (``{}`` when the family did not answer it)."""
     counted = with_consent(
-        _counted(access, filters), ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family"
+        _counted(access, horizon), ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family"
     )
     rows = InstrumentScore.objects.filter(
         organization=access.organization,
-        instrument_id=filters.instrument_id,
+        instrument_id=instrument_id,
         submission__in=counted.values("id"),
     ).order_by("submission__submitted_at", "id")
     program_index = {p.id: i for i, p in enumerate(programs)}
-    month_index = {(m.year, m.month): i for i, m in enumerate(months)}
     zone = timezone.get_current_timezone()
-    fixed = ("program", "month", "band", "score", "demographics", "language", "family", "submitted")
+    fixed = (
+        "program",
+        "quarter",
+        "band",
+        "score",
+        "demographics",
+        "language",
+        "family",
+        "submitted",
+    )
     # One list per column; a row without a column (an unknown version, a rate the row does not
     # have) gets NaN there, as a frame built from one dict per row would.
     columns: dict[str, list[Any]] = {name: [] for name in fixed}
-    programs_, months_, bands, scores, demographics, languages, families, submitted = (
+    programs_, quarters_, bands, scores, demographics, languages, families, submitted = (
         columns[name] for name in fixed
     )
     #: per version: (column, answer key, reader) for the items, (column, output) for the blocks
     slots: dict[str, tuple[list[tuple[list[Any], str, Callable[[Any], float]]], list[Any]]] = {}
-    instrument_id = filters.instrument_id
     n = 0
 
     def column(name: str) -> list[Any]:
@@ -449,7 +505,7 @@ def _respondent_table(
         answered = answered or {}
         local = submitted_at.astimezone(zone)  # timezone.localtime, without its lookups
         programs_.append(program_index.get(program_id, -1))
-        months_.append(month_index.get((local.year, local.month), -1))
+        quarters_.append(horizon.quarter_index(local.year, local.month))
         bands.append(band_value)
         scores.append(score_value)
         # for the equity breakdowns (never published: grouped and protected first)
@@ -474,8 +530,9 @@ def _respondent_table(
     for values_ in columns.values():
         pad(values_)
     table = pd.DataFrame(columns)
-    table = table[(table["program"] >= 0) & (table["month"] >= 0)].reset_index(drop=True)
-    current = _instrument(filters.instrument_id)
+    table = table[(table["program"] >= 0) & (table["quarter"] >= 0)].reset_index(drop=True)
+    table["year"] = table["quarter"] // 4
+    current = _instrument(instrument_id)
     band = _band(current)
     if band is not None:
         # One 0/1 column per band (and the top band), missing where the band is.
@@ -483,7 +540,7 @@ def _respondent_table(
         for b, (_low, _high, name) in enumerate(band.cuts):
             table[f"band_is_{b}"] = np.where(missing, np.nan, (table["band"] == name) * 1.0)
         table["top_band"] = table[f"band_is_{len(band.cuts) - 1}"]
-    return table, current
+    return table
 
 
 def _band(definition: Instrument | None) -> Band | None:
@@ -604,16 +661,22 @@ def _hidden(reason: str, *, protected: bool = False, **fields: Any) -> Estimate:
 
 
 def _binary_counts(
-    table: pd.DataFrame, variable: str, n_programs: int, threshold: int
+    table: pd.DataFrame, variable: str, n_programs: int, horizon: Horizon, threshold: int
 ) -> _Protected:
-    """Base program x (no, yes) of the rows with a value."""
-    base = np.zeros((n_programs, 2), dtype=np.int64)
+    """Base program x quarter x (no, yes) of the rows with a value."""
+    base = np.zeros((n_programs, horizon.current_quarter + 1, 2), dtype=np.int64)
     if variable in table.columns:
         valid = table[variable].notna()
-        programs = table.loc[valid, "program"].to_numpy(dtype=np.int64)
-        outcome = table.loc[valid, variable].to_numpy(dtype=np.int64)
-        np.add.at(base, (programs, outcome), 1)
-    return _Protected(base, threshold)
+        np.add.at(
+            base,
+            (
+                table.loc[valid, "program"].to_numpy(dtype=np.int64),
+                table.loc[valid, "quarter"].to_numpy(dtype=np.int64),
+                table.loc[valid, variable].to_numpy(dtype=np.int64),
+            ),
+            1,
+        )
+    return _quarterly(base, threshold, horizon)
 
 
 def _binary_section(
@@ -624,14 +687,17 @@ def _binary_section(
     key: str,
     label: str,
     program: int | None,
+    at: At,
+    horizon: Horizon,
     n_programs: int,
     threshold: int,
     closed: bool,
     benchmark: Benchmark | None = None,
+    **_ignored: Any,
 ) -> Estimate:
-    protected = _binary_counts(table, variable, n_programs, threshold)
-    cells = [protected.view(program, (0,)), protected.view(program, (1,))]
-    n = protected.view(program, ())
+    protected = _binary_counts(table, variable, n_programs, horizon, threshold)
+    cells = [protected.view(program, at, (0,)), protected.view(program, at, (1,))]
+    n = protected.view(program, at, ())
     return _estimate(
         key=key,
         label=label,
@@ -657,93 +723,125 @@ def _output_label(definition: Instrument, output_id: str, language: str) -> str:
 
 def _reach(
     access: Access,
-    filters: Filters,
+    horizon: Horizon,
     programs: list[ProgramOption],
     program: int | None,
+    at: At,
     threshold: int,
 ) -> Reach:
-    submissions = _counted(access, filters)
+    submissions = _counted(access, horizon)
     counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
     languages = list(Language)
     language_index = {lang.value: i for i, lang in enumerate(languages)}
     program_index = {p.id: i for i, p in enumerate(programs)}
+    n_quarters = horizon.current_quarter + 1
 
     def grouped(queryset: Any) -> np.ndarray[Any, Any]:
-        base = np.zeros((max(len(programs), 1), len(languages)), dtype=np.int64)
-        rows = queryset.values("program_id", "language").annotate(n=DbCount("id")).order_by()
+        """Program x quarter x language counts, grouped in the database by month."""
+        base = np.zeros((max(len(programs), 1), n_quarters, len(languages)), dtype=np.int64)
+        rows = (
+            queryset.annotate(month=TruncMonth("submitted_at"))
+            .values("program_id", "language", "month")
+            .annotate(n=DbCount("id"))
+            .order_by()
+        )
         for row in rows:
             p = program_index.get(row["program_id"])
             lang = language_index.get(row["language"])
-            if p is not None and lang is not None:
-                base[p, lang] += row["n"]
+            month = row["month"]
+            q = horizon.quarter_index(month.year, month.month) if month is not None else -1
+            if p is not None and lang is not None and 0 <= q < n_quarters:
+                base[p, q, lang] += row["n"]
         return base
 
     base = grouped(counted)
     everything = grouped(submissions)
-    # Published: the program table, the language table and the total (no program x language
-    # cross table, so a one-program view shows that program's total only).
-    protected = _Protected(base, threshold, axes=[(0,), (1,), ()])
-    left_out = _Protected((everything - base).sum(axis=1), threshold)
+    # Published: the program table, the language table and the total, at every period level
+    # (no program x language cross table, so a one-program view shows that program's total).
+    protected = _quarterly(base, threshold, horizon, subsets=[(0,), (2,), ()])
+    left_out = _quarterly((everything - base).sum(axis=2), threshold, horizon)
     if program is None:
-        by_program = [CountRow(p.name, protected.count((0,), (i,))) for i, p in enumerate(programs)]
+        by_program = [
+            CountRow(p.name, protected.count((0,), at, (i,) if at[0] == "all" else (i, at[1])))
+            for i, p in enumerate(programs)
+        ]
         by_language = [
-            CountRow(str(lang.label), protected.count((1,), (i,)))
+            CountRow(str(lang.label), protected.view(None, at, (i,)))
             for i, lang in enumerate(languages)
         ]
-        total = protected.count((), ())
+        total = protected.view(None, at, ())
     else:
-        total = protected.count((0,), (program,))
+        total = protected.count((0,), at, (program,) if at[0] == "all" else (program, at[1]))
         by_program = [CountRow(programs[program].name, total)]
         by_language = []
     return Reach(
         by_program=by_program,
         by_language=by_language,
         total=total,
-        left_out=left_out.view(program, ()) if program is not None else left_out.count((), ()),
+        left_out=left_out.view(program, at, ()),
     )
 
 
 # -- the dashboard -----------------------------------------------------------------------------
 
 
-def _design(table: pd.DataFrame, program: int | None) -> Design | None:
-    view = table if program is None else table[table["program"] == program]
-    if view.empty:
-        return None
-    return Design(view.reset_index(drop=True))
+def _design(
+    table: pd.DataFrame, program: int | None, quarters: range
+) -> tuple[Design | None, pd.DataFrame]:
+    """The design over the view's rows (its program, its quarters), and those rows."""
+    keep = table["quarter"].between(quarters.start, quarters.stop - 1)
+    if program is not None:
+        keep &= table["program"] == program
+    view = table[keep].reset_index(drop=True)
+    return (Design(view) if len(view) else None), view
+
+
+def _band_counts(
+    table: pd.DataFrame, labels: list[str], n_programs: int, horizon: Horizon, threshold: int
+) -> _Protected:
+    """Base program x quarter x band of the rows with a band."""
+    base = np.zeros((n_programs, horizon.current_quarter + 1, len(labels)), dtype=np.int64)
+    if "band" in table.columns:
+        valid = table["band"].notna()
+        codes = {name: b for b, name in enumerate(labels)}
+        bands = table.loc[valid, "band"].map(codes)
+        known = bands.notna()
+        np.add.at(
+            base,
+            (
+                table.loc[valid, "program"][known].to_numpy(dtype=np.int64),
+                table.loc[valid, "quarter"][known].to_numpy(dtype=np.int64),
+                bands[known].to_numpy(dtype=np.int64),
+            ),
+            1,
+        )
+    return _quarterly(base, threshold, horizon)
 
 
 def _band_section(
     *,
-    table: pd.DataFrame,
     design: Design | None,
     definition: Instrument,
     program: int | None,
-    n_programs: int,
-    threshold: int,
+    at: At,
     closed: bool,
+    bands: _Protected | None,
+    **_ignored: Any,
 ) -> list[Estimate]:
     band = _band(definition)
-    if band is None:
+    if band is None or bands is None:
         return []
     labels = [name for _low, _high, name in band.cuts]
-    base = np.zeros((n_programs, len(labels)), dtype=np.int64)
-    valid = table["band"].notna() if "band" in table.columns else pd.Series([], dtype=bool)
-    for b, name in enumerate(labels):
-        hits = table.loc[valid & (table["band"] == name), "program"].to_numpy(dtype=np.int64)
-        np.add.at(base, (hits, b), 1)
-    protected = _Protected(base, threshold)
-    n = protected.view(program, ())
+    n = bands.view(program, at, ())
     estimates = []
     for b, name in enumerate(labels):
-        variable = f"band_is_{b}"
         estimates.append(
             _estimate(
                 key=f"band:{name}",
                 label=name,
-                judged=_binary_estimate(design, variable),
+                judged=_binary_estimate(design, f"band_is_{b}"),
                 row_filter=None,
-                counts=[protected.view(program, (b,))],
+                counts=[bands.view(program, at, (b,))],
                 n=n,
                 closed=closed,
                 benchmark=benchmarks.for_band(definition.id, name),
@@ -755,48 +853,42 @@ def _band_section(
 def _trend(
     *,
     table: pd.DataFrame,
-    design: Design | None,
     definition: Instrument,
-    months: list[dt.date],
+    horizon: Horizon,
+    quarters: range,
     program: int | None,
     n_programs: int,
     threshold: int,
     closed: bool,
     language: str,
+    bands: _Protected | None,
+    **_ignored: Any,
 ) -> Trend | None:
+    """The share in the top group (or the mean score) by quarter. Its counts are the band
+    section's (one protected base), so the trend and the period's groups agree."""
+    design, _view = _design(table, program, quarters)
     band = _band(definition)
-    shape = (n_programs, len(months))
-    if band is not None:
+    if band is not None and bands is not None:
+        top_index = len(band.cuts) - 1
         top = band.cuts[-1][2]
-        variable = "top_band"
-        base = np.zeros((*shape, 2), dtype=np.int64)
-        valid = table["band"].notna()
-        np.add.at(
-            base,
-            (
-                table.loc[valid, "program"].to_numpy(dtype=np.int64),
-                table.loc[valid, "month"].to_numpy(dtype=np.int64),
-                (table.loc[valid, "band"] == top).to_numpy(dtype=np.int64),
-            ),
-            1,
-        )
-        protected = _Protected(base, threshold)
         judged = None
-        if design is not None and design.table[variable].notna().any():
-            frame = design.proportion(variable, by="month", ci="beta")
-            judged = nchs_proportions(_level_one(frame, "month"))
+        if design is not None and design.table["top_band"].notna().any():
+            frame = design.proportion("top_band", by="quarter", ci="beta")
+            judged = nchs_proportions(_level_one(frame, "quarter"))
         points = []
-        for m, month in enumerate(months):
+        for q in quarters:
+            year, quarter = horizon.quarter_of(q)
+            at: At = ("quarter", q)
             points.append(
                 TrendPoint(
-                    month,
+                    dt.date(year, quarter * 3 - 2, 1),
                     _estimate(
-                        key=f"trend:{month:%Y-%m}",
-                        label=f"{month:%Y-%m}",
+                        key=f"trend:{year}-Q{quarter}",
+                        label=quarter_label(year, quarter),
                         judged=judged,
-                        row_filter=lambda frame, m=m: frame[frame["month"] == m],
-                        counts=[protected.view(program, (m, 0)), protected.view(program, (m, 1))],
-                        n=protected.view(program, (m,)),
+                        row_filter=lambda frame, q=q: frame[frame["quarter"] == q],
+                        counts=[bands.view(program, at, (top_index,))],
+                        n=bands.view(program, at, ()),
                         closed=closed,
                     ),
                 )
@@ -804,29 +896,35 @@ def _trend(
         title = _("Share in the top group (%(band)s)") % {"band": top}
         return Trend(title=title, kind="proportion", points=points, scale_max=1.0)
 
-    # No band: the mean score by month, with the month's count protected.
-    base = np.zeros(shape, dtype=np.int64)
+    # No band: the mean score by quarter, with the quarter's count protected.
+    base = np.zeros((n_programs, horizon.current_quarter + 1), dtype=np.int64)
     valid = table["score"].notna() if "score" in table.columns else pd.Series([], dtype=bool)
     np.add.at(
         base,
         (
             table.loc[valid, "program"].to_numpy(dtype=np.int64),
-            table.loc[valid, "month"].to_numpy(dtype=np.int64),
+            table.loc[valid, "quarter"].to_numpy(dtype=np.int64),
         ),
         1,
     )
-    protected = _Protected(base, threshold)
+    protected = _quarterly(base, threshold, horizon)
     means = None
     if design is not None and design.table["score"].notna().any():
-        means = design.mean("score", by="month")
+        means = design.mean("score", by="quarter")
     points = []
-    for m, month in enumerate(months):
-        n = ShownCount(None) if closed else protected.view(program, (m,))
+    for q in quarters:
+        year, quarter = horizon.quarter_of(q)
+        n = ShownCount(None) if closed else protected.view(program, ("quarter", q), ())
         row = None
         if means is not None:
-            selected = means[means["month"] == m]
+            selected = means[means["quarter"] == q]
             row = selected.iloc[0] if len(selected) else None
-        blank = {"key": f"trend:{month:%Y-%m}", "label": f"{month:%Y-%m}", "n": n, "kind": "mean"}
+        blank = {
+            "key": f"trend:{year}-Q{quarter}",
+            "label": quarter_label(year, quarter),
+            "n": n,
+            "kind": "mean",
+        }
         if n.suppressed:
             estimate = _hidden(_("Hidden to protect small groups."), protected=True, **blank)
         elif row is None:
@@ -838,7 +936,7 @@ def _trend(
                 ci_high=float(row["ci_high"]),
                 **blank,
             )
-        points.append(TrendPoint(month, estimate))
+        points.append(TrendPoint(dt.date(year, quarter * 3 - 2, 1), estimate))
     score_max = float(len(definition.items_needed("score")) or 1)
     return Trend(
         title=_("Mean %(score)s") % {"score": _output_label(definition, "score", language)},
@@ -848,27 +946,139 @@ def _trend(
     )
 
 
+# -- caching -----------------------------------------------------------------------------------
+
+
+def data_version(organization: Any) -> tuple[int, ...]:
+    """Changes whenever anything a dashboard counts changes: a submission, a consent record
+    or a child (for the age bands). These rows are only ever added (consent is an
+    append-only history; submissions and children are never deleted), so counts and
+    highest ids say it all. One query."""
+    columns: dict[str, Any] = {}
+    for name, model in (("s", Submission), ("c", ConsentRecord), ("k", Child)):
+        rows = model.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
+        columns[f"{name}_n"] = Subquery(rows.annotate(v=DbCount("id")).values("v")[:1])
+        columns[f"{name}_max"] = Subquery(rows.annotate(v=Max("id")).values("v")[:1])
+    found = (
+        type(organization).objects.filter(pk=organization.pk).annotate(**columns).values(*columns)
+    )
+    row = next(iter(found), {})
+    return tuple(int(row.get(name) or 0) for name in columns)
+
+
+class _Recent:
+    """The last ``size`` results by key (a process-local cache; the key says everything the
+    result depends on, the data version included, so nothing stale is ever returned)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+#: Respondent tables (per organization, questionnaire, demographic question and data version)
+#: and whole dashboards (per filters, language and data version).
+_TABLES = _Recent(32)
+_DASHBOARDS = _Recent(256)
+
+
+def clear_caches() -> None:
+    _TABLES.clear()
+    _DASHBOARDS.clear()
+
+
+def _cached_table(
+    access: Access,
+    instrument_id: str,
+    programs: list[ProgramOption],
+    horizon: Horizon,
+    demographic: str | None,
+    version: tuple[int, ...],
+) -> pd.DataFrame:
+    key = (access.organization.pk, instrument_id, tuple(programs), horizon, demographic, version)
+    table = _TABLES.get(key)
+    if table is None:
+        table = _respondent_table(access, instrument_id, programs, horizon, demographic)
+        _TABLES.put(key, table)
+    return table
+
+
 def dashboard(
     *, access: Access, filters: Filters, options: FilterOptions, language: str
 ) -> Dashboard:
-    """Everything the dashboard (and its CSV/XLSX export) publishes for these filters."""
+    """Everything the dashboard (and its CSV/XLSX export and PDF report) publishes for these
+    filters. The result is remembered per data version: the same filters on the same data
+    give the same page without computing it again."""
+    version = data_version(access.organization)
+    key = (
+        access.organization.pk,
+        filters,
+        tuple(options.programs),
+        language,
+        small_cell_threshold(),
+        version,
+    )
+    found = _DASHBOARDS.get(key)
+    if found is None:
+        found = _dashboard(
+            access=access, filters=filters, options=options, language=language, version=version
+        )
+        _DASHBOARDS.put(key, found)
+    return cast(Dashboard, found)
+
+
+def _dashboard(
+    *,
+    access: Access,
+    filters: Filters,
+    options: FilterOptions,
+    language: str,
+    version: tuple[int, ...],
+) -> Dashboard:
     threshold = small_cell_threshold()
     programs = options.programs
+    horizon = filters.horizon
     program = (
         next((i for i, p in enumerate(programs) if p.id == filters.program.id), None)
         if filters.program is not None
         else None
     )
-    months = _months(filters)
-    reach = _reach(access, filters, programs, program, threshold)
+    at = period_at(horizon, filters.period)
+    quarters = horizon.quarters(filters.period)
+    reach = _reach(access, horizon, programs, program, at, threshold)
     from hopeful.web.insights import equity  # the equity section builds on this module
 
-    table, definition = _respondent_table(
-        access, filters, programs, months, equity.demographic_key(filters.breakdown)
+    table = _cached_table(
+        access,
+        filters.instrument_id,
+        programs,
+        horizon,
+        equity.demographic_key(filters.breakdown),
+        version,
     )
+    definition = _instrument(filters.instrument_id)
     n_programs = max(len(programs), 1)
-    respondents_base = np.bincount(table["program"].to_numpy(dtype=np.int64), minlength=n_programs)
-    respondents = _Protected(respondents_base, threshold).view(program, ())
+    respondents_base = np.zeros((n_programs, horizon.current_quarter + 1), dtype=np.int64)
+    np.add.at(
+        respondents_base,
+        (table["program"].to_numpy(dtype=np.int64), table["quarter"].to_numpy(dtype=np.int64)),
+        1,
+    )
+    respondents = _quarterly(respondents_base, threshold, horizon).view(program, at, ())
     # The view opens only when both its totals are shown. Each section is protected on its own
     # base, and sections count nearly the same units (submissions, respondents, answers): if
     # one section showed the all-programs total and another one program's total, their
@@ -882,21 +1092,29 @@ def dashboard(
         organization=access.organization.name,
         filters=filters,
         instrument_title=title,
-        months=months,
         threshold=threshold,
         reach=reach,
         respondents=respondents,
     )
     if definition is None:
         return result
-    design = _design(table, program)
+    design, _view = _design(table, program, quarters)
+    band = _band(definition)
+    bands = (
+        _band_counts(table, [name for _l, _h, name in band.cuts], n_programs, horizon, threshold)
+        if band is not None
+        else None
+    )
     common = {
         "table": table,
         "design": design,
         "program": program,
+        "at": at,
+        "horizon": horizon,
         "n_programs": n_programs,
         "threshold": threshold,
         "closed": closed,
+        "bands": bands,
     }
     for item in definition.items:
         if item.block is None:
@@ -934,7 +1152,12 @@ def dashboard(
             )
     return replace(
         result,
-        trend=_trend(definition=definition, months=months, language=language, **common),
+        trend=_trend(
+            definition=definition,
+            quarters=horizon.trend_quarters(filters.period),
+            language=language,
+            **common,
+        ),
         has_benchmarks=definition.id == "pce7",
         equity=equity.equity_section(
             definition=definition, filters=filters, language=language, **common

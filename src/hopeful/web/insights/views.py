@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hopeful.web.insights import equity, exports, selectors
-from hopeful.web.insights.forms import DEFAULT_MONTHS, DashboardFilterForm, add_months
+from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
@@ -31,8 +31,7 @@ def _query(filters: selectors.Filters, **changes: str) -> str:
     """The query string of these filters with ``changes`` (for the pooling and export links)."""
     params = {
         "program": filters.program.public_id if filters.program else "",
-        "start": f"{filters.start:%Y-%m}",
-        "end": f"{filters.end:%Y-%m}",
+        "period": filters.period.key,
         "instrument": filters.instrument_id,
         "breakdown": filters.breakdown,
         "outcome": filters.outcome,
@@ -62,6 +61,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
 
+    wider = filters.horizon.wider(filters.period)
     context = {
         "org_id": access.organization.public_id,
         "form": form,
@@ -69,7 +69,8 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "csv_query": _query(filters, format="csv"),
         "xlsx_query": _query(filters, format="xlsx"),
         "report_query": _query(filters),
-        "wider_query": _query(filters, start=f"{add_months(filters.start, -DEFAULT_MONTHS):%Y-%m}"),
+        "wider_query": _query(filters, period=wider.key) if wider is not None else "",
+        "wider_label": filters.horizon.label(wider) if wider is not None else "",
         "all_programs_query": _query(filters, program="") if filters.program else "",
         "equity_test": equity.method_text(),
     }

@@ -13,7 +13,7 @@ from hopeful.web.insights.selectors import FilterOptions
 from hopeful.web.reports.models import ReportKind
 
 #: Query parameters of the dashboard (and ``kind``) that prefill the request form.
-PREFILL = ("program", "start", "end", "instrument", "breakdown", "outcome", "kind")
+PREFILL = ("program", "period", "instrument", "breakdown", "outcome", "kind")
 
 
 class ReportRequestForm(DashboardFilterForm):

@@ -113,5 +113,7 @@ class Report(models.Model):
     def filename(self) -> str:
         extension = FILE_TYPES[ReportKind(self.kind)][1]
         stem = "program-report" if self.kind == ReportKind.PDF else "dashboard"
-        period = f"{self.filters.get('start', '')}_{self.filters.get('end', '')}".strip("_")
+        period = self.filters.get("period") or (
+            f"{self.filters.get('start', '')}_{self.filters.get('end', '')}".strip("_")
+        )
         return f"{stem}-{period}.{extension}" if period else f"{stem}.{extension}"

@@ -41,6 +41,8 @@ def filters_json(filters: insights.Filters) -> dict[str, str]:
     return {
         "program": filters.program.public_id if filters.program else "",
         "program_name": filters.program.name if filters.program else "",
+        "period": filters.period.key,
+        "period_label": filters.period_label,
         "start": f"{filters.start:%Y-%m}",
         "end": f"{filters.end:%Y-%m}",
         "instrument": filters.instrument_id,
@@ -110,8 +112,7 @@ def _dashboard(report: Report, access: Access) -> insights.Dashboard:
     form = DashboardFilterForm(
         {
             "program": stored.get("program", ""),
-            "start": stored.get("start", ""),
-            "end": stored.get("end", ""),
+            "period": stored.get("period", ""),
             "instrument": stored.get("instrument", ""),
             "breakdown": stored.get("breakdown", ""),
             "outcome": stored.get("outcome", ""),
@@ -121,8 +122,8 @@ def _dashboard(report: Report, access: Access) -> insights.Dashboard:
     if not form.is_valid():
         raise ReportError(
             _(
-                "The program or questionnaire of this report no longer exists in the "
-                "organization. Ask for a new report."
+                "The program, period or questionnaire of this report is no longer available "
+                "in the organization. Ask for a new report."
             )
         )
     filters = form.filters()

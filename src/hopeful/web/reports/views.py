@@ -22,7 +22,7 @@ from hopeful.web.reports.models import ReportStatus
 from hopeful.web.reports.services import REPORT_ROLES
 
 #: The stored filters that prefill the request form again.
-FILTER_NAMES = ("program", "start", "end", "instrument", "breakdown", "outcome")
+FILTER_NAMES = ("program", "period", "instrument", "breakdown", "outcome")
 #: Seconds between the report page's own refreshes while the report is being made.
 REFRESH_SECONDS = 3
 

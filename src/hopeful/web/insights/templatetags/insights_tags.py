@@ -79,7 +79,7 @@ def equity_chart(equity: Any, title: str) -> SafeString:
 def trend_chart(trend: Trend, title: str) -> SafeString:
     points = [
         charts.Point(
-            label=f"{p.month:%Y-%m}",
+            label=p.estimate.label,
             estimate=p.estimate.estimate,
             low=p.estimate.ci_low,
             high=p.estimate.ci_high,
