@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from hopeful.stats import Design, nchs_proportions
 from hopeful.web.accounts.models import User
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 URL = "/network/"
 #: Every submission in one month, so the period axis has one populated quarter.
 WHEN = timezone.make_aware(dt.datetime.combine(dt.date(2026, 2, 10), dt.time(12)))
-QUERY = {"start": "2026-01", "end": "2026-03", "unit": "quarter"}
+QUERY = {"year": "2026", "unit": "quarter"}
 
 
 @pytest.fixture
@@ -266,9 +267,38 @@ def test_the_csv_carries_the_page_numbers_and_is_audited(staff: Client) -> None:
     assert event.extra["instrument"] == "pce7"
 
 
+def test_the_excel_export_has_the_csv_rows_and_is_audited(staff: Client) -> None:
+    four_cells()
+    as_csv = csv_rows(staff.get(URL, {**QUERY, "format": "csv"}))
+    response = staff.get(URL, {**QUERY, "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"] == 'attachment; filename="network-2026.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    assert sheet is not None
+    rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows == as_csv
+    formats = sorted(e.extra["format"] for e in AuditEvent.objects.filter(verb="network.export"))
+    assert formats == ["csv", "xlsx"]
+    assert AuditEvent.objects.filter(verb="network.export").first().extra["year"] == 2026
+
+
+def test_the_view_covers_one_year_of_complete_months(staff: Client) -> None:
+    """Years never overlap (no two views differ by a month), and the month under way is left
+    out until it is over."""
+    four_cells()
+    now = timezone.localtime()
+    network_org("Org WI clinic this month", "WI", "clinic", 30, when=now, start=5000)
+    total = next(r for r in build().rows if r.level == "total")
+    assert total.organizations.value == 12  # not the organization that answered this month
+    options = selectors.filter_options(language="en")
+    assert options.years[0] == selectors.last_complete_month().year
+    assert b'name="year"' in staff.get(URL).content
+    assert b'name="start"' not in staff.get(URL).content
+
+
 def test_filters_work_without_javascript_and_bad_input_falls_back(staff: Client) -> None:
     four_cells()
-    response = staff.get(URL, {"state": "ZZ", "start": "nope", "unit": "weekly"})
+    response = staff.get(URL, {"state": "ZZ", "year": "nope", "unit": "weekly"})
     assert response.status_code == 200
     assert b"Some filters were not understood" in response.content
     view = build({"state": "WI"})

@@ -1,5 +1,5 @@
-"""CSV export of the network view: the page's numbers and suppression (both are read from
-one :class:`~hopeful.web.network.selectors.NetworkView`), audited ``network.export``."""
+"""CSV and XLSX exports of the network view: the page's numbers and suppression (all are read
+from one :class:`~hopeful.web.network.selectors.NetworkView`), audited ``network.export``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from hopeful.web.audit.services import audit_record
 from hopeful.web.insights import formatting
@@ -55,6 +56,8 @@ def rows(view: NetworkView) -> Iterator[list[str]]:
     trend = _("Trend") + f" ({section})"
     for row in view.trend:
         yield _row(trend, row)
+    if view.trend_note:
+        yield [trend, "", "", "", "", "", "", "", view.trend_note]
 
 
 def _safe(cell: str) -> str:
@@ -71,9 +74,24 @@ def as_csv(view: NetworkView) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_network(*, actor: Any, view: NetworkView) -> bytes:
-    """The CSV, audited ``network.export`` (no organization: the view spans the network)."""
-    body = as_csv(view)
+def as_xlsx(view: NetworkView) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Network view")[:31])
+    sheet.append(header())
+    for row in rows(view):
+        sheet.append([_safe(c) for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+FORMATS = ("csv", "xlsx")
+
+
+def export_network(*, actor: Any, view: NetworkView, fmt: str = "csv") -> bytes:
+    """The export in ``fmt`` (``csv`` or ``xlsx``), audited ``network.export`` (no
+    organization: the view spans the network)."""
+    body = as_xlsx(view) if fmt == "xlsx" else as_csv(view)
     filters = view.filters
     with transaction.atomic():
         audit_record(
@@ -82,12 +100,11 @@ def export_network(*, actor: Any, view: NetworkView) -> bytes:
             organization=None,
             object_type="network.aggregates",
             extra={
-                "format": "csv",
+                "format": fmt,
                 "state": filters.state or "all",
                 "kind": filters.kind or "all",
                 "unit": filters.unit,
-                "start": f"{filters.start:%Y-%m}",
-                "end": f"{filters.end:%Y-%m}",
+                "year": filters.year,
                 "instrument": filters.instrument_id,
                 "measure": filters.measure,
             },

@@ -4,52 +4,59 @@ a single organization's numbers.
 What is counted. Scored submissions of the chosen questionnaire, in organizations that are
 HOPE Innovation Network members, of families whose current consent covers
 ``program_improvement`` (:func:`hopeful.web.families.selectors.with_consent`), with an answer
-for the chosen measure (the share in the top group, or one building block met).
+for the chosen measure (the share in the top group, or one building block met), in the
+chosen calendar year's complete months.
 
-Estimates. One table, one row per counted submission (organization, state, kind, period,
-0/1 outcome). Every share is ``Design(table, psu="organization").proportion("outcome",
-by=[...], ci="beta")``: organizations are the clusters, so the 95% Korn-Graubard intervals
-reflect the variation between organizations. Every share is judged by ``nchs_proportions``.
+The data. One grouped query: submissions counted per organization, month and answer. The
+rest is arrays of a few thousand numbers at most, whatever the number of submissions.
 
-Protection, two rules, both with complementary suppression verified by
-:func:`hopeful.stats.suppression.protect`:
+Estimates. Every share is ``Design(table, psu="organization").proportion("outcome", ...,
+ci="beta")`` on the grouped table weighted by the counts (the same estimate, standard error
+and degrees of freedom as one row per submission), with the Korn-Graubard interval taken with
+the number of submissions, as one row per submission gives it. Organizations are the
+clusters. Every share is judged by ``nchs_proportions``.
 
-1. **Small counts.** The base is state x kind x period x outcome over the whole network,
-   whatever the filters; the published tables are its margins (state x kind, state, kind,
-   total; the same by period, except state x kind by period; each with and without the
-   outcome, since a share times its count is a count), so the view for one state, one kind
-   or both and the all-network view are protected together. The trend is published for the
-   network, a state or a kind, not for one kind in one state. Counts 1-10
-   (threshold ``HOPEFUL_SMALL_CELL_THRESHOLD``) are never shown nor recoverable.
-2. **Minimum organizations.** The number of contributing organizations of each state x kind
-   cell is protected with ``protect(..., threshold=3)`` over the state x kind, state, kind and
-   total tables (for the pooled period, and for each period of the trend): a cell with one or
-   two organizations is hidden, and so are the cells that would let it be worked out. Every
-   number of a hidden cell (organizations, submissions, the share) is hidden, in every table
-   of the lattice that has that cell.
+Protection. Everything the view can publish for a year, under every filter (the
+year's state x kind cells, states, kinds and network; and the trend by month and by quarter
+of the network, of each state and of each kind), is one family of cells over one base
+(state x kind pair x month x outcome), protected together, so no filter, margin or share can
+be set against another (a share times its count is a count: the "yes" and "no" counts are
+cells too). Years never overlap, so a year is protected on its own.
 
-The two suppression patterns are united: hiding more cells only removes equations, so each
-rule still holds. A share is shown only when NCHS presents it *and* none of the counts it
-reveals (its outcome cells and its denominator) is hidden.
+1. **Minimum organizations.** A cell with one or two contributing organizations is hidden,
+   with all its numbers. The number of organizations is protected per period (it is not a
+   sum over periods) with threshold 3; the cell's submission counts must not be worked out
+   to within ``max(threshold, 20%)`` (see :func:`org_rule_width`).
+2. **Small counts.** Counts 1-10 (threshold ``HOPEFUL_SMALL_CELL_THRESHOLD``) are never shown
+   nor recoverable from everything else the view publishes.
+3. **Sparse trends are pooled.** A trend of a state, a kind or the network whose months are
+   mostly too small is not published by month: the quarters are shown instead (and the
+   year when the quarters are too small as well). The months not published are hidden cells
+   of the family, protected like any other.
+
+The complementary suppressions are chosen by :mod:`hopeful.web.network.protection`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Case, Count, IntegerField, Min, QuerySet, Value, When
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from scipy import sparse
 
 from hopeful.framework import BUILDING_BLOCKS, Band, HopefulError, Instrument, get_instrument
 from hopeful.stats import Design, StatsError, nchs_proportions
-from hopeful.stats.suppression import Protected, protect
+from hopeful.stats._ci import korn_graubard
 from hopeful.web.families.models import ConsentPurpose
 from hopeful.web.families.selectors import with_consent
 from hopeful.web.insights.selectors import (
@@ -61,20 +68,43 @@ from hopeful.web.insights.selectors import (
     plain_reason,
     small_cell_threshold,
 )
+from hopeful.web.network.protection import Problem
 from hopeful.web.organizations.models import Organization, OrganizationKind
 from hopeful.web.surveys.models import InstrumentScore, Submission
 
-#: A state x kind cell with fewer contributing organizations than this is hidden.
+#: A cell with fewer contributing organizations than this is hidden.
 MIN_ORGANIZATIONS = 3
+#: The numbers of such a cell may not be worked out to within this share of their value.
+ORG_RULE_SHARE = 0.2
+#: A trend is pooled into coarser periods when more than this share of its periods with
+#: answers would have to be hidden.
+POOL_SHARE = 0.5
 
 TOP_BAND = "top_band"
-MONTH, QUARTER = "month", "quarter"
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
 
-# Axes of the count base.
-STATE, KIND, PERIOD, OUTCOME = 0, 1, 2, 3
+# Levels of a published row.
+CELL, STATE, KIND, TOTAL = "cell", "state", "kind", "total"
+
+
+def org_rule_width(value: float, threshold: int) -> float:
+    """How wide an attacker's interval must stay for a count of a cell with one or two
+    organizations: at least ``threshold`` and at least 20% of the count."""
+    return float(max(threshold, math.ceil(ORG_RULE_SHARE * value)))
 
 
 # -- filters -----------------------------------------------------------------------------------
+
+
+def this_month() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
+def last_complete_month() -> dt.date:
+    month = this_month()
+    return (
+        dt.date(month.year - 1, 12, 1) if month.month == 1 else month.replace(month=month.month - 1)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +113,8 @@ class NetworkOptions:
     kinds: list[tuple[str, str]]
     """(value, label) in the order of :class:`OrganizationKind`."""
     instruments: list[InstrumentOption]
+    years: list[int] = field(default_factory=list)
+    """Calendar years with at least one complete month of network submissions, newest first."""
 
     @property
     def default_instrument(self) -> str:
@@ -90,6 +122,10 @@ class NetworkOptions:
         if DEFAULT_INSTRUMENT in ids:
             return DEFAULT_INSTRUMENT
         return ids[0] if ids else ""
+
+    @property
+    def default_year(self) -> int:
+        return self.years[0] if self.years else last_complete_month().year
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +135,22 @@ class NetworkFilters:
     kind: str
     """'' : every kind."""
     unit: str
-    """``month`` or ``quarter``."""
-    start: dt.date
-    end: dt.date
-    """First day of the last month (included)."""
+    """``month`` or ``quarter``: the trend's periods."""
+    year: int
+    """The calendar year: the view covers its complete months."""
     instrument_id: str
     measure: str
     """``top_band`` or a building-block output id (``bb_relationships`` ...)."""
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """First day of the view's last month (the last complete one)."""
+        last = last_complete_month()
+        return last if last.year == self.year else dt.date(self.year, 12, 1)
 
 
 def measure_choices(language: str = "en") -> list[tuple[str, str]]:
@@ -133,7 +178,8 @@ def _members() -> QuerySet[Organization]:
 
 
 def filter_options(*, language: str) -> NetworkOptions:
-    """The states and kinds of network organizations, and the questionnaires they use."""
+    """The states and kinds of network organizations, the questionnaires they use and the
+    years they have answers in."""
     pairs = set(_members().values_list("state", "kind").distinct().order_by())
     states = sorted({s for s, _k in pairs})
     present = {k for _s, k in pairs}
@@ -149,7 +195,12 @@ def filter_options(*, language: str) -> NetworkOptions:
         definition = _instrument(instrument_id)
         title = definition.short_title.get_text(language) if definition else instrument_id
         instruments.append(InstrumentOption(id=instrument_id, title=title))
-    return NetworkOptions(states=states, kinds=kinds, instruments=instruments)
+    first = Submission.objects.filter(organization__network_member=True).aggregate(
+        first=Min("submitted_at")
+    )["first"]
+    last = last_complete_month().year
+    years = list(range(last, timezone.localtime(first).year - 1, -1)) if first else []
+    return NetworkOptions(states=states, kinds=kinds, instruments=instruments, years=years)
 
 
 # -- periods -----------------------------------------------------------------------------------
@@ -161,34 +212,24 @@ class Period:
     label: str
 
 
-def _month_index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
+def year_months(year: int) -> list[dt.date]:
+    """The complete months of the year (none for a year that has not begun)."""
+    last = last_complete_month()
+    if year > last.year:
+        return []
+    count = 12 if year < last.year else last.month
+    return [dt.date(year, m, 1) for m in range(1, count + 1)]
 
 
-def _from_index(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def periods(filters: NetworkFilters) -> tuple[list[Period], dict[tuple[int, int], int], dt.date]:
-    """The periods of the view, each month's period index, and the first day after the last.
-
-    Quarters are calendar quarters: the start month moves back to its quarter's first month
-    and the end month forward to its quarter's last."""
-    first, last = _month_index(filters.start), _month_index(filters.end)
-    step = 3 if filters.unit == QUARTER else 1
-    if step == 3:
-        first -= first % 3
-        last += 2 - last % 3
-    out: list[Period] = []
-    month_to_period: dict[tuple[int, int], int] = {}
-    for index in range(first, last + 1):
-        month = _from_index(index)
-        p = (index - first) // step
-        if p == len(out):
-            label = f"{month.year} Q{(month.month - 1) // 3 + 1}" if step == 3 else f"{month:%Y-%m}"
-            out.append(Period(start=month, label=label))
-        month_to_period[(month.year, month.month)] = p
-    return out, month_to_period, _from_index(last + 1)
+def periods(filters: NetworkFilters, unit: str | None = None) -> list[Period]:
+    months = year_months(filters.year)
+    if (unit or filters.unit) == QUARTER:
+        quarters = sorted({(m.month - 1) // 3 for m in months})
+        return [
+            Period(start=dt.date(filters.year, 3 * q + 1, 1), label=f"{filters.year} Q{q + 1}")
+            for q in quarters
+        ]
+    return [Period(start=m, label=f"{m:%Y-%m}") for m in months]
 
 
 # -- what the page shows -----------------------------------------------------------------------
@@ -223,10 +264,34 @@ class NetworkView:
     periods: list[Period] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     trend: list[Row] = field(default_factory=list)
+    trend_unit: str = ""
+    """The trend's periods as published (``month`` or ``quarter``; '' without a trend)."""
+    trend_note: str = ""
+    """Why the trend is by quarter although months were asked for, or why there is none."""
     available: bool = True
     """False when the questionnaire has no such measure."""
-    table: pd.DataFrame | None = None
-    """The estimation table (one row per counted submission): for tests, never rendered."""
+    grouped: pd.DataFrame | None = None
+    """Submissions counted per organization, state, kind, month and outcome (column ``n``):
+    for tests, never rendered."""
+
+    @property
+    def table(self) -> pd.DataFrame | None:
+        """One row per counted submission (organization, state, kind, period, outcome), made
+        from :attr:`grouped`: for tests, never rendered."""
+        if self.grouped is None:
+            return None
+        g = self.grouped
+        repeat = g["n"].to_numpy(dtype=np.int64)
+        period = g["quarter"] if self.filters.unit == QUARTER else g["month"]
+        return pd.DataFrame(
+            {
+                "organization": np.repeat(g["organization"].to_numpy(dtype=np.int64), repeat),
+                "state": np.repeat(g["state_code"].to_numpy(dtype=object), repeat),
+                "kind": np.repeat(g["kind_code"].to_numpy(dtype=object), repeat),
+                "period": np.repeat(period.to_numpy(dtype=np.int64), repeat),
+                "outcome": np.repeat(g["outcome"].to_numpy(dtype=np.float64), repeat),
+            }
+        )
 
     @property
     def all_rows(self) -> list[Row]:
@@ -234,7 +299,9 @@ class NetworkView:
 
     @property
     def any_hidden(self) -> bool:
-        return any(r.note or r.share.protected or r.organizations.suppressed for r in self.all_rows)
+        return bool(self.trend_note) or any(
+            r.note or r.share.protected or r.organizations.suppressed for r in self.all_rows
+        )
 
     @property
     def any_org_rule(self) -> bool:
@@ -258,176 +325,354 @@ def _band(definition: Instrument | None) -> Band | None:
     return output if isinstance(output, Band) else None
 
 
-def _outcome_of(definition: Instrument | None, measure: str) -> Any:
-    """A function from a score's values to 1.0 / 0.0 / NaN, or None if the measure is not
-    one of the questionnaire's outputs."""
+def _output_key(definition: Instrument | None, measure: str) -> str | None:
+    """The score output the measure reads, or None if the questionnaire has no such one."""
     if definition is None:
         return None
     if measure == TOP_BAND:
-        band = _band(definition)
-        if band is None:
-            return None
-        top = band.cuts[-1][2]
-        return lambda values: np.nan if values.get("band") is None else float(values["band"] == top)
+        return "band" if _band(definition) is not None else None
     if measure in {o.id for o in definition.block_count_outputs}:
-
-        def met(values: dict[str, Any]) -> float:
-            count = values.get(measure)
-            try:
-                return np.nan if count is None else float(int(count) >= 1)
-            except (TypeError, ValueError):
-                return np.nan
-
-        return met
+        return measure
     return None
 
 
-def estimation_table(
-    filters: NetworkFilters, month_to_period: dict[tuple[int, int], int], stop: dt.date
-) -> pd.DataFrame:
-    """One row per counted submission with an answer for the measure: ``organization`` (the
-    cluster), ``state``, ``kind`` (codes), ``period`` (index), ``outcome`` (0/1)."""
+def _reader(definition: Instrument, measure: str) -> Any:
+    """A function from one stored output value (as the database returns it) to 1.0, 0.0 or
+    NaN (no answer)."""
+    if measure == TOP_BAND:
+        band = _band(definition)
+        top = band.cuts[-1][2] if band is not None else None
+
+        def in_top(value: Any) -> float:
+            if value is None or value == "null":  # SQLite returns a JSON null as 'null'
+                return np.nan
+            return float(value == top)
+
+        return in_top
+
+    def met(value: Any) -> float:
+        try:
+            return np.nan if value is None else float(int(value) >= 1)
+        except (TypeError, ValueError):
+            return np.nan
+
+    return met
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
+    """Submissions counted per organization, month (index into ``months``) and outcome: one
+    grouped query (the month is a CASE over the months' first instants, so no per-row date
+    function runs in the database)."""
+    columns = ["organization", "month", "outcome", "n"]
     definition = _instrument(filters.instrument_id)
-    outcome = _outcome_of(definition, filters.measure)
-    columns = ["organization", "state", "kind", "period", "outcome"]
-    if outcome is None:
-        return pd.DataFrame({c: [] for c in columns})
-    first = min(month_to_period)
-    start = timezone.make_aware(dt.datetime.combine(dt.date(first[0], first[1], 1), dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(stop, dt.time.min))
+    key = _output_key(definition, filters.measure)
+    if key is None or definition is None or not months:
+        return pd.DataFrame({c: pd.Series([], dtype=np.int64) for c in columns})
+    edges = [_aware(m) for m in months]
+    last = months[-1]
+    edges.append(_aware(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)))
     submissions = Submission.objects.filter(
-        organization__network_member=True, submitted_at__gte=start, submitted_at__lt=end
+        organization__network_member=True, submitted_at__gte=edges[0], submitted_at__lt=edges[-1]
     )
     counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
+    month = Case(
+        *(
+            When(submission__submitted_at__lt=edges[i + 1], then=Value(i))
+            for i in range(len(months))
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
     rows = (
         InstrumentScore.objects.filter(
             organization__network_member=True,
             instrument_id=filters.instrument_id,
+            submission__submitted_at__gte=edges[0],
+            submission__submitted_at__lt=edges[-1],
             submission__in=counted.values("id"),
         )
-        .values(
-            "values",
-            "organization_id",
-            "organization__state",
-            "organization__kind",
-            "submission__submitted_at",
-        )
-        .order_by("submission__submitted_at", "id")
+        .annotate(month_index=month, raw=KT(f"values__{key}"))
+        .values_list("organization_id", "month_index", "raw")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    read = _reader(definition, filters.measure)
+    seen: dict[Any, float] = {}
     records = []
-    for row in rows:
-        values = row["values"] if isinstance(row["values"], dict) else {}
-        value = outcome(values)
-        local = timezone.localtime(row["submission__submitted_at"])
-        period = month_to_period.get((local.year, local.month))
-        if period is None or np.isnan(value):
+    for org, m, raw, n in rows:
+        try:
+            outcome = seen[raw]
+        except KeyError:
+            outcome = seen[raw] = read(raw)
+        except TypeError:  # an unhashable value: never an answer
+            outcome = np.nan
+        if m < 0 or np.isnan(outcome):
             continue
-        records.append(
-            {
-                "organization": row["organization_id"],
-                "state": row["organization__state"],
-                "kind": row["organization__kind"],
-                "period": period,
-                "outcome": value,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=columns)
+        records.append((org, m, int(outcome), n))
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    if frame.empty:
+        return frame.astype(np.int64)
+    return frame.groupby(["organization", "month", "outcome"], as_index=False)["n"].sum()
 
 
-# -- protection --------------------------------------------------------------------------------
-
-
-def _lattice(ndim: int) -> list[tuple[int, ...]]:
-    """Every margin of an ``ndim``-D base, the full table first and the grand total last."""
-    return [c for k in range(ndim, -1, -1) for c in combinations(range(ndim), k)]
-
-
-#: The published count tables: every margin of state x kind x period x outcome except the
-#: state x kind x period ones (no trend is published for one kind in one state: those cells
-#: are small and their protection spreads to every other table).
-COUNT_AXES = [a for a in _lattice(4) if not {STATE, KIND, PERIOD} <= set(a)]
+# -- the family of publishable cells -----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Hidden:
-    reason: str
-    org_rule: bool = False
+class RowKey:
+    """A publishable row: a slice (the network, a state, a kind, or a state x kind cell)
+    over a period (the year, a month or a quarter)."""
+
+    level: str
+    state: int | None
+    kind: int | None
+    grain: str
+    period: int
+    """Index of the month or quarter within the year (0 for the year)."""
 
 
-class _Rules:
-    """Both rules' decisions, read back for any published cell.
+@dataclass
+class Protection:
+    """What may be shown of every row of the family, for one year, measure and data."""
 
-    A cell is named by a dict of the base axes it keeps (``{STATE: s, PERIOD: p, ...}``);
-    the axes it does not name are summed over."""
+    keys: list[RowKey]
+    index: dict[RowKey, int]
+    orgs: np.ndarray[Any, Any]
+    counts: np.ndarray[Any, Any]
+    """Per row: (submissions, yes, no)."""
+    orgs_hidden: np.ndarray[Any, Any]
+    orgs_primary: np.ndarray[Any, Any]
+    counts_hidden: np.ndarray[Any, Any]
+    """Per row: (submissions, yes, no) hidden."""
+    counts_primary: np.ndarray[Any, Any]
+    pooled: set[tuple[str, int | None, int | None, str]]
+    """(level, state, kind, grain) of trends not published at that grain."""
+    programs: int = 0
+    failed: bool = False
 
-    def __init__(
-        self,
-        counts: np.ndarray[Any, Any],
-        org_sets: dict[tuple[int, int, int], set[int]],
-        threshold: int,
-    ) -> None:
-        n_states, n_kinds, n_periods, _n = counts.shape
-        self.counts = protect(counts, COUNT_AXES, threshold=threshold)
-        self.org_axes = _lattice(2)
 
-        def org_table(period: int | None) -> np.ndarray[Any, Any]:
-            table = np.zeros((n_states, n_kinds), dtype=np.int64)
-            for s in range(n_states):
-                for k in range(n_kinds):
-                    members: set[int] = set()
-                    for p in range(n_periods) if period is None else (period,):
-                        members |= org_sets.get((s, k, p), set())
-                    table[s, k] = len(members)
-            return table
+def _row_keys(
+    n_pairs: int, pairs: list[tuple[int, int]], n_states: int, n_kinds: int, n_months: int
+) -> list[RowKey]:
+    keys = [RowKey(CELL, s, k, YEAR, 0) for s, k in pairs]
+    keys += [RowKey(STATE, s, None, YEAR, 0) for s in range(n_states)]
+    keys += [RowKey(KIND, None, k, YEAR, 0) for k in range(n_kinds)]
+    keys.append(RowKey(TOTAL, None, None, YEAR, 0))
+    n_quarters = (n_months + 2) // 3
+    for grain, count in ((MONTH, n_months), (QUARTER, n_quarters)):
+        for p in range(count):
+            keys.append(RowKey(TOTAL, None, None, grain, p))
+            keys += [RowKey(STATE, s, None, grain, p) for s in range(n_states)]
+            keys += [RowKey(KIND, None, k, grain, p) for k in range(n_kinds)]
+    return keys
 
-        self.orgs_pooled = protect(org_table(None), self.org_axes, threshold=MIN_ORGANIZATIONS)
-        self.orgs_by_period = [
-            protect(org_table(p), self.org_axes, threshold=MIN_ORGANIZATIONS)
-            for p in range(n_periods)
-        ]
 
-    @staticmethod
-    def _read(result: Protected, cell: dict[int, int]) -> tuple[int, bool, bool]:
-        keep = tuple(sorted(cell))
-        index = result.axes.index(keep)
-        coords = tuple(cell[a] for a in keep) or (0,)
-        return (
-            int(result.tables[index][coords]),
-            bool(result.suppressed[index][coords]),
-            bool(result.primary[index][coords]),
+_WEIGHT = {
+    (TOTAL, YEAR): 60.0,
+    (STATE, YEAR): 12.0,
+    (KIND, YEAR): 12.0,
+    (CELL, YEAR): 6.0,
+    (TOTAL, MONTH): 8.0,
+    (TOTAL, QUARTER): 10.0,
+}
+
+
+def _weight(key: RowKey) -> float:
+    """The cost of hiding a number of this row (a trend of one state or kind is cheapest)."""
+    return _WEIGHT.get((key.level, key.grain), 2.0 if key.grain == MONTH else 3.0)
+
+
+_CACHE: OrderedDict[tuple[object, ...], Protection] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def protection(
+    base: np.ndarray[Any, Any],
+    org_months: np.ndarray[Any, Any],
+    org_quarters: np.ndarray[Any, Any],
+    org_year: np.ndarray[Any, Any],
+    pairs: list[tuple[int, int]],
+    n_states: int,
+    n_kinds: int,
+    threshold: int,
+) -> Protection:
+    """Protect the whole family of one year (a pure function of the counts: cached).
+
+    ``base`` is pair x month x outcome; ``org_*`` the distinct contributing organizations per
+    pair and month, quarter and year."""
+    key = (
+        base.shape,
+        base.tobytes(),
+        org_months.tobytes(),
+        org_quarters.tobytes(),
+        org_year.tobytes(),
+        tuple(pairs),
+        n_states,
+        n_kinds,
+        threshold,
+    )
+    cached = _CACHE.get(key)
+    if cached is not None:
+        _CACHE.move_to_end(key)
+        return cached
+    result = _protect(base, org_months, org_quarters, org_year, pairs, n_states, n_kinds, threshold)
+    _CACHE[key] = result
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
+def _protect(
+    base: np.ndarray[Any, Any],
+    org_months: np.ndarray[Any, Any],
+    org_quarters: np.ndarray[Any, Any],
+    org_year: np.ndarray[Any, Any],
+    pairs: list[tuple[int, int]],
+    n_states: int,
+    n_kinds: int,
+    threshold: int,
+) -> Protection:
+    n_pairs, n_months, _two = base.shape
+    keys = _row_keys(n_pairs, pairs, n_states, n_kinds, n_months)
+    index = {k: i for i, k in enumerate(keys)}
+    n_rows = len(keys)
+    pair_state = np.array([s for s, _k in pairs], dtype=np.int64)
+    pair_kind = np.array([k for _s, k in pairs], dtype=np.int64)
+
+    def members(key: RowKey) -> np.ndarray[Any, Any]:
+        if key.level == CELL:
+            return np.flatnonzero((pair_state == key.state) & (pair_kind == key.kind))
+        if key.level == STATE:
+            return np.flatnonzero(pair_state == key.state)
+        if key.level == KIND:
+            return np.flatnonzero(pair_kind == key.kind)
+        return np.arange(n_pairs)
+
+    def months_of(key: RowKey) -> range:
+        if key.grain == YEAR:
+            return range(n_months)
+        if key.grain == QUARTER:
+            return range(3 * key.period, min(3 * key.period + 3, n_months))
+        return range(key.period, key.period + 1)
+
+    org_table = {MONTH: org_months, QUARTER: org_quarters, YEAR: org_year[:, None]}
+    row_pairs = [members(k) for k in keys]
+    orgs = np.array(
+        [int(org_table[k.grain][p, k.period].sum()) for k, p in zip(keys, row_pairs, strict=True)],
+        dtype=np.int64,
+    )
+
+    # The count cells: (submissions, yes, no) of each row, over base pair x month x outcome.
+    rows_i: list[int] = []
+    cols_i: list[int] = []
+    for r, (key, ps) in enumerate(zip(keys, row_pairs, strict=True)):
+        ms = np.array(list(months_of(key)), dtype=np.int64)
+        if ps.size == 0 or ms.size == 0:
+            continue
+        grid = (ps[:, None] * n_months + ms[None, :]).ravel() * 2
+        for o in (0, 1):
+            cells = grid + o
+            rows_i += [3 * r] * cells.size + [3 * r + 2 - o] * cells.size
+            cols_i += cells.tolist() * 2
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows_i)), (rows_i, cols_i)), shape=(3 * n_rows, base.size)
+    )
+    x = base.ravel().astype(np.float64)
+    counts = np.rint(matrix @ x).astype(np.int64).reshape(n_rows, 3)
+
+    def small(values: np.ndarray[Any, Any], limit: int) -> np.ndarray[Any, Any]:
+        return (values >= 1) & (values < limit)
+
+    # Trends pooled: a slice's trend at a grain whose periods with answers are mostly unclean.
+    unclean = small(orgs, MIN_ORGANIZATIONS) | small(counts, threshold).any(axis=1)
+    pooled: set[tuple[str, int | None, int | None, str]] = set()
+    groups: dict[tuple[str, int | None, int | None, str], list[int]] = {}
+    for r, key in enumerate(keys):
+        if key.grain != YEAR:
+            groups.setdefault((key.level, key.state, key.kind, key.grain), []).append(r)
+    for slice_key, rows in groups.items():
+        with_answers = [r for r in rows if counts[r, 0] > 0]
+        bad = [r for r in with_answers if unclean[r]]
+        if len(bad) > POOL_SHARE * len(with_answers):
+            pooled.add(slice_key)
+    # months are pooled wherever quarters are
+    for level, s, k, grain in list(pooled):
+        if grain == QUARTER:
+            pooled.add((level, s, k, MONTH))
+    away = np.array([(k.level, k.state, k.kind, k.grain) in pooled for k in keys], dtype=bool)
+
+    # 1. The number of organizations, per period (a count of distinct organizations is a sum
+    #    over the pairs within a period, not over periods).
+    orgs_primary = small(orgs, MIN_ORGANIZATIONS)
+    orgs_hidden = orgs_primary | away
+    programs = 0
+    failed = False
+    by_period: dict[tuple[str, int], list[int]] = {}
+    for r, key in enumerate(keys):
+        by_period.setdefault((key.grain, key.period), []).append(r)
+    for (grain, p), rows in by_period.items():
+        if not orgs_hidden[rows].any():
+            continue
+        values = org_table[grain][:, p].astype(np.float64)
+        cells = sparse.csr_matrix(
+            (
+                np.ones(sum(row_pairs[r].size for r in rows)),
+                (
+                    np.concatenate([[i] * row_pairs[r].size for i, r in enumerate(rows)]),
+                    np.concatenate([row_pairs[r] for r in rows]),
+                ),
+            ),
+            shape=(len(rows), n_pairs),
         )
+        problem = Problem(values, cells, np.array([_weight(keys[r]) for r in rows]))
+        outcome = problem.protect(orgs_hidden[rows], threshold=MIN_ORGANIZATIONS)
+        orgs_hidden[rows] = outcome.hidden
+        programs += outcome.programs
+        failed |= outcome.failed
 
-    def _orgs(self, cell: dict[int, int]) -> Protected:
-        return self.orgs_pooled if PERIOD not in cell else self.orgs_by_period[cell[PERIOD]]
-
-    def organizations(self, cell: dict[int, int]) -> tuple[ShownCount, Hidden | None]:
-        """The number of contributing organizations of the (state, kind, period) cell."""
-        org_cell = {a: v for a, v in cell.items() if a in (STATE, KIND)}
-        value, hidden, primary = self._read(self._orgs(cell), org_cell)
-        if not hidden:
-            return ShownCount(value), None
-        if primary:
-            reason = _(
-                "Fewer than %(min)s organizations: hidden so that no single organization can "
-                "be singled out."
-            ) % {"min": MIN_ORGANIZATIONS}
+    # 2. The counts. Hidden at first: counts 1..threshold-1, every count of a row with one or
+    #    two organizations (which must stay wide), every count of a trend pooled away.
+    counts_primary = small(counts, threshold)
+    hidden = counts_primary | orgs_primary[:, None] | away[:, None]
+    width = np.zeros((n_rows, 3))
+    for r in np.flatnonzero(orgs_primary):
+        width[r] = [org_rule_width(v, threshold) for v in counts[r]]
+    fixed = np.zeros(base.size, dtype=bool)
+    floors: list[tuple[int, float]] = []
+    for r in range(n_rows):
+        if orgs_hidden[r]:
+            continue
+        if orgs[r] == 0:
+            fixed[matrix[3 * r].indices] = True  # no organization: nothing to move
         else:
-            reason = _("Hidden so that another hidden number cannot be worked out.")
-        return ShownCount(None), Hidden(reason, org_rule=True)
-
-    def count(self, cell: dict[int, int]) -> tuple[ShownCount, Hidden | None]:
-        """A count of the base lattice, hidden by either rule."""
-        _orgs, org_hidden = self.organizations(cell)
-        value, hidden, primary = self._read(self.counts, cell)
-        if org_hidden is not None:
-            return ShownCount(None), org_hidden
-        if not hidden:
-            return ShownCount(value), None
-        if primary:
-            return ShownCount(None), Hidden(_("Hidden to protect small groups."))
-        return ShownCount(None), Hidden(
-            _("Hidden so that another hidden number cannot be worked out.")
-        )
+            floors.append((3 * r, float(orgs[r])))  # at least one submission each
+    weights = np.repeat([_weight(k) for k in keys], 3) * np.tile([1.5, 1.0, 1.0], n_rows)
+    problem = Problem(x, matrix, weights, fixed=fixed, floors=floors)
+    if hidden.any():
+        outcome = problem.protect(hidden.ravel(), threshold=threshold, width=width.ravel())
+        hidden = outcome.hidden.reshape(n_rows, 3)
+        programs += outcome.programs
+        failed |= outcome.failed
+    if failed:
+        orgs_hidden[:] = True
+        hidden[:] = True
+    return Protection(
+        keys=keys,
+        index=index,
+        orgs=orgs,
+        counts=counts,
+        orgs_hidden=orgs_hidden,
+        orgs_primary=orgs_primary,
+        counts_hidden=hidden,
+        counts_primary=counts_primary | orgs_primary[:, None],
+        pooled=pooled,
+        programs=programs,
+        failed=failed,
+    )
 
 
 # -- estimates ---------------------------------------------------------------------------------
@@ -456,13 +701,25 @@ def level_one(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def shares(design: Design | None, by: Sequence[str]) -> pd.DataFrame | None:
-    """``Design.proportion("outcome", by=by, ci="beta")`` (level 1), judged by NCHS."""
+    """The share with outcome 1 by ``by``, judged by NCHS.
+
+    ``design`` is weighted by the submission counts of the grouped table, which gives the
+    estimate, standard error and degrees of freedom of one row per submission. The number of
+    rows is the number of submissions (``population``), and the Korn-Graubard interval is
+    taken with it, as it is for one row per submission."""
     if design is None:
         return None
     try:
-        frame = design.proportion("outcome", by=list(by) or None, ci="beta")
+        frame = design.proportion("outcome", by=list(by) or None, ci="beta", deff=None)
     except StatsError:
         return None
+    frame["n"] = np.rint(frame["population"].to_numpy(dtype=np.float64)).astype(np.int64)
+    p = frame["estimate"].to_numpy(dtype=np.float64)
+    var = frame["se"].to_numpy(dtype=np.float64) ** 2
+    low, high = korn_graubard(
+        p, var, frame["n"].to_numpy(dtype=np.float64), frame["df"].to_numpy(dtype=np.float64), 0.95
+    )
+    frame["ci_low"], frame["ci_high"] = low, high
     return nchs_proportions(level_one(frame, by))
 
 
@@ -483,11 +740,11 @@ def _share(
     row: Any,
     n: ShownCount,
     revealed: Sequence[ShownCount],
-    hidden: Hidden | None,
+    hidden: str,
 ) -> Estimate:
     blank: dict[str, Any] = {"key": key, "label": label, "n": n}
-    if hidden is not None or n.suppressed or any(c.suppressed for c in revealed):
-        reason = hidden.reason if hidden is not None else _("Hidden to protect small groups.")
+    if hidden or n.suppressed or any(c.suppressed for c in revealed):
+        reason = hidden or _("Hidden to protect small groups.")
         return Estimate(
             estimate=None, ci_low=None, ci_high=None, hidden=reason, protected=True, **blank
         )
@@ -515,126 +772,197 @@ def _share(
 # -- the view ----------------------------------------------------------------------------------
 
 
+def _org_reason(primary: bool) -> str:
+    if primary:
+        return _(
+            "Fewer than %(min)s organizations: hidden so that no single organization can "
+            "be singled out."
+        ) % {"min": MIN_ORGANIZATIONS}
+    return _("Hidden so that another hidden number cannot be worked out.")
+
+
 def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: str) -> NetworkView:
-    """Everything the network page (and its CSV) publishes for these filters."""
+    """Everything the network page (and its exports) publishes for these filters."""
     threshold = small_cell_threshold()
     definition = _instrument(filters.instrument_id)
     title = definition.short_title.get_text(language) if definition else filters.instrument_id
     measure_label = dict(measure_choices(language)).get(filters.measure, filters.measure)
-    period_list, month_to_period, stop = periods(filters)
+    months = year_months(filters.year)
     view = NetworkView(
         filters=filters,
         instrument_title=title,
         measure_label=measure_label,
         threshold=threshold,
-        periods=period_list,
-        available=_outcome_of(definition, filters.measure) is not None,
+        periods=periods(filters),
+        available=_output_key(definition, filters.measure) is not None,
     )
     if not view.available:
         return view
-    table = estimation_table(filters, month_to_period, stop)
-    view.table = table
-
-    # The axes: the states and kinds that contribute, whatever the filters (so every filter
-    # reads the same protected tables).
+    grouped = grouped_counts(filters, months)
+    # The axes: the states, kinds and state x kind pairs that contribute, whatever the filters
+    # (so every filter reads the same protected family).
+    members = {
+        pk: (state, kind)
+        for pk, state, kind in _members()
+        .filter(pk__in=set(grouped["organization"].tolist()))
+        .values_list("pk", "state", "kind")
+    }
+    grouped = grouped[grouped["organization"].isin(list(members))].reset_index(drop=True)
     kind_labels = dict(OrganizationKind.choices)
-    states = sorted(set(table["state"]))
-    kinds = [k for k, _label in OrganizationKind.choices if k in set(table["kind"])]
+    states = sorted({s for s, _k in members.values()})
+    kinds = [k for k, _label in OrganizationKind.choices if k in {k for _s, k in members.values()}]
     state_index = {s: i for i, s in enumerate(states)}
     kind_index = {k: i for i, k in enumerate(kinds)}
-    codes = pd.DataFrame(
-        {
-            "organization": table["organization"].astype(np.int64),
-            "state": table["state"].map(state_index).astype(np.int64),
-            "kind": table["kind"].map(kind_index).astype(np.int64),
-            "period": table["period"].astype(np.int64),
-            "outcome": table["outcome"].astype(np.float64),
-        }
-    )
-    shape = (max(len(states), 1), max(len(kinds), 1), max(len(period_list), 1), 2)
-    counts = np.zeros(shape, dtype=np.int64)
-    org_sets: dict[tuple[int, int, int], set[int]] = {}
+    org_state = {pk: state_index[s] for pk, (s, _k) in members.items()}
+    org_kind = {pk: kind_index[k] for pk, (_s, k) in members.items()}
+    pairs = sorted({(org_state[o], org_kind[o]) for o in members})
+    pair_index = {p: i for i, p in enumerate(pairs)}
+    n_months = len(months)
+
+    orgs_col = grouped["organization"].to_numpy(dtype=np.int64)
+    grouped["state"] = [org_state[o] for o in orgs_col]
+    grouped["kind"] = [org_kind[o] for o in orgs_col]
+    grouped["state_code"] = [states[s] for s in grouped["state"]]
+    grouped["kind_code"] = [kinds[k] for k in grouped["kind"]]
+    grouped["quarter"] = grouped["month"] // 3
+    grouped["pair"] = [
+        pair_index[(s, k)] for s, k in zip(grouped["state"], grouped["kind"], strict=True)
+    ]
+    view.grouped = grouped
+    if not len(grouped):
+        return view
+
+    base = np.zeros((len(pairs), n_months, 2), dtype=np.int64)
     np.add.at(
-        counts,
+        base,
         (
-            codes["state"].to_numpy(),
-            codes["kind"].to_numpy(),
-            codes["period"].to_numpy(),
-            codes["outcome"].to_numpy(dtype=np.int64),
+            grouped["pair"].to_numpy(dtype=np.int64),
+            grouped["month"].to_numpy(dtype=np.int64),
+            grouped["outcome"].to_numpy(dtype=np.int64),
         ),
-        1,
+        grouped["n"].to_numpy(dtype=np.int64),
     )
-    for org, s, k, p in (
-        codes[["organization", "state", "kind", "period"]]
-        .drop_duplicates(ignore_index=True)
-        .itertuples(index=False)
-    ):
-        org_sets.setdefault((int(s), int(k), int(p)), set()).add(int(org))
-    rules = _Rules(counts, org_sets, threshold)
-    design = Design(codes, psu="organization") if len(codes) else None
+    contributing = grouped.groupby(["pair", "organization"], as_index=False).agg(
+        months=("month", lambda m: sorted(set(m)))
+    )
+    n_quarters = (n_months + 2) // 3
+    org_months = np.zeros((len(pairs), n_months), dtype=np.int64)
+    org_quarters = np.zeros((len(pairs), n_quarters), dtype=np.int64)
+    org_year = np.zeros(len(pairs), dtype=np.int64)
+    for pair, month_list in zip(contributing["pair"], contributing["months"], strict=True):
+        org_months[pair, month_list] += 1
+        org_quarters[pair, sorted({m // 3 for m in month_list})] += 1
+        org_year[pair] += 1
+    result = protection(
+        base, org_months, org_quarters, org_year, pairs, len(states), len(kinds), threshold
+    )
 
     chosen_state = state_index.get(filters.state) if filters.state else None
     chosen_kind = kind_index.get(filters.kind) if filters.kind else None
     if (filters.state and chosen_state is None) or (filters.kind and chosen_kind is None):
         return view  # nothing counted for that state or kind
 
-    def row(level: str, cell: dict[int, int], label: str, judged: pd.DataFrame | None) -> Row:
-        organizations, org_hidden = rules.organizations(cell)
-        n, hidden = rules.count(cell)
-        yes, _h1 = rules.count({**cell, OUTCOME: 1})
-        no, _h0 = rules.count({**cell, OUTCOME: 0})
-        names = {STATE: "state", KIND: "kind", PERIOD: "period"}
+    design = Design(grouped, weights="n", psu="organization")
+    judged_cache: dict[tuple[str, ...], pd.DataFrame | None] = {}
+
+    def judged(by: tuple[str, ...]) -> pd.DataFrame | None:
+        if by not in judged_cache:
+            judged_cache[by] = shares(design, by)
+        return judged_cache[by]
+
+    def row(key: RowKey, level: str, label: str) -> Row:
+        r = result.index[key]
+        orgs_hidden = bool(result.orgs_hidden[r])
+        organizations = ShownCount(None if orgs_hidden else int(result.orgs[r]))
+        shown = [
+            ShownCount(None if result.counts_hidden[r, i] else int(result.counts[r, i]))
+            for i in range(3)
+        ]
+        note = ""
+        org_rule = orgs_hidden
+        if result.orgs_primary[r]:
+            note = _org_reason(True)
+        elif shown[0].suppressed:
+            note = (
+                _("Hidden to protect small groups.")
+                if result.counts_primary[r, 0]
+                else _org_reason(False)
+            )
+        by: list[str] = []
+        where: dict[str, int] = {}
+        if key.state is not None:
+            by.append("state")
+            where["state"] = key.state
+        if key.kind is not None:
+            by.append("kind")
+            where["kind"] = key.kind
+        if key.grain != YEAR:
+            by.append(key.grain)
+            where[key.grain] = key.period
+        share_hidden = note if (shown[0].suppressed or result.orgs_primary[r]) else ""
+        if not share_hidden and (shown[1].suppressed or shown[2].suppressed):
+            share_hidden = (
+                _("Hidden to protect small groups.")
+                if result.counts_primary[r, 1:].any()
+                else _org_reason(False)
+            )
         estimate = _share(
             key=f"{level}:{label}",
             label=label,
-            row=_lookup(judged, {names[a]: v for a, v in cell.items()}),
-            n=n,
-            revealed=[yes, no],
-            hidden=hidden,
+            row=_lookup(judged(tuple(by)), where),
+            n=shown[0],
+            revealed=shown[1:],
+            hidden=share_hidden,
         )
         return Row(
             level=level,
-            state=states[cell[STATE]] if STATE in cell else "",
-            kind=str(kind_labels[kinds[cell[KIND]]]) if KIND in cell else "",
+            state=states[key.state] if key.state is not None else "",
+            kind=str(kind_labels[kinds[key.kind]]) if key.kind is not None else "",
             label=label,
             organizations=organizations,
-            submissions=n,
+            submissions=shown[0],
             share=estimate,
-            note=hidden.reason if hidden is not None else "",
-            org_rule=bool(org_hidden is not None or (hidden is not None and hidden.org_rule)),
+            note=note,
+            org_rule=org_rule,
         )
 
     state_range = [chosen_state] if chosen_state is not None else range(len(states))
     kind_range = [chosen_kind] if chosen_kind is not None else range(len(kinds))
-    by_cell = shares(design, ["state", "kind"])
     for s in state_range:
         for k in kind_range:
-            if not counts[s, k].any():
+            if (s, k) not in pair_index:
                 continue  # no organization of this kind in this state sent answers
             label = f"{states[s]} · {kind_labels[kinds[k]]}"
-            view.rows.append(row("cell", {STATE: s, KIND: k}, label, by_cell))
+            view.rows.append(row(RowKey(CELL, s, k, YEAR, 0), CELL, label))
     if chosen_kind is None:
-        by_state = shares(design, ["state"])
         for s in state_range:
-            view.rows.append(row("state", {STATE: s}, states[s], by_state))
+            view.rows.append(row(RowKey(STATE, s, None, YEAR, 0), STATE, states[s]))
     if chosen_state is None:
-        by_kind = shares(design, ["kind"])
         for k in kind_range:
-            view.rows.append(row("kind", {KIND: k}, str(kind_labels[kinds[k]]), by_kind))
-    if chosen_state is None and chosen_kind is None and len(codes):
-        view.rows.append(row("total", {}, _("All network organizations"), shares(design, [])))
+            label = str(kind_labels[kinds[k]])
+            view.rows.append(row(RowKey(KIND, None, k, YEAR, 0), KIND, label))
+    if chosen_state is None and chosen_kind is None:
+        view.rows.append(
+            row(RowKey(TOTAL, None, None, YEAR, 0), TOTAL, _("All network organizations"))
+        )
 
-    # The trend of the view's slice, by period.
-    slice_cell: dict[int, int] = {}
-    slice_by: list[str] = []
-    if chosen_state is not None:
-        slice_cell[STATE] = chosen_state
-        slice_by.append("state")
-    if chosen_kind is not None:
-        slice_cell[KIND] = chosen_kind
-        slice_by.append("kind")
-    by_period = shares(design, [*slice_by, "period"])
-    if len(codes) and len(slice_cell) < 2:
-        for p, period in enumerate(period_list):
-            view.trend.append(row("period", {**slice_cell, PERIOD: p}, period.label, by_period))
+    # The trend of the view's slice (not for one kind in one state), pooled when sparse.
+    if chosen_state is not None and chosen_kind is not None:
+        return view
+    level = STATE if chosen_state is not None else KIND if chosen_kind is not None else TOTAL
+    slice_key = (level, chosen_state, chosen_kind)
+    unit = filters.unit
+    if unit == MONTH and (*slice_key, MONTH) in result.pooled:
+        unit = QUARTER
+        view.trend_note = _("Too few answers by month for a trend: shown by quarter instead.")
+    if (*slice_key, unit) in result.pooled:
+        view.trend_note = _(
+            "Too few answers for a trend in this view: see the totals for the year."
+        )
+        return view
+    view.trend_unit = unit
+    view.periods = periods(filters, unit)
+    for p, period in enumerate(view.periods):
+        key = RowKey(level, chosen_state, chosen_kind, unit, p)
+        view.trend.append(row(key, "period", period.label))
     return view

@@ -3,7 +3,7 @@
 Signed-in users without ``is_network_staff`` get 403 (org admins and superusers included);
 anonymous visitors are sent to sign in by the login middleware. The page never shows a
 family's record or name, nor an organization's name. Viewing is not audited (nothing
-identifiable is read); the CSV export is (``network.export``).
+identifiable is read); the CSV and Excel exports are (``network.export``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from django.views.decorators.http import require_GET
 from hopeful.web.insights import charts
 from hopeful.web.network import exports, selectors
 from hopeful.web.network.forms import NetworkFilterForm
+
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def network_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -42,9 +47,8 @@ def _query(filters: selectors.NetworkFilters, **changes: str) -> str:
         "kind": filters.kind,
         "instrument": filters.instrument_id,
         "measure": filters.measure,
+        "year": str(filters.year),
         "unit": filters.unit,
-        "start": f"{filters.start:%Y-%m}",
-        "end": f"{filters.end:%Y-%m}",
         **changes,
     }
     return "?" + urlencode(params)
@@ -70,12 +74,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     view = selectors.network_view(filters=filters, options=options, language=language)
 
-    if request.GET.get("format") == "csv":
+    fmt = request.GET.get("format")
+    if fmt in exports.FORMATS:
         response = HttpResponse(
-            exports.export_network(actor=request.user, view=view),
-            content_type="text/csv; charset=utf-8",
+            exports.export_network(actor=request.user, view=view, fmt=fmt),
+            content_type=_CONTENT_TYPES[fmt],
         )
-        response["Content-Disposition"] = 'attachment; filename="network.csv"'
+        response["Content-Disposition"] = f'attachment; filename="network-{filters.year}.{fmt}"'
         response["Cache-Control"] = "no-store"
         return response
 
@@ -102,6 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else ""
         ),
         "csv_query": _query(filters, format="csv"),
+        "xlsx_query": _query(filters, format="xlsx"),
         "quarter_query": _query(filters, unit=selectors.QUARTER)
         if filters.unit != selectors.QUARTER
         else "",
