@@ -580,7 +580,8 @@ class Design:
         """Design effect as R: the variance over the SRS variance (``svyvar``-based)."""
         pop, nf = rows.pop, rows.n.astype(np.float64)
         yy = y if rows.all_in else np.where(rows.used, y, 0.0)
-        mean = _sum_by(rows.index, rows.w * yy, rows.count) / pop
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty domain: NaN
+            mean = _sum_by(rows.index, rows.w * yy, rows.count) / pop
         centred = yy - _per_row(mean, rows)
         if not rows.all_in:
             centred = np.where(rows.used, centred, 0.0)
