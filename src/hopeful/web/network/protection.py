@@ -17,10 +17,12 @@ with far fewer programs, and never weaker:
   numbers of a cell with one or two organizations), when its witnessed values span at least
   that width.
 * First a few *batch* programs look for witnesses that make many hidden cells safe at once
-  without hiding anything more. For each cell still unsafe, one program finds the witness
-  that is cheapest to make true: it minimises the weighted shown cells it must change, and
-  those cells are hidden (the complementary suppressions). That is the classic single-cell
-  protection problem of Fischetti and Salazar, solved as a linear program.
+  without hiding anything more (all of them pulled down to 0 together, or up to the
+  threshold). For each cell still unsafe, one program finds the witness that is cheapest to
+  make true (the cell at 0; at the threshold when it cannot be 0): it minimises the weighted
+  shown cells it must change, and those cells are hidden (the complementary suppressions).
+  That is the single-cell protection problem of Fischetti and Salazar, solved as a linear
+  program, instead of pairing cells one at a time and checking everything again.
 
 Each witness is checked against every shown equation when it is made; the network tests
 verify the result independently with an attacker's linear program over everything the view
@@ -42,8 +44,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Below this a witness value counts as 0; a cell change above it must be hidden.
 EPS = 1e-6
-#: Weight of the pull towards 0 of other unsafe cells in a cell's witness program.
-BONUS = 1e-4
 
 
 @dataclass
@@ -191,12 +191,7 @@ class Problem:
             ub_rows.append(sparse.hstack([f_a, sparse.csr_matrix((f_a.shape[0], k))]))
             ub_rhs.append(f_b)
         eq = sparse.hstack([self.cells[[target]], sparse.csr_matrix((1, k))])
-        push = np.zeros(n_base)
-        if others is not None and others.size:
-            # a little pull towards 0 on the other unsafe cells: never worth hiding a cell
-            # for, but among witnesses of the same cost, one that makes more cells safe
-            push = BONUS * np.asarray(self.cells[others].sum(axis=0)).ravel()
-        objective = np.concatenate([push, self.weights[shown]])
+        objective = np.concatenate([np.zeros(n_base), self.weights[shown]])
         bounds = np.vstack([self.bounds, np.column_stack([np.zeros(k), np.full(k, np.inf)])])
         result = self._solve(
             objective,
@@ -220,14 +215,17 @@ class Problem:
         *,
         threshold: int,
         width: FloatArray | None = None,
-        max_programs: int = 400,
+        max_programs: int | None = None,
     ) -> Outcome:
         """Hide more cells until every hidden cell is safe.
 
         A hidden cell with a value in ``1..threshold-1`` must not be pinned inside that range;
-        a cell with ``width[c] > 0`` must be witnessed across at least that width."""
+        a cell with ``width[c] > 0`` must be witnessed across at least that width. Should
+        ``max_programs`` be reached, every cell is hidden."""
         hidden = np.asarray(hidden, dtype=bool).copy()
         value = self.value
+        if max_programs is None:
+            max_programs = 100 + 2 * value.size  # a safety stop: a cell needs one or two
         width = np.zeros(value.size) if width is None else np.asarray(width, dtype=np.float64)
         low, high = value.copy(), value.copy()
 
@@ -273,14 +271,11 @@ class Problem:
             else:
                 targets = [0.0, float(threshold)]
             best: tuple[float, FloatArray] | None = None
-            for target in targets:
-                if target < 0:
-                    continue
-                found = self.witness(cell, target, hidden)
-                if found is not None and (best is None or found[0] < best[0] - EPS):
-                    best = found
-                if best is not None and best[0] <= EPS:
-                    break  # free: nothing more to hide
+            for target in targets:  # down first; up only when down is impossible
+                if target >= 0:
+                    best = self.witness(cell, target, hidden)
+                if best is not None:
+                    break
             if best is None:
                 hidden[:] = True
                 return Outcome(hidden, self.programs, failed=True, low=low, high=high)

@@ -16,23 +16,25 @@ and degrees of freedom as one row per submission), with the Korn-Graubard interv
 the number of submissions, as one row per submission gives it. Organizations are the
 clusters. Every share is judged by ``nchs_proportions``.
 
-Protection. Everything the view can publish for a year, under every filter (the
-year's state x kind cells, states, kinds and network; and the trend by month and by quarter
-of the network, of each state and of each kind), is one family of cells over one base
-(state x kind pair x month x outcome), protected together, so no filter, margin or share can
-be set against another (a share times its count is a count: the "yes" and "no" counts are
-cells too). Years never overlap, so a year is protected on its own.
+Protection. Everything the view can publish for a year, under every filter (the year's
+state x kind cells, states, kinds and network; and the trend by month and by quarter of the
+network, of each state and of each kind), is one family of cells over one base (state x kind
+pair x month x outcome), protected together, so no filter, margin or share can be set against
+another. A share is published with its count, so it publishes its "yes" and "no" counts: they
+are cells too, shown together only when the share is. Years never overlap, so a year is
+protected on its own; the month under way is left out until it is over.
 
 1. **Minimum organizations.** A cell with one or two contributing organizations is hidden,
    with all its numbers. The number of organizations is protected per period (it is not a
-   sum over periods) with threshold 3; the cell's submission counts must not be worked out
-   to within ``max(threshold, 20%)`` (see :func:`org_rule_width`).
+   sum over periods) with threshold 3, and the cell's counts must not be worked out to within
+   :func:`org_rule_width` (at least the small-count threshold, and 20% of the count).
 2. **Small counts.** Counts 1-10 (threshold ``HOPEFUL_SMALL_CELL_THRESHOLD``) are never shown
-   nor recoverable from everything else the view publishes.
-3. **Sparse trends are pooled.** A trend of a state, a kind or the network whose months are
-   mostly too small is not published by month: the quarters are shown instead (and the
-   year when the quarters are too small as well). The months not published are hidden cells
-   of the family, protected like any other.
+   nor recoverable from everything else the view publishes, including what the shown numbers
+   of organizations imply (a row with three organizations has at least three submissions).
+3. **Sparse trends are pooled.** The trend of the network, a state or a kind at a grain whose
+   periods with answers mostly have 1-10 submissions or one or two organizations is not
+   published at that grain: by quarter instead of by month, or not at all (the year's row
+   has it). Its cells are hidden cells of the family, protected like any other.
 
 The complementary suppressions are chosen by :mod:`hopeful.web.network.protection`.
 """
@@ -48,7 +50,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, IntegerField, Min, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +59,7 @@ from scipy import sparse
 from hopeful.framework import BUILDING_BLOCKS, Band, HopefulError, Instrument, get_instrument
 from hopeful.stats import Design, StatsError, nchs_proportions
 from hopeful.stats._ci import korn_graubard
-from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.families.models import ConsentPurpose, ConsentRecord
 from hopeful.web.families.selectors import with_consent
 from hopeful.web.insights.selectors import (
     DEFAULT_INSTRUMENT,
@@ -363,7 +365,62 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
+def _version_columns() -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name, model, count in (
+        ("s", Submission, True),
+        ("c", ConsentRecord, False),
+        ("i", InstrumentScore, False),
+    ):
+        rows = model.objects.order_by().annotate(one=Value(1)).values("one")
+        if count:
+            columns[f"version_{name}_n"] = Subquery(rows.annotate(v=Count("id")).values("v")[:1])
+        columns[f"version_{name}_max"] = Subquery(rows.annotate(v=Max("id")).values("v")[:1])
+    return columns
+
+
+def network_members() -> tuple[dict[int, tuple[str, str]], tuple[int, ...]]:
+    """The network organizations (pk -> state, kind) and the data version, in one query.
+
+    The data version changes whenever anything the view counts changes: a submission (and
+    its scores) or a consent record, anywhere. These rows are only ever added (consent is an
+    append-only history, scores are made with their submission, nothing is deleted), so the
+    highest ids say it all; the number of submissions is there too."""
+    columns = _version_columns()
+    members: dict[int, tuple[str, str]] = {}
+    version: tuple[int, ...] = ()
+    for row in _members().order_by().annotate(**columns).values("pk", "state", "kind", *columns):
+        members[row["pk"]] = (row["state"], row["kind"])
+        version = tuple(int(row[name] or 0) for name in columns)
+    return members, (*sorted(members), *version)
+
+
+#: Grouped counts per questionnaire, measure, months, network members and data version (a
+#: process-local cache: the key says everything the result depends on).
+_GROUPED: OrderedDict[tuple[object, ...], pd.DataFrame] = OrderedDict()
+
+
+def clear_caches() -> None:
+    _GROUPED.clear()
+    _CACHE.clear()
+
+
+def grouped_counts(
+    filters: NetworkFilters, months: list[dt.date], version: tuple[int, ...]
+) -> pd.DataFrame:
+    """:func:`query_grouped_counts`, remembered per data version (``version``: from
+    :func:`network_members`, the network's organizations included)."""
+    key = (filters.instrument_id, filters.measure, tuple(months), version)
+    found = _GROUPED.get(key)
+    if found is None:
+        found = _GROUPED[key] = query_grouped_counts(filters, months)
+        while len(_GROUPED) > _CACHE_SIZE:
+            _GROUPED.popitem(last=False)
+    _GROUPED.move_to_end(key)
+    return found.copy()
+
+
+def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
     """Submissions counted per organization, month (index into ``months``) and outcome: one
     grouped query (the month is a CASE over the months' first instants, so no per-row date
     function runs in the database)."""
@@ -486,6 +543,16 @@ def _weight(key: RowKey) -> float:
     return _WEIGHT.get((key.level, key.grain), 2.0 if key.grain == MONTH else 3.0)
 
 
+def _as_published(hidden: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """A row's "yes" and "no" counts are published only through its share, which needs both
+    of them and the row's count: hide them together (what is hidden anyway is then not
+    taken for an equation the attacker has)."""
+    hidden = hidden.copy()
+    pair = hidden[:, 0] | hidden[:, 1] | hidden[:, 2]
+    hidden[pair, 1:] = True
+    return hidden
+
+
 _CACHE: OrderedDict[tuple[object, ...], Protection] = OrderedDict()
 _CACHE_SIZE = 64
 
@@ -588,7 +655,7 @@ def _protect(
         return (values >= 1) & (values < limit)
 
     # Trends pooled: a slice's trend at a grain whose periods with answers are mostly unclean.
-    unclean = small(orgs, MIN_ORGANIZATIONS) | small(counts, threshold).any(axis=1)
+    unclean = small(orgs, MIN_ORGANIZATIONS) | small(counts[:, 0], threshold)
     pooled: set[tuple[str, int | None, int | None, str]] = set()
     groups: dict[tuple[str, int | None, int | None, str], list[int]] = {}
     for r, key in enumerate(keys):
@@ -637,7 +704,7 @@ def _protect(
     # 2. The counts. Hidden at first: counts 1..threshold-1, every count of a row with one or
     #    two organizations (which must stay wide), every count of a trend pooled away.
     counts_primary = small(counts, threshold)
-    hidden = counts_primary | orgs_primary[:, None] | away[:, None]
+    hidden = _as_published(counts_primary | orgs_primary[:, None] | away[:, None])
     width = np.zeros((n_rows, 3))
     for r in np.flatnonzero(orgs_primary):
         width[r] = [org_rule_width(v, threshold) for v in counts[r]]
@@ -654,7 +721,7 @@ def _protect(
     problem = Problem(x, matrix, weights, fixed=fixed, floors=floors)
     if hidden.any():
         outcome = problem.protect(hidden.ravel(), threshold=threshold, width=width.ravel())
-        hidden = outcome.hidden.reshape(n_rows, 3)
+        hidden = _as_published(outcome.hidden.reshape(n_rows, 3))
         programs += outcome.programs
         failed |= outcome.failed
     if failed:
@@ -798,15 +865,12 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
     )
     if not view.available:
         return view
-    grouped = grouped_counts(filters, months)
+    network, version = network_members()
+    grouped = grouped_counts(filters, months, version)
     # The axes: the states, kinds and state x kind pairs that contribute, whatever the filters
     # (so every filter reads the same protected family).
-    members = {
-        pk: (state, kind)
-        for pk, state, kind in _members()
-        .filter(pk__in=set(grouped["organization"].tolist()))
-        .values_list("pk", "state", "kind")
-    }
+    answered = set(grouped["organization"].tolist())
+    members = {pk: where for pk, where in network.items() if pk in answered}
     grouped = grouped[grouped["organization"].isin(list(members))].reset_index(drop=True)
     kind_labels = dict(OrganizationKind.choices)
     states = sorted({s for s, _k in members.values()})
@@ -952,7 +1016,10 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
     level = STATE if chosen_state is not None else KIND if chosen_kind is not None else TOTAL
     slice_key = (level, chosen_state, chosen_kind)
     unit = filters.unit
-    if unit == MONTH and (*slice_key, MONTH) in result.pooled:
+    if unit == MONTH and (
+        (*slice_key, MONTH) in result.pooled
+        or RowKey(level, chosen_state, chosen_kind, MONTH, 0) not in result.index
+    ):
         unit = QUARTER
         view.trend_note = _("Too few answers by month for a trend: shown by quarter instead.")
     if (*slice_key, unit) in result.pooled:
