@@ -184,3 +184,30 @@ def _assert_nothing_small_is_recoverable_in(result: Protected, base: np.ndarray)
 def test_known_must_name_a_published_table() -> None:
     with pytest.raises(EstimationError, match="known"):
         protect(np.array([[1, 2]]), [(0, 1)], known=[3])
+
+
+def test_a_known_table_keeps_its_owners_decisions() -> None:
+    """Another view owns the program totals and hides one of them: it stays hidden here, the
+    shown one is never hidden, and this view's cells are protected around both."""
+    base = np.array([[30, 25], [4, 40]])  # program x outcome
+    owner_hidden = np.array([True, True])  # the owner hid both program totals (29 and 44)
+    result = protect(base, [(0, 1), (0,), (1,), ()], known={1: owner_hidden})
+    assert result.suppressed[1].tolist() == [True, True]
+    assert result.suppressed[0][1, 0]  # the 4
+    _assert_nothing_small_is_recoverable_in(result, base)
+    shown = protect(base, [(0, 1), (0,), (1,), ()], known={1: np.array([False, False])})
+    assert not shown.suppressed[1].any()  # never complementary-suppressed
+    _assert_nothing_small_is_recoverable_in(shown, base)
+
+
+def test_unshown_cells_are_protected_and_untargeted_ones_are_not() -> None:
+    base = np.array([[3, 40], [30, 50]])
+    never = np.array([[True, False], [False, False]])
+    protected = protect(base, [(0, 1), (0,), (1,), ()], unshown={0: never})
+    assert protected.suppressed[0][0, 0]
+    _assert_nothing_small_is_recoverable_in(protected, base)  # the 3 needs partners
+    free = protect(base, [(0, 1), (0,), (1,), ()], untargeted={0: never})
+    assert free.suppressed[0][0, 0]
+    assert free.suppressed[0].sum() == 1  # nothing else hidden: the 3 may be worked out
+    with pytest.raises(EstimationError, match="shape"):
+        protect(base, [(0, 1)], untargeted={0: np.array([True])})

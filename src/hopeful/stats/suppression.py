@@ -23,7 +23,7 @@ milliseconds to a second.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -276,7 +276,9 @@ def protect(
     threshold: int = DEFAULT_THRESHOLD,
     width: float = 0.0,
     max_iterations: int = 200,
-    known: Sequence[int] = (),
+    known: Sequence[int] | Mapping[int, npt.ArrayLike] = (),
+    unshown: Mapping[int, npt.ArrayLike] | None = None,
+    untargeted: Mapping[int, npt.ArrayLike] | None = None,
 ) -> Protected:
     """Decide which cells of the published tables must be hidden.
 
@@ -298,7 +300,15 @@ def protect(
         Positions in ``axes`` of tables that other views publish too (shared totals): the
         attacker is taken to know them, so only their own small counts are hidden, never a
         complementary cell. When the rest cannot be protected around them, every cell is
-        hidden (and ``notes`` says so).
+        hidden (and ``notes`` says so). A mapping gives, for each such table, which of its
+        cells the view that owns it hides (its decision, kept as is; its small counts are
+        hidden whatever it says).
+    unshown
+        For some tables, cells the view never shows (hidden from the start): they are still
+        protected like any hidden cell.
+    untargeted
+        For some tables, cells the view never shows and that need no protection of their own
+        (an attacker may work them out; they only take part in the program as unknowns).
 
     Raises
     ------
@@ -337,11 +347,49 @@ def protect(
     fixed = frozenset(int(k) for k in known)
     if any(not 0 <= k < len(kept) for k in fixed):
         raise EstimationError("known names a table that is not published")
-    key = (counts.shape, counts.tobytes(), tuple(kept), threshold, width, max_iterations, fixed)
+    given: dict[int, BoolArray] = {}
+    if isinstance(known, Mapping):
+        for position, mask in known.items():
+            hidden = np.asarray(mask, dtype=bool)
+            expected = _membership(counts.shape, kept[int(position)])[1]
+            if hidden.shape != expected:
+                raise EstimationError(
+                    f"known table {position} has shape {expected}, its hidden cells {hidden.shape}"
+                )
+            given[int(position)] = hidden
+    for position, mask in (unshown or {}).items():
+        hidden = np.asarray(mask, dtype=bool)
+        expected = _membership(counts.shape, kept[int(position)])[1]
+        if hidden.shape != expected:
+            raise EstimationError(
+                f"unshown table {position} has shape {expected}, its cells {hidden.shape}"
+            )
+        given[int(position)] = given.get(int(position), np.zeros(expected, dtype=bool)) | hidden
+    free: set[tuple[int, int]] = set()
+    for position, mask in (untargeted or {}).items():
+        hidden = np.asarray(mask, dtype=bool)
+        expected = _membership(counts.shape, kept[int(position)])[1]
+        if hidden.shape != expected:
+            raise EstimationError(
+                f"untargeted table {position} has shape {expected}, its cells {hidden.shape}"
+            )
+        given[int(position)] = given.get(int(position), np.zeros(expected, dtype=bool)) | hidden
+        free.update((int(position), int(c)) for c in np.flatnonzero(hidden.ravel()))
+    key = (
+        counts.shape,
+        counts.tobytes(),
+        tuple(kept),
+        threshold,
+        width,
+        max_iterations,
+        fixed,
+        tuple(sorted((k, v.tobytes()) for k, v in given.items())),
+        tuple(sorted(free)),
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         return _copy(cached)
-    result = _protect(counts, kept, threshold, width, max_iterations, fixed)
+    result = _protect(counts, kept, threshold, width, max_iterations, fixed, given, free)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))  # the oldest entry
     _CACHE[key] = _copy(result)
@@ -373,15 +421,19 @@ def _protect(
     width: float,
     max_iterations: int,
     known: frozenset[int] = frozenset(),
+    given: dict[int, BoolArray] | None = None,
+    free: set[tuple[int, int]] | None = None,
 ) -> Protected:
     tables = [_marginal(counts, k) for k in kept]
     members = [_membership(counts.shape, k)[0] for k in kept]
     primary = [(t >= 1) & (t < threshold) for t in tables]
     suppressed = [p.copy() for p in primary]
+    for index, hidden in (given or {}).items():
+        suppressed[index] |= hidden
     result = Protected(kept, tables, suppressed, primary, threshold)
     n_base = int(counts.size)
     # Hiding more cells only removes equations, so a cell once shown to be safe stays safe.
-    safe: set[tuple[int, int]] = set()
+    safe: set[tuple[int, int]] = set(free or ())
     for iteration in range(max_iterations):
         result.iterations = iteration + 1
         attack = _Attack(n_base, members, tables, suppressed)

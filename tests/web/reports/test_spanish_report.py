@@ -96,9 +96,8 @@ PROTECT_NOTE = (
     "them."
 )
 
-#: Msgids of ``render.py`` that the catalogue does not have: they are written inside f-strings
-#: (the page numbers' CSS), which xgettext does not read. See the xfail test at the end.
-NOT_IN_CATALOGUE = {"Page", "of"}
+#: Msgids of ``render.py`` that the catalogue does not have (none now).
+NOT_IN_CATALOGUE: set[str] = set()
 
 
 # -- the report's msgids, read from its templates and render.py --------------------------------
@@ -375,11 +374,6 @@ def test_every_text_of_the_report_has_a_spanish_translation() -> None:
     assert not untranslated, untranslated
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.report_html builds 'Page' and 'of' inside f-strings, which makemessages "
-    "(xgettext) does not extract: the catalogue has no Spanish for them",
-)
 def test_the_page_numbers_of_a_spanish_report_are_in_spanish(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:

@@ -31,6 +31,7 @@ known; if a hidden count could then be pinned inside 1-10, the whole breakdown i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,9 +225,9 @@ def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]],
 
 # -- protection ---------------------------------------------------------------------------------
 
-#: The margins every breakdown shares with the rest of the dashboard (outcome totals and
-#: grand totals, with and without the program): published elsewhere, so taken as known.
-_SHARED = ((0, 3), (0,), (3,), ())
+#: The outcome axis of the breakdown's base: not reached, reached, no value.
+_NO, _YES, _MISSING = 0, 1, 2
+_ANSWERED = (0, 0, 1)
 
 
 def equity_at(horizon: Horizon, period: Period) -> At:
@@ -238,15 +239,20 @@ def equity_at(horizon: Horizon, period: Period) -> At:
 
 
 class _Counts:
-    """The protected counts of one breakdown: protect() over program x year x answer pattern x
-    outcome, by year and for all years.
+    """The protected counts of one breakdown: protect() over program x quarter x answer
+    pattern x outcome (not reached, reached, no value).
 
-    Published: the shared margins (known: other sections show them) and, for each group, its
-    counts: for a single-choice question the pattern margins themselves (a pattern is one
-    group); for race and ethnicity, where a respondent is in every group they chose, each
-    group's patterns added up (a coarsened margin per group), so the attacker's program works
-    on the patterns the groups are made of. The patterns' own margins are protected as if
-    they were shown (they are not): no combination of answers can be worked out either."""
+    What the attacker is given, besides the groups: every number the rest of the page shows
+    about the same outcome and the same people, as those sections decided (their hidden cells
+    stay hidden): the outcome's counts and ``n`` by quarter, year and in all (the band or
+    block section), and the respondents (the totals). So the groups are protected against
+    everything the page shows about them, not each section on its own.
+
+    The groups are published by year and in all: for a single-choice question the patterns
+    themselves (a pattern is one group); for race and ethnicity, where a respondent is in every
+    group they chose, each group's patterns added up (a coarsened margin per group), and the
+    patterns' own counts, never shown, protected too (no combination of answers can be
+    worked out)."""
 
     def __init__(
         self,
@@ -255,68 +261,123 @@ class _Counts:
         keys: list[str],
         multiple: bool,
         threshold: int,
+        horizon: Horizon,
+        owner: Any,
+        yes_value: int,
+        respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None,
     ) -> None:
         self.patterns = patterns
         self.multiple = multiple
         self.pattern_of = {p[0]: i for i, p in enumerate(patterns) if len(p) == 1}
         self.present = {k for p in patterns for k in p}
         self.where: dict[tuple[Any, ...], int] = {}
+        years = horizon.year_groups()[: base.shape[1]]
         specs: list[tuple[int, ...] | Margin] = []
-        known: list[int] = []
+        known: dict[int, np.ndarray[Any, Any]] = {}
+        unshown: dict[int, np.ndarray[Any, Any]] = {}
+        free: dict[int, np.ndarray[Any, Any]] = {}
+
+        def spec(sub: tuple[int, ...], level: str, coarsen: dict[int, tuple[int, ...]]) -> Any:
+            if level == "all":
+                return Margin.of(sub, coarsen) if coarsen else tuple(sorted(sub))
+            period = {} if level == "quarter" else {1: years}
+            return Margin.of((*sub, 1), {**coarsen, **period})
+
+        def add(name: tuple[Any, ...], table: Any) -> int:
+            self.where[name] = len(specs)
+            specs.append(table)
+            return len(specs) - 1
+
+        for level in ("quarter", "year", "all"):
+            for program in (True, False):
+                lead = (0,) if program else ()
+                suffix = "" if program else "_all"
+                # the outcome's section: its counts (reached, and not for a block) and n
+                index = add(("cells", level, program), spec((*lead, 3), level, {}))
+                if owner is not None:
+                    shown = owner.protected.result
+                    mine = shown.suppressed[owner.protected.where[("cells" + suffix, level)]]
+                    mask = np.ones((*mine.shape[:-1], 3), dtype=bool)
+                    mask[..., _YES] = mine[..., yes_value]
+                    if yes_value == 1:  # a block: its "not met" count is shown too
+                        mask[..., _NO] = mine[..., 0]
+                    known[index] = mask
+                    index = add(("n", level, program), spec((*lead, 3), level, {3: _ANSWERED}))
+                    mine = shown.suppressed[owner.protected.where[("n" + suffix, level)]]
+                    known[index] = mine
+                if respondents is not None:
+                    name = "respondents" + suffix
+                    index = add(("respondents", level, program), spec(lead, level, {}))
+                    known[index] = respondents[(name, level)]
         for level in ("year", "all"):
-            for sub in _SHARED:
-                known.append(len(specs))
-                self.where[("shared", level, sub)] = len(specs)
-                specs.append(self._spec(sub, level))
-            if multiple:
-                # The answer patterns are protected too, though never shown: "3 people chose
-                # both" must not follow from the groups' counts and the total.
-                specs.extend(self._spec((*sub, 2), level) for sub in _SHARED)
-                for key in keys:
-                    if key not in self.present:
-                        continue
-                    inside = tuple(1 if key in p else 0 for p in patterns)
-                    for sub in _SHARED:
-                        self.where[(key, level, sub)] = len(specs)
-                        specs.append(self._spec((*sub, 2), level, inside))
-            else:
-                for sub in _SHARED:
-                    self.where[("pattern", level, sub)] = len(specs)
-                    specs.append(self._spec((*sub, 2), level))
-        self.result = protect(base.astype(np.int64), specs, threshold=threshold, known=known)
-        # protect() hides everything when it cannot protect the groups around the shared
-        # margins: then the breakdown is closed.
+            for program in (True, False):
+                lead = (0,) if program else ()
+                tables: list[tuple[Any, dict[int, tuple[int, ...]]]] = []
+                if multiple:
+                    for key in keys:
+                        if key in self.present:
+                            inside = tuple(1 if key in p else 0 for p in patterns)
+                            tables.append((key, {2: inside}))
+                    tables.append(("patterns", {}))
+                else:
+                    tables.append(("pattern", {}))
+                for name, coarsen in tables:
+                    cells = add(
+                        (name, "cells", level, program), spec((*lead, 2, 3), level, coarsen)
+                    )
+                    n = add(
+                        (name, "n", level, program),
+                        spec((*lead, 2, 3), level, {**coarsen, 3: _ANSWERED}),
+                    )
+                    if name == "patterns":  # never shown
+                        unshown[cells] = np.ones(self._shape(base, specs[cells]), dtype=bool)
+                        unshown[n] = np.ones(self._shape(base, specs[n]), dtype=bool)
+                    else:  # no value: never shown, needs no protection of its own
+                        mask = np.zeros(self._shape(base, specs[cells]), dtype=bool)
+                        mask[..., _MISSING] = True
+                        free[cells] = mask
+                        mask = np.zeros(self._shape(base, specs[n]), dtype=bool)
+                        mask[..., 1] = True
+                        free[n] = mask
+        self.result = protect(
+            base.astype(np.int64),
+            specs,
+            threshold=threshold,
+            known=known,
+            unshown=unshown,
+            untargeted=free,
+        )
+        # protect() hides everything when it cannot protect the groups around what the other
+        # sections show: then the breakdown is closed.
         self.exposed = bool(self.result.notes)
 
     @staticmethod
-    def _spec(
-        sub: tuple[int, ...], level: str, inside: tuple[int, ...] | None = None
-    ) -> tuple[int, ...] | Margin:
-        keep = tuple(sorted({*sub, 1})) if level == "year" else tuple(sorted(sub))
-        if inside is not None:
-            return Margin.of(keep, {2: inside})
-        return Margin.of(keep) if level == "year" else keep
+    def _shape(base: np.ndarray[Any, Any], table: Any) -> tuple[int, ...]:
+        from hopeful.stats.suppression import _membership
+
+        return _membership(base.shape, table)[1]
 
     def count(
         self, program: int | None, at: At, key: str | None, outcome: int | None
     ) -> ShownCount:
-        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all)."""
+        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all
+        with a value)."""
         level = at[0]
-        sub = ((0,) if program is not None else ()) + ((3,) if outcome is not None else ())
-        lead = ((program,) if program is not None else ()) + ((at[1],) if level == "year" else ())
-        tail = (outcome,) if outcome is not None else ()
+        with_program = program is not None
+        lead = ((program,) if with_program else ()) + ((at[1],) if level == "year" else ())
+        tail = (outcome if outcome is not None else 0,)
+        kind = "cells" if outcome is not None else "n"
         if key is None:
-            index, coords = self.where[("shared", level, sub)], (*lead, *tail)
+            index, coords = self.where[(kind, level, with_program)], (*lead, *tail)
         elif key not in self.present:
             return ShownCount(0)
         elif self.multiple:
-            index, coords = self.where[(key, level, sub)], (*lead, 1, *tail)
+            index, coords = self.where[(key, kind, level, with_program)], (*lead, 1, *tail)
         else:
-            index = self.where[("pattern", level, sub)]
+            index = self.where[("pattern", kind, level, with_program)]
             coords = (*lead, self.pattern_of[key], *tail)
         table, hidden = self.result.tables[index], self.result.suppressed[index]
-        cell = coords or (0,)
-        return ShownCount(None if bool(hidden[cell]) else int(table[cell]))
+        return ShownCount(None if bool(hidden[coords]) else int(table[coords]))
 
 
 def _protection(
@@ -327,23 +388,30 @@ def _protection(
     keys: list[str],
     multiple: bool,
     n_programs: int,
-    n_years: int,
+    horizon: Horizon,
     threshold: int,
+    owner: Any,
+    yes_value: int,
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None,
 ) -> _Counts:
-    """protect() over program x year x answer pattern x outcome. A pattern is the set of
+    """protect() over program x quarter x answer pattern x outcome. A pattern is the set of
     groups a respondent is in: one group, several codes for race and ethnicity, or "not
     answered"."""
-    valid = table[outcome].notna().to_numpy()
     programs = table["program"].to_numpy(dtype=np.int64)
-    years = table["year"].to_numpy(dtype=np.int64)
-    values = np.nan_to_num(table[outcome].to_numpy(dtype=np.float64)).astype(np.int64)
-    rows = np.flatnonzero(valid)
-    patterns = sorted({tuple(members[i]) for i in rows}) or [(NOT_ANSWERED,)]
+    quarters = table["quarter"].to_numpy(dtype=np.int64)
+    column = table[outcome]
+    values = np.where(
+        column.isna(), _MISSING, np.nan_to_num(column.to_numpy(dtype=np.float64))
+    ).astype(np.int64)
+    patterns = sorted({tuple(m) for m in members}) or [(NOT_ANSWERED,)]
     index = {p: i for i, p in enumerate(patterns)}
-    base = np.zeros((n_programs, n_years, len(patterns), 2), dtype=np.int64)
-    pattern = np.array([index[tuple(members[i])] for i in rows], dtype=np.int64)
-    np.add.at(base, (programs[rows], years[rows], pattern, values[rows]), 1)
-    return _Counts(base, patterns, keys, multiple, threshold)
+    base = np.zeros((n_programs, horizon.current_quarter + 1, len(patterns), 3), dtype=np.int64)
+    pattern = np.array([index[tuple(m)] for m in members], dtype=np.int64)
+    if len(table):
+        np.add.at(base, (programs, quarters, pattern, values), 1)
+    return _Counts(
+        base, patterns, keys, multiple, threshold, horizon, owner, yes_value, respondents
+    )
 
 
 # -- estimates ----------------------------------------------------------------------------------
@@ -376,6 +444,8 @@ def equity_section(
     threshold: int,
     closed: bool,
     language: str,
+    owners: dict[str, Any] | None = None,
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
     **_ignored: Any,
 ) -> Equity | None:
     """The breakdown the filters choose, protected and tested (None: no outcome to show)."""
@@ -392,6 +462,9 @@ def equity_section(
     groups, members = _groups(breakdown, table)
     keys = [k for k, _label in groups]
     at = equity_at(horizon, filters.period)
+    owner = (owners or {}).get(outcome)
+    band = _band(definition)
+    yes_value = len(band.cuts) - 1 if outcome == TOP_BAND and band is not None else 1
     counts = _protection(
         table=table,
         outcome=outcome,
@@ -399,8 +472,11 @@ def equity_section(
         keys=[*keys, NOT_ANSWERED],
         multiple=multiple,
         n_programs=n_programs,
-        n_years=horizon.current_quarter // 4 + 1,
+        horizon=horizon,
         threshold=threshold,
+        owner=owner,
+        yes_value=yes_value,
+        respondents=respondents,
     )
     closed = closed or counts.exposed
 
@@ -432,13 +508,23 @@ def equity_section(
     overall_judged = None
     if local is not None and frame[outcome].notna().any():
         overall_judged = nchs_proportions(_level_one(local.proportion(outcome, ci="beta")))
+    # Everyone's counts are the outcome's own section's (the band section for the top group,
+    # the block's for a block): one decision for a count the page shows twice.
+    if owner is not None:
+        overall_counts = [owner.count(program, at, yes_value)]
+        if outcome != TOP_BAND:
+            overall_counts.append(owner.count(program, at, 0))
+        overall_n = owner.n(program, at)
+    else:
+        overall_counts = [counts.count(program, at, None, 0), counts.count(program, at, None, 1)]
+        overall_n = counts.count(program, at, None, None)
     overall = _estimate(
         key="equity:overall",
         label=_("Everyone"),
         judged=overall_judged,
         row_filter=None,
-        counts=[counts.count(program, at, None, 0), counts.count(program, at, None, 1)],
-        n=counts.count(program, at, None, None),
+        counts=overall_counts,
+        n=overall_n,
         closed=closed,
     )
     by_group = None if multiple else _judged(local, outcome, "group")
@@ -471,7 +557,7 @@ def equity_section(
             and estimate.shown
             and mine is not None
             and rest is not None
-            and np.isfinite(float(rest["se"]))
+            and all(np.isfinite(float(r[c])) for r in (mine, rest) for c in ("estimate", "se"))
         )
         if testable and mine is not None and rest is not None:
             tested_rows.append(len(rows))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, cast
@@ -46,7 +46,7 @@ from hopeful.framework import (
     get_instrument,
 )
 from hopeful.stats import Design, nchs_proportions
-from hopeful.stats.suppression import Margin, protect
+from hopeful.stats.suppression import Margin, _membership, protect
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import Child, ConsentPurpose, ConsentRecord
 from hopeful.web.families.selectors import with_consent
@@ -293,56 +293,81 @@ def period_at(horizon: Horizon, period: Period) -> At:
 
 
 class _Protected:
-    """protect() over a base whose axis 0 is the program and axis 1 the period (quarters, or
-    years for the breakdowns), published at every period level together: each period
-    position, the positions added up into ``levels`` (quarters into years) and all of them.
-    Without ``subsets`` every margin of the other axes is published at each level."""
+    """protect() over a base whose axis 0 is the program and axis 1 the period (quarters),
+    published at every period level together: each quarter, the quarters added up into years,
+    and all of them.
+
+    ``tables`` names what is published: name -> (the other axes kept, how some of them are
+    added up into groups). Without it every margin of the other axes is published, named by
+    the axes kept. ``known`` names tables another section owns and shows: the attacker is
+    taken to know them (see ``protect(known=...)``); this section never shows them itself."""
 
     def __init__(
         self,
         base: np.ndarray[Any, Any],
         threshold: int,
         *,
-        unit: str,
         levels: Sequence[tuple[str, tuple[int, ...]]] = (),
-        subsets: Sequence[tuple[int, ...]] | None = None,
-        known: Sequence[tuple[int, ...]] = (),
+        tables: dict[Any, tuple[tuple[int, ...], dict[int, tuple[int, ...]]]] | None = None,
+        known: Sequence[Any] | Mapping[tuple[Any, str], np.ndarray[Any, Any]] = (),
+        untargeted_last: Sequence[Any] = (),
     ) -> None:
         others = tuple(a for a in range(base.ndim) if a != 1)
-        if subsets is None:
-            subsets = [c for k in range(len(others), -1, -1) for c in combinations(others, k)]
-        self.unit = unit
+        if tables is None:
+            tables = {
+                c: (c, {}) for k in range(len(others), -1, -1) for c in combinations(others, k)
+            }
+        self.tables = tables
         self.levels = dict(levels)
         specs: list[tuple[int, ...] | Margin] = []
-        fixed = []
-        for sub in subsets:
-            for name in (unit, *self.levels, "all"):
-                if tuple(sub) in known:
+        fixed: list[int] = []
+        given: dict[int, np.ndarray[Any, Any]] = {}
+        free: dict[int, np.ndarray[Any, Any]] = {}
+        self.where: dict[tuple[Any, str], int] = {}
+        for name, (sub, coarsen) in tables.items():
+            for level in ("quarter", *self.levels, "all"):
+                if isinstance(known, Mapping) and (name, level) in known:
+                    given[len(specs)] = known[(name, level)]
+                elif not isinstance(known, Mapping) and name in known:
                     fixed.append(len(specs))
-                specs.append(self._spec(tuple(sub), name))
-        self.result = protect(base.astype(np.int64), specs, threshold=threshold, known=fixed)
+                self.where[(name, level)] = len(specs)
+                specs.append(self._spec(sub, coarsen, level))
+                if name in untargeted_last:
+                    mask = np.zeros(_membership(base.shape, specs[-1])[1], dtype=bool)
+                    mask[..., -1] = True
+                    free[len(specs) - 1] = mask
+        self.result = protect(
+            base.astype(np.int64),
+            specs,
+            threshold=threshold,
+            known=given or fixed,
+            untargeted=free,
+        )
 
-    def _spec(self, sub: tuple[int, ...], level: str) -> tuple[int, ...] | Margin:
+    def _spec(
+        self, sub: tuple[int, ...], coarsen: dict[int, tuple[int, ...]], level: str
+    ) -> tuple[int, ...] | Margin:
         if level == "all":
-            return tuple(sorted(sub))
-        if level == self.unit:
-            return Margin.of((*sub, 1))
-        return Margin.of((*sub, 1), {1: self.levels[level]})
+            return Margin.of(sub, coarsen) if coarsen else tuple(sorted(sub))
+        if level == "quarter":
+            return Margin.of((*sub, 1), coarsen)
+        return Margin.of((*sub, 1), {**coarsen, 1: self.levels[level]})
 
-    def count(self, sub: tuple[int, ...], at: At, coords: tuple[int, ...]) -> ShownCount:
-        """The cell ``coords`` (over the kept axes, in order) of margin ``sub`` at ``at``."""
-        spec = self._spec(sub, at[0])
-        index = self.result.axes.index(spec)
+    def cell(self, name: Any, at: At, program: int | None, rest: tuple[int, ...]) -> ShownCount:
+        """Table ``name``'s cell at ``at``: its program (when kept), its period, then ``rest``
+        (the other kept axes, in order)."""
+        index = self.where[(name, at[0])]
+        coords = (() if program is None else (program,)) + (() if at[0] == "all" else (at[1],))
         table, hidden = self.result.tables[index], self.result.suppressed[index]
-        cell = coords or (0,)
-        return ShownCount(None if bool(hidden[cell]) else int(table[cell]))
+        position = (*coords, *rest) or (0,)
+        return ShownCount(None if bool(hidden[position]) else int(table[position]))
 
     def view(self, program: int | None, at: At, rest: tuple[int, ...]) -> ShownCount:
-        """The count of cell ``rest`` (over the axes after the period) in the view's slice."""
+        """The count of cell ``rest`` (over the axes after the period) in the view's slice,
+        from the default margins."""
         others = tuple(range(2, 2 + len(rest)))
-        sub = others if program is None else (0, *others)
-        coords = (() if program is None else (program,)) + (() if at[0] == "all" else (at[1],))
-        return self.count(sub, at, (*coords, *rest))
+        name = others if program is None else (0, *others)
+        return self.cell(name, at, program, rest)
 
 
 def _quarterly(
@@ -350,7 +375,71 @@ def _quarterly(
 ) -> _Protected:
     """A program x quarter x ... base, published by quarter, by year and for all years."""
     groups = horizon.year_groups()[: base.shape[1]]
-    return _Protected(base, threshold, unit="quarter", levels=[("year", groups)], **kwargs)
+    return _Protected(base, threshold, levels=[("year", groups)], **kwargs)
+
+
+class _Outcome:
+    """The protected counts of one outcome (an item, a block met, the group): base program x
+    quarter x (its values..., no value). Published: each value's count and the number with a
+    value (``n``), with and without the program; the respondents (every value and none) are
+    the totals section's, known here. So every section agrees with the totals, and the
+    missing answers (respondents minus ``n``) are protected too."""
+
+    def __init__(
+        self,
+        base: np.ndarray[Any, Any],
+        threshold: int,
+        horizon: Horizon,
+        respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+    ) -> None:
+        values = base.shape[2] - 1
+        answered = (*([0] * values), 1)
+        self.protected = _quarterly(
+            base,
+            threshold,
+            horizon,
+            tables={
+                "cells": ((0, 2), {}),
+                "cells_all": ((2,), {}),
+                "n": ((0, 2), {2: answered}),
+                "n_all": ((2,), {2: answered}),
+                "respondents": ((0,), {}),
+                "respondents_all": ((), {}),
+            },
+            # The totals section's decisions on the respondents (what it hides stays hidden);
+            # without them, every respondents count is taken as known.
+            known=respondents if respondents is not None else ("respondents", "respondents_all"),
+            # "No value" is never shown on its own and needs no protection: how many did not
+            # answer one question is the respondents minus its n.
+            untargeted_last=("cells", "cells_all", "n", "n_all"),
+        )
+
+    def count(self, program: int | None, at: At, value: int) -> ShownCount:
+        name = "cells" if program is not None else "cells_all"
+        return self.protected.cell(name, at, program, (value,))
+
+    def n(self, program: int | None, at: At) -> ShownCount:
+        name = "n" if program is not None else "n_all"
+        return self.protected.cell(name, at, program, (0,))
+
+
+def _outcome_base(
+    table: pd.DataFrame, codes: pd.Series[Any], values: int, n_programs: int, horizon: Horizon
+) -> np.ndarray[Any, Any]:
+    """Program x quarter x (value 0..values-1, no value) counts; ``codes`` gives each row's
+    value (NaN: none)."""
+    base = np.zeros((n_programs, horizon.current_quarter + 1, values + 1), dtype=np.int64)
+    outcome = np.where(codes.isna(), values, np.nan_to_num(codes.to_numpy(dtype=np.float64)))
+    np.add.at(
+        base,
+        (
+            table["program"].to_numpy(dtype=np.int64),
+            table["quarter"].to_numpy(dtype=np.int64),
+            outcome.astype(np.int64),
+        ),
+        1,
+    )
+    return base
 
 
 # -- the data: one row per scored submission ---------------------------------------------------
@@ -661,22 +750,17 @@ def _hidden(reason: str, *, protected: bool = False, **fields: Any) -> Estimate:
 
 
 def _binary_counts(
-    table: pd.DataFrame, variable: str, n_programs: int, horizon: Horizon, threshold: int
-) -> _Protected:
-    """Base program x quarter x (no, yes) of the rows with a value."""
-    base = np.zeros((n_programs, horizon.current_quarter + 1, 2), dtype=np.int64)
-    if variable in table.columns:
-        valid = table[variable].notna()
-        np.add.at(
-            base,
-            (
-                table.loc[valid, "program"].to_numpy(dtype=np.int64),
-                table.loc[valid, "quarter"].to_numpy(dtype=np.int64),
-                table.loc[valid, variable].to_numpy(dtype=np.int64),
-            ),
-            1,
-        )
-    return _quarterly(base, threshold, horizon)
+    table: pd.DataFrame,
+    variable: str,
+    n_programs: int,
+    horizon: Horizon,
+    threshold: int,
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+) -> _Outcome:
+    """Program x quarter x (no, yes, no answer)."""
+    codes = table[variable] if variable in table.columns else pd.Series(np.nan, index=table.index)
+    base = _outcome_base(table, codes, 2, n_programs, horizon)
+    return _Outcome(base, threshold, horizon, respondents)
 
 
 def _binary_section(
@@ -692,19 +776,20 @@ def _binary_section(
     n_programs: int,
     threshold: int,
     closed: bool,
+    owners: dict[str, Any],
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
     benchmark: Benchmark | None = None,
     **_ignored: Any,
 ) -> Estimate:
-    protected = _binary_counts(table, variable, n_programs, horizon, threshold)
-    cells = [protected.view(program, at, (0,)), protected.view(program, at, (1,))]
-    n = protected.view(program, at, ())
+    protected = _binary_counts(table, variable, n_programs, horizon, threshold, respondents)
+    owners[variable] = protected
     return _estimate(
         key=key,
         label=label,
         judged=_binary_estimate(design, variable),
         row_filter=None,
-        counts=cells,
-        n=n,
+        counts=[protected.count(program, at, 0), protected.count(program, at, 1)],
+        n=protected.n(program, at),
         closed=closed,
         benchmark=benchmark,
     )
@@ -718,27 +803,40 @@ def _output_label(definition: Instrument, output_id: str, language: str) -> str:
     return label.get_text(language) if label is not None else output_id
 
 
-# -- reach -------------------------------------------------------------------------------------
+# -- reach and respondents ---------------------------------------------------------------------
 
 
-def _reach(
+@dataclass(frozen=True)
+class _Totals:
+    reach: Reach
+    respondents: ShownCount
+    hidden: dict[tuple[Any, str], np.ndarray[Any, Any]]
+    """Which respondents counts the totals hide, as :class:`_Outcome` takes them."""
+
+
+def _totals(
     access: Access,
     horizon: Horizon,
     programs: list[ProgramOption],
     program: int | None,
     at: At,
+    table: pd.DataFrame,
     threshold: int,
-) -> Reach:
+) -> _Totals:
+    """The reach (submissions counted, by program and by language) and the respondents (of
+    them, those who answered the questionnaire) from one protected base, program x quarter x
+    language x (answered it, did not): one decision for every total the page shows."""
     submissions = _counted(access, horizon)
     counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
     languages = list(Language)
     language_index = {lang.value: i for i, lang in enumerate(languages)}
     program_index = {p.id: i for i, p in enumerate(programs)}
+    n_programs = max(len(programs), 1)
     n_quarters = horizon.current_quarter + 1
 
     def grouped(queryset: Any) -> np.ndarray[Any, Any]:
         """Program x quarter x language counts, grouped in the database by month."""
-        base = np.zeros((max(len(programs), 1), n_quarters, len(languages)), dtype=np.int64)
+        base = np.zeros((n_programs, n_quarters, len(languages)), dtype=np.int64)
         rows = (
             queryset.annotate(month=TruncMonth("submitted_at"))
             .values("program_id", "language", "month")
@@ -754,32 +852,68 @@ def _reach(
                 base[p, q, lang] += row["n"]
         return base
 
-    base = grouped(counted)
+    reached = grouped(counted)
     everything = grouped(submissions)
-    # Published: the program table, the language table and the total, at every period level
-    # (no program x language cross table, so a one-program view shows that program's total).
-    protected = _quarterly(base, threshold, horizon, subsets=[(0,), (2,), ()])
-    left_out = _quarterly((everything - base).sum(axis=2), threshold, horizon)
+    answered = np.zeros_like(reached)
+    known_language = table["language"].map(language_index)
+    rows = known_language.notna()
+    np.add.at(
+        answered,
+        (
+            table.loc[rows, "program"].to_numpy(dtype=np.int64),
+            table.loc[rows, "quarter"].to_numpy(dtype=np.int64),
+            known_language[rows].to_numpy(dtype=np.int64),
+        ),
+        1,
+    )
+    # A respondent's submission is a counted one; min() only guards the arithmetic.
+    answered = np.minimum(answered, reached)
+    base = np.stack([answered, reached - answered], axis=3)
+    # Published, at every period level: the submissions by program, by language and in all
+    # (no program x language cross table, so a one-program view shows that program's total),
+    # and the respondents by program and in all.
+    protected = _quarterly(
+        base,
+        threshold,
+        horizon,
+        tables={
+            "by_program": ((0,), {}),
+            "by_language": ((2,), {}),
+            "total": ((), {}),
+            "respondents": ((0, 3), {}),
+            "respondents_all": ((3,), {}),
+        },
+    )
+    left_out = _quarterly((everything - reached).sum(axis=2), threshold, horizon)
     if program is None:
         by_program = [
-            CountRow(p.name, protected.count((0,), at, (i,) if at[0] == "all" else (i, at[1])))
+            CountRow(p.name, protected.cell("by_program", at, i, ()))
             for i, p in enumerate(programs)
         ]
         by_language = [
-            CountRow(str(lang.label), protected.view(None, at, (i,)))
+            CountRow(str(lang.label), protected.cell("by_language", at, None, (i,)))
             for i, lang in enumerate(languages)
         ]
-        total = protected.view(None, at, ())
+        total = protected.cell("total", at, None, ())
+        respondents = protected.cell("respondents_all", at, None, (0,))
     else:
-        total = protected.count((0,), at, (program,) if at[0] == "all" else (program, at[1]))
+        total = protected.cell("by_program", at, program, ())
         by_program = [CountRow(programs[program].name, total)]
         by_language = []
-    return Reach(
+        respondents = protected.cell("respondents", at, program, (0,))
+    reach = Reach(
         by_program=by_program,
         by_language=by_language,
         total=total,
         left_out=left_out.view(program, at, ()),
     )
+    hidden = {}
+    for level in ("quarter", "year", "all"):
+        for name in ("respondents", "respondents_all"):
+            index = protected.where[(name, level)]
+            mask = protected.result.suppressed[index][..., 0]
+            hidden[(name, level)] = mask.reshape(mask.shape or (1,))
+    return _Totals(reach=reach, respondents=respondents, hidden=hidden)
 
 
 # -- the dashboard -----------------------------------------------------------------------------
@@ -797,25 +931,21 @@ def _design(
 
 
 def _band_counts(
-    table: pd.DataFrame, labels: list[str], n_programs: int, horizon: Horizon, threshold: int
-) -> _Protected:
-    """Base program x quarter x band of the rows with a band."""
-    base = np.zeros((n_programs, horizon.current_quarter + 1, len(labels)), dtype=np.int64)
-    if "band" in table.columns:
-        valid = table["band"].notna()
-        codes = {name: b for b, name in enumerate(labels)}
-        bands = table.loc[valid, "band"].map(codes)
-        known = bands.notna()
-        np.add.at(
-            base,
-            (
-                table.loc[valid, "program"][known].to_numpy(dtype=np.int64),
-                table.loc[valid, "quarter"][known].to_numpy(dtype=np.int64),
-                bands[known].to_numpy(dtype=np.int64),
-            ),
-            1,
-        )
-    return _quarterly(base, threshold, horizon)
+    table: pd.DataFrame,
+    labels: list[str],
+    n_programs: int,
+    horizon: Horizon,
+    threshold: int,
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+) -> _Outcome:
+    """Program x quarter x (each group, no group)."""
+    codes = (
+        table["band"].map({name: b for b, name in enumerate(labels)})
+        if "band" in table.columns
+        else pd.Series(np.nan, index=table.index)
+    )
+    base = _outcome_base(table, codes, len(labels), n_programs, horizon)
+    return _Outcome(base, threshold, horizon, respondents)
 
 
 def _band_section(
@@ -825,14 +955,14 @@ def _band_section(
     program: int | None,
     at: At,
     closed: bool,
-    bands: _Protected | None,
+    bands: _Outcome | None,
     **_ignored: Any,
 ) -> list[Estimate]:
     band = _band(definition)
     if band is None or bands is None:
         return []
     labels = [name for _low, _high, name in band.cuts]
-    n = bands.view(program, at, ())
+    n = bands.n(program, at)
     estimates = []
     for b, name in enumerate(labels):
         estimates.append(
@@ -841,7 +971,7 @@ def _band_section(
                 label=name,
                 judged=_binary_estimate(design, f"band_is_{b}"),
                 row_filter=None,
-                counts=[bands.view(program, at, (b,))],
+                counts=[bands.count(program, at, b)],
                 n=n,
                 closed=closed,
                 benchmark=benchmarks.for_band(definition.id, name),
@@ -861,7 +991,8 @@ def _trend(
     threshold: int,
     closed: bool,
     language: str,
-    bands: _Protected | None,
+    bands: _Outcome | None,
+    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
     **_ignored: Any,
 ) -> Trend | None:
     """The share in the top group (or the mean score) by quarter. Its counts are the band
@@ -887,8 +1018,8 @@ def _trend(
                         label=quarter_label(year, quarter),
                         judged=judged,
                         row_filter=lambda frame, q=q: frame[frame["quarter"] == q],
-                        counts=[bands.view(program, at, (top_index,))],
-                        n=bands.view(program, at, ()),
+                        counts=[bands.count(program, at, top_index)],
+                        n=bands.n(program, at),
                         closed=closed,
                     ),
                 )
@@ -896,25 +1027,20 @@ def _trend(
         title = _("Share in the top group (%(band)s)") % {"band": top}
         return Trend(title=title, kind="proportion", points=points, scale_max=1.0)
 
-    # No band: the mean score by quarter, with the quarter's count protected.
-    base = np.zeros((n_programs, horizon.current_quarter + 1), dtype=np.int64)
-    valid = table["score"].notna() if "score" in table.columns else pd.Series([], dtype=bool)
-    np.add.at(
-        base,
-        (
-            table.loc[valid, "program"].to_numpy(dtype=np.int64),
-            table.loc[valid, "quarter"].to_numpy(dtype=np.int64),
-        ),
-        1,
+    # No band: the mean score by quarter, with the quarter's n protected.
+    has_score = table["score"].notna() if "score" in table.columns else None
+    codes = pd.Series(
+        np.nan if has_score is None else np.where(has_score, 0.0, np.nan), index=table.index
     )
-    protected = _quarterly(base, threshold, horizon)
+    base = _outcome_base(table, codes, 1, n_programs, horizon)
+    scored = _Outcome(base, threshold, horizon, respondents)
     means = None
     if design is not None and design.table["score"].notna().any():
         means = design.mean("score", by="quarter")
     points = []
     for q in quarters:
         year, quarter = horizon.quarter_of(q)
-        n = ShownCount(None) if closed else protected.view(program, ("quarter", q), ())
+        n = ShownCount(None) if closed else scored.n(program, ("quarter", q))
         row = None
         if means is not None:
             selected = means[means["quarter"] == q]
@@ -1059,7 +1185,6 @@ def _dashboard(
     )
     at = period_at(horizon, filters.period)
     quarters = horizon.quarters(filters.period)
-    reach = _reach(access, horizon, programs, program, at, threshold)
     from hopeful.web.insights import equity  # the equity section builds on this module
 
     table = _cached_table(
@@ -1072,18 +1197,10 @@ def _dashboard(
     )
     definition = _instrument(filters.instrument_id)
     n_programs = max(len(programs), 1)
-    respondents_base = np.zeros((n_programs, horizon.current_quarter + 1), dtype=np.int64)
-    np.add.at(
-        respondents_base,
-        (table["program"].to_numpy(dtype=np.int64), table["quarter"].to_numpy(dtype=np.int64)),
-        1,
-    )
-    respondents = _quarterly(respondents_base, threshold, horizon).view(program, at, ())
-    # The view opens only when both its totals are shown. Each section is protected on its own
-    # base, and sections count nearly the same units (submissions, respondents, answers): if
-    # one section showed the all-programs total and another one program's total, their
-    # difference could be a small program. Protection never shows both totals of one base,
-    # so gating every section on these two keeps one of the two views closed.
+    totals = _totals(access, horizon, programs, program, at, table, threshold)
+    reach, respondents = totals.reach, totals.respondents
+    # The view opens only when both its totals are shown (a belt to the braces of the shared,
+    # known totals every section is protected around).
     closed = reach.total.suppressed or respondents.suppressed
     if closed:
         respondents = ShownCount(None)
@@ -1101,11 +1218,21 @@ def _dashboard(
     design, _view = _design(table, program, quarters)
     band = _band(definition)
     bands = (
-        _band_counts(table, [name for _l, _h, name in band.cuts], n_programs, horizon, threshold)
+        _band_counts(
+            table,
+            [name for _l, _h, name in band.cuts],
+            n_programs,
+            horizon,
+            threshold,
+            totals.hidden,
+        )
         if band is not None
         else None
     )
+    owners: dict[str, Any] = {"top_band": bands}
     common = {
+        "owners": owners,
+        "respondents": totals.hidden,
         "table": table,
         "design": design,
         "program": program,

@@ -176,9 +176,11 @@ def report_html(*, dashboard: Dashboard, report: Report) -> str:
     """The report as one self-contained HTML document (styles inline, charts inline SVG)."""
     title = _("Program report")
     running = f"{dashboard.organization} · {title}"
+    # gettext outside the f-string, where makemessages finds it
+    page_word, of_word = _("Page"), _("of")
     page_css = (
-        f'content: {_css_string(_("Page"))} " " counter(page) " " '
-        f'{_css_string(_("of"))} " " counter(pages);'
+        f'content: {_css_string(page_word)} " " counter(page) " " '
+        f'{_css_string(of_word)} " " counter(pages);'
     )
     context = {
         "report": report,
