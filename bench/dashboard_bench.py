@@ -55,9 +55,10 @@ TARGET_MS = 300
 #: dashboard's parameters change (e.g. ``"?period=2026-Q3"``, ``"?period=all"``).
 #: ``{program}`` is the public id of the first program of the organization requested.
 VIEWS: list[tuple[str, str]] = [
-    ("dashboard (default filters)", ""),
+    ("dashboard (default: all years, race/ethnicity)", ""),
     ("dashboard, one program", "?program={program}"),
-    ("dashboard, breakdown by race/ethnicity", "?breakdown=race_ethnicity"),
+    ("dashboard, this quarter", "?period={quarter}"),
+    ("dashboard, breakdown by household income", "?breakdown=income"),
     ("dashboard CSV export", "?format=csv"),
     ("dashboard XLSX export", "?format=xlsx"),
 ]
@@ -65,7 +66,11 @@ VIEWS: list[tuple[str, str]] = [
 
 def view_path(query: str, org: dict[str, Any]) -> str:
     """The URL of a view of :data:`VIEWS` for one organization."""
-    return f"/orgs/{org['id']}/dashboard/" + query.format(program=org["programs"][0])
+    today = dt.datetime.now(dt.UTC).date()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return f"/orgs/{org['id']}/dashboard/" + query.format(
+        program=org["programs"][0], quarter=quarter
+    )
 
 
 class Browser:
