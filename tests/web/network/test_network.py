@@ -24,7 +24,7 @@ from hopeful.web.network import selectors
 from hopeful.web.network.forms import NetworkFilterForm
 from hopeful.web.organizations.models import Organization, Role
 from tests.web import factories as f
-from tests.web.network.factories import add_to, network, network_org
+from tests.web.network.factories import BOTH, add_to, network, network_org
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +316,30 @@ def test_the_query_count_does_not_grow_with_the_data(
     network({("MN", "school"): [12, 12, 12, 12]})
     with django_assert_max_num_queries(8):
         assert staff.get(URL).status_code == 200
+
+
+# -- sparse trends are pooled -------------------------------------------------------------------
+
+
+def _month(m: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(dt.date(2026, m, 10), dt.time(12)))
+
+
+def test_a_sparse_trend_is_shown_by_quarter_and_says_so(staff: Client) -> None:
+    four_cells()
+    for i in range(3):  # MN schools: six submissions a month together, 12-18 a quarter
+        org = network_org(f"Org MN sparse {i}", "MN", "school", 2, when=_month(4), start=7000 + i)
+        for m in (5, 6, 7, 8, 9):
+            add_to(org, 2, consent=BOTH, start=7000 + 100 * m + 10 * i, when=_month(m))
+    monthly = build({"state": "MN", "unit": "month"})
+    assert monthly.trend_unit == "quarter"
+    assert "by quarter" in monthly.trend_note
+    assert [r.label for r in monthly.trend] == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
+    assert [r.label for r in monthly.trend] == [r.label for r in build({"state": "MN"}).trend]
+    # Wisconsin's months are not sparse: its trend keeps them
+    assert build({"state": "WI", "unit": "month"}).trend_unit == "month"
+    page = staff.get(URL, {**QUERY, "state": "MN", "unit": "month"}).content.decode()
+    assert "shown by quarter instead" in page
+    assert "Trend by quarter" in page
+    rows = csv_rows(staff.get(URL, {**QUERY, "state": "MN", "unit": "month", "format": "csv"}))
+    assert any("shown by quarter instead" in r[-1] for r in rows)
