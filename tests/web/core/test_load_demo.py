@@ -70,7 +70,7 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
         assert roles == {"org_admin", "practitioner", "analyst", "researcher", "viewer"}
         assert org.programs.count() == 2
     submissions = Submission.objects.all()
-    assert submissions.count() == 300
+    assert submissions.count() == 800
     assert set(submissions.values_list("language", flat=True)) == {"en", "es"}
     assert InstrumentScore.objects.count() == 600  # two instruments each
     text = out.getvalue()
@@ -79,4 +79,4 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
     # the printed secret is the device's key, so authenticator apps produce valid codes
     assert totp(bytes.fromhex(totp_key("practitioner@riverbend.example"))) >= 0
     call_command("load_demo", stdout=StringIO())  # again: nothing duplicated
-    assert Submission.objects.count() == 300
+    assert Submission.objects.count() == 800

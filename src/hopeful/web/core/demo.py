@@ -59,7 +59,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
 #: Plausible ZIP3 areas per state (synthetic families only).
 ZIP3S = {"WI": ["537", "532", "549", "535"], "NM": ["871", "875", "880", "874"]}
 ROLES = ["org_admin", "practitioner", "analyst", "researcher", "viewer"]
-FAMILIES_PER_ORGANIZATION = 150
+FAMILIES_PER_ORGANIZATION = 400
 NAMES = [
     "Rivera", "Nguyen", "Okafor", "García", "Johnson", "Begay", "Kim", "Hernández", "Smith",
     "Yazzie", "Martínez", "Brown", "López", "Patel", "Williams", "Ortiz", "Chávez", "Davis",
