@@ -72,7 +72,7 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
     submissions = Submission.objects.all()
     assert submissions.count() == 800
     assert set(submissions.values_list("language", flat=True)) == {"en", "es"}
-    assert InstrumentScore.objects.count() == 600  # two instruments each
+    assert InstrumentScore.objects.count() == 1600  # two instruments each
     text = out.getvalue()
     assert "org-admin@sunrise.example" in text
     assert "two-factor secret" in text
