@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from hopeful.web.accounts.models import User
 from hopeful.web.insights import selectors as insights_selectors
@@ -49,6 +52,14 @@ def two_tenants(db: None) -> dict[str, object]:
             }
         )
     return out
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request under ``/es/`` (or a worker run in Spanish) leaves Spanish active in the
+    thread; the next test starts from the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -56,6 +56,7 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "campaigns:link_create": ("get", ADMIN_ONLY),
     "campaigns:link_revoke": ("post", ADMIN_ONLY),
     "insights:dashboard": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    "insights:program_sizes": ("get", ADMIN_ONLY),
     "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),

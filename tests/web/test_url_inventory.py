@@ -197,6 +197,7 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "campaigns:link_revoke": link_a,
     # the organization dashboard (aggregates)
     "insights:dashboard": org_a,
+    "insights:program_sizes": org_a,
     # program reports and long exports (aggregates, made in the background)
     "reports:list": org_a,
     "reports:detail": report_a,

@@ -56,7 +56,10 @@ from hopeful.web.insights.selectors import (
     ShownCount,
     _band,
     _estimate,
+    _every_program,
     _level_one,
+    design_of,
+    weight_rows,
 )
 from hopeful.web.surveys import demographics as demo
 
@@ -446,6 +449,8 @@ def equity_section(
     language: str,
     owners: dict[str, Any] | None = None,
     respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+    sizes: list[int] | None = None,
+    weighted: bool = False,
     **_ignored: Any,
 ) -> Equity | None:
     """The breakdown the filters choose, protected and tested (None: no outcome to show)."""
@@ -503,7 +508,10 @@ def equity_section(
             inside[not_answered] = np.nan
         columns[f"in:{k}"] = inside
     frame = pd.DataFrame(columns)
-    local = Design(frame) if len(frame) else None
+    if weighted:
+        weights = weight_rows(view, sizes)["w"].to_numpy(dtype=np.float64)
+        frame = frame.assign(w=weights, program=view["program"].to_numpy(dtype=np.int64))
+    local = design_of(frame, weighted)
 
     overall_judged = None
     if local is not None and frame[outcome].notna().any():
@@ -511,7 +519,12 @@ def equity_section(
     # Everyone's counts are the outcome's own section's (the band section for the top group,
     # the block's for a block): one decision for a count the page shows twice.
     if owner is not None:
-        overall_counts = [owner.count(program, at, yes_value)]
+        overall_counts = [
+            owner.count(program, at, yes_value),
+            *_every_program(
+                weighted, n_programs, lambda p: [owner.count(p, at, yes_value), owner.n(p, at)]
+            ),
+        ]
         if outcome != TOP_BAND:
             overall_counts.append(owner.count(program, at, 0))
         overall_n = owner.n(program, at)
@@ -543,7 +556,15 @@ def equity_section(
             label=label,
             judged=judged,
             row_filter=lambda f, c=column, v=value: f[f[c] == v],
-            counts=[counts.count(program, at, key, 0), counts.count(program, at, key, 1)],
+            counts=[
+                counts.count(program, at, key, 0),
+                counts.count(program, at, key, 1),
+                *_every_program(
+                    weighted,
+                    n_programs,
+                    lambda p, key=key: [counts.count(p, at, key, 0), counts.count(p, at, key, 1)],
+                ),
+            ],
             n=counts.count(program, at, key, None),
             closed=closed,
         )

@@ -73,3 +73,24 @@ class DashboardFilterForm(forms.Form):
             outcome=data.get("outcome") or "",
             horizon=self.horizon,
         )
+
+
+class ProgramSizesForm(forms.Form):
+    """How many families each program serves (blank: not known). One field per program."""
+
+    def __init__(self, data: Any, *, programs: list[Any]) -> None:
+        super().__init__(data)
+        self.programs = programs
+        for program in programs:
+            self.fields[f"program_{program.public_id.hex}"] = forms.IntegerField(
+                label=program.name,
+                required=False,
+                min_value=1,
+                max_value=10_000_000,
+                initial=program.families_served,
+                help_text=_("Families this program serves; leave blank if not known."),
+            )
+
+    def sizes(self) -> dict[Any, int | None]:
+        """Program -> the size entered (None: blank)."""
+        return {p: self.cleaned_data.get(f"program_{p.public_id.hex}") for p in self.programs}

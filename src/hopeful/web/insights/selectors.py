@@ -76,6 +76,8 @@ class ProgramOption:
     id: int
     public_id: str
     name: str
+    families_served: int | None = None
+    """Entered by an org admin: when every program has it, all-programs views are weighted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,9 @@ def filter_options(*, access: Access, language: str) -> FilterOptions:
     """The organization's programs and the instruments it has submissions for."""
     organization = access.organization
     programs = [
-        ProgramOption(id=p.id, public_id=str(p.public_id), name=p.name)
+        ProgramOption(
+            id=p.id, public_id=str(p.public_id), name=p.name, families_served=p.families_served
+        )
         for p in Program.objects.filter(organization=organization).order_by("name", "id")
     ]
     ids = sorted(
@@ -242,6 +246,8 @@ class Dashboard:
     bands: list[Estimate] = field(default_factory=list)
     rates: list[Estimate] = field(default_factory=list)
     trend: Trend | None = None
+    weighted: bool = False
+    """All-programs estimates weighted by the families each program serves."""
     has_benchmarks: bool = False
     equity: Any = None
     """The equity breakdown (:class:`hopeful.web.insights.equity.Equity`), when it applies."""
@@ -778,17 +784,23 @@ def _binary_section(
     closed: bool,
     owners: dict[str, Any],
     respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+    weighted: bool = False,
     benchmark: Benchmark | None = None,
     **_ignored: Any,
 ) -> Estimate:
     protected = _binary_counts(table, variable, n_programs, horizon, threshold, respondents)
     owners[variable] = protected
+    per_program = _every_program(
+        weighted,
+        n_programs,
+        lambda p: [protected.count(p, at, 0), protected.count(p, at, 1), protected.n(p, at)],
+    )
     return _estimate(
         key=key,
         label=label,
         judged=_binary_estimate(design, variable),
         row_filter=None,
-        counts=[protected.count(program, at, 0), protected.count(program, at, 1)],
+        counts=[protected.count(program, at, 0), protected.count(program, at, 1), *per_program],
         n=protected.n(program, at),
         closed=closed,
         benchmark=benchmark,
@@ -919,15 +931,60 @@ def _totals(
 # -- the dashboard -----------------------------------------------------------------------------
 
 
+def program_sizes(programs: list[ProgramOption]) -> list[int] | None:
+    """The families each program serves, when an org admin entered it for every program."""
+    sizes = [p.families_served for p in programs]
+    if len(programs) < 2 or any(not size for size in sizes):
+        return None
+    return [int(size or 0) for size in sizes]
+
+
+def weight_rows(view: pd.DataFrame, sizes: list[int] | None) -> pd.DataFrame:
+    """``view`` with a weight column ``w``: each program's respondents stand for the families
+    it serves (``families served / respondents``, programs as strata)."""
+    if sizes is None or view.empty:
+        return view
+    programs = view["program"].to_numpy(dtype=np.int64)
+    counts = np.bincount(programs, minlength=len(sizes)).astype(np.float64)
+    served = np.asarray(sizes, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_program = np.where(counts > 0, served / counts, 0.0)
+    return view.assign(w=per_program[programs])
+
+
+def design_of(view: pd.DataFrame, weighted: bool) -> Design | None:
+    """``Design`` of the view's rows: a simple random sample of respondents, or, weighted, a
+    stratified one (programs as strata, each weighted to the families it serves)."""
+    if view.empty:
+        return None
+    if weighted:
+        return Design(view, weights="w", strata="program")
+    return Design(view)
+
+
 def _design(
-    table: pd.DataFrame, program: int | None, quarters: range
+    table: pd.DataFrame, program: int | None, quarters: range, sizes: list[int] | None = None
 ) -> tuple[Design | None, pd.DataFrame]:
-    """The design over the view's rows (its program, its quarters), and those rows."""
+    """The design over the view's rows (its program, its quarters), and those rows. An
+    all-programs view is weighted when every program's size is known."""
     keep = table["quarter"].between(quarters.start, quarters.stop - 1)
     if program is not None:
         keep &= table["program"] == program
     view = table[keep].reset_index(drop=True)
-    return (Design(view) if len(view) else None), view
+    weighted = program is None and sizes is not None
+    if weighted:
+        view = weight_rows(view, sizes)
+    return design_of(view, weighted), view
+
+
+def _every_program(
+    weighted: bool, n_programs: int, cells: Callable[[int], list[ShownCount]]
+) -> list[ShownCount]:
+    """A weighted share mixes the programs' shares: it is shown only when every program's
+    counts behind it are (the one-program views' own cells), or it would reveal them."""
+    if not weighted:
+        return []
+    return [count for p in range(n_programs) for count in cells(p)]
 
 
 def _band_counts(
@@ -956,6 +1013,8 @@ def _band_section(
     at: At,
     closed: bool,
     bands: _Outcome | None,
+    n_programs: int = 1,
+    weighted: bool = False,
     **_ignored: Any,
 ) -> list[Estimate]:
     band = _band(definition)
@@ -971,7 +1030,14 @@ def _band_section(
                 label=name,
                 judged=_binary_estimate(design, f"band_is_{b}"),
                 row_filter=None,
-                counts=[bands.count(program, at, b)],
+                counts=[
+                    bands.count(program, at, b),
+                    *_every_program(
+                        weighted,
+                        n_programs,
+                        lambda p, b=b: [bands.count(p, at, b), bands.n(p, at)],
+                    ),
+                ],
                 n=n,
                 closed=closed,
                 benchmark=benchmarks.for_band(definition.id, name),
@@ -993,11 +1059,21 @@ def _trend(
     language: str,
     bands: _Outcome | None,
     respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
+    sizes: list[int] | None = None,
+    weighted: bool = False,
     **_ignored: Any,
 ) -> Trend | None:
     """The share in the top group (or the mean score) by quarter. Its counts are the band
-    section's (one protected base), so the trend and the period's groups agree."""
-    design, _view = _design(table, program, quarters)
+    section's (one protected base), so the trend and the period's groups agree. Weighted,
+    each quarter's programs are weighted to the families they serve."""
+    design = None
+    if weighted:
+        keep = table["quarter"].between(quarters.start, quarters.stop - 1)
+        parts = [weight_rows(rows, sizes) for _q, rows in table[keep].groupby("quarter", sort=True)]
+        view = pd.concat(parts, ignore_index=True) if parts else table.iloc[0:0]
+        design = design_of(view, True)
+    else:
+        design, _view = _design(table, program, quarters)
     band = _band(definition)
     if band is not None and bands is not None:
         top_index = len(band.cuts) - 1
@@ -1018,7 +1094,14 @@ def _trend(
                         label=quarter_label(year, quarter),
                         judged=judged,
                         row_filter=lambda frame, q=q: frame[frame["quarter"] == q],
-                        counts=[bands.count(program, at, top_index)],
+                        counts=[
+                            bands.count(program, at, top_index),
+                            *_every_program(
+                                weighted,
+                                n_programs,
+                                lambda p, at=at: [bands.count(p, at, top_index), bands.n(p, at)],
+                            ),
+                        ],
                         n=bands.n(program, at),
                         closed=closed,
                     ),
@@ -1215,7 +1298,9 @@ def _dashboard(
     )
     if definition is None:
         return result
-    design, _view = _design(table, program, quarters)
+    sizes = program_sizes(programs)
+    weighted = program is None and sizes is not None
+    design, _view = _design(table, program, quarters, sizes)
     band = _band(definition)
     bands = (
         _band_counts(
@@ -1231,6 +1316,8 @@ def _dashboard(
     )
     owners: dict[str, Any] = {"top_band": bands}
     common = {
+        "sizes": sizes,
+        "weighted": weighted,
         "owners": owners,
         "respondents": totals.hidden,
         "table": table,
@@ -1285,6 +1372,7 @@ def _dashboard(
             language=language,
             **common,
         ),
+        weighted=weighted,
         has_benchmarks=definition.id == "pce7",
         equity=equity.equity_section(
             definition=definition, filters=filters, language=language, **common

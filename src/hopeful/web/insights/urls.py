@@ -9,4 +9,5 @@ from hopeful.web.insights import views
 app_name = "insights"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="dashboard"),
+    path("program-sizes/", views.program_sizes, name="program_sizes"),
 ]

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from hopeful.web.insights import equity, exports, selectors
-from hopeful.web.insights.forms import DashboardFilterForm
+from hopeful.web.insights import equity, exports, selectors, services
+from hopeful.web.insights.forms import DashboardFilterForm, ProgramSizesForm
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
-from hopeful.web.organizations.models import Role
+from hopeful.web.organizations.models import Program, Role
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "dashboard.csv"),
@@ -73,5 +77,38 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "wider_label": filters.horizon.label(wider) if wider is not None else "",
         "all_programs_query": _query(filters, program="") if filters.program else "",
         "equity_test": equity.method_text(),
+        "can_set_sizes": access.role == Role.ORG_ADMIN and not access.via_support,
     }
     return render(request, "insights/dashboard.html", context)
+
+
+@org_view(Role.ORG_ADMIN)
+def program_sizes(request: HttpRequest, access: Access) -> HttpResponse:
+    """Org admins enter how many families each program serves; when every program has it, the
+    dashboard weights all-programs views by it. Each change is audited."""
+    if access.via_support:
+        raise PermissionDenied  # support staff may look, not change what is published
+    programs = list(Program.objects.filter(organization=access.organization).order_by("name"))
+    form = ProgramSizesForm(request.POST if request.method == "POST" else None, programs=programs)
+    if request.method == "POST":
+        if form.is_valid():
+            changed = services.program_sizes_set(
+                organization=access.organization, actor=request.user, sizes=form.sizes()
+            )
+            messages.success(
+                request,
+                ngettext("%(count)d program updated.", "%(count)d programs updated.", changed)
+                % {"count": changed},
+            )
+            return redirect(reverse("insights:dashboard", args=[access.organization.public_id]))
+        return render(
+            request,
+            "insights/program_sizes.html",
+            {"org_id": access.organization.public_id, "form": form},
+            status=400,
+        )
+    return render(
+        request,
+        "insights/program_sizes.html",
+        {"org_id": access.organization.public_id, "form": form},
+    )

@@ -49,6 +49,15 @@ class Program(models.Model):
         Organization, on_delete=models.PROTECT, related_name="programs"
     )
     name = models.CharField(_("name"), max_length=200)
+    families_served = models.PositiveIntegerField(
+        _("families served"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many families the program serves. When every program has it, the dashboard "
+            "weights each program's respondents to stand for its families."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
