@@ -348,32 +348,26 @@ def protect(
     if any(not 0 <= k < len(kept) for k in fixed):
         raise EstimationError("known names a table that is not published")
     given: dict[int, BoolArray] = {}
+    free: set[tuple[int, int]] = set()
+
+    def mask_of(position: int, mask: npt.ArrayLike, what: str) -> BoolArray:
+        hidden = np.asarray(mask, dtype=bool)
+        expected = _membership(counts.shape, kept[int(position)])[1]
+        if hidden.shape != expected:
+            raise EstimationError(
+                f"{what} table {position} has shape {expected}, its cells {hidden.shape}"
+            )
+        previous = given.get(int(position), np.zeros(expected, dtype=bool))
+        given[int(position)] = previous | hidden
+        return hidden
+
     if isinstance(known, Mapping):
         for position, mask in known.items():
-            hidden = np.asarray(mask, dtype=bool)
-            expected = _membership(counts.shape, kept[int(position)])[1]
-            if hidden.shape != expected:
-                raise EstimationError(
-                    f"known table {position} has shape {expected}, its hidden cells {hidden.shape}"
-                )
-            given[int(position)] = hidden
+            mask_of(position, mask, "known")
     for position, mask in (unshown or {}).items():
-        hidden = np.asarray(mask, dtype=bool)
-        expected = _membership(counts.shape, kept[int(position)])[1]
-        if hidden.shape != expected:
-            raise EstimationError(
-                f"unshown table {position} has shape {expected}, its cells {hidden.shape}"
-            )
-        given[int(position)] = given.get(int(position), np.zeros(expected, dtype=bool)) | hidden
-    free: set[tuple[int, int]] = set()
+        mask_of(position, mask, "unshown")
     for position, mask in (untargeted or {}).items():
-        hidden = np.asarray(mask, dtype=bool)
-        expected = _membership(counts.shape, kept[int(position)])[1]
-        if hidden.shape != expected:
-            raise EstimationError(
-                f"untargeted table {position} has shape {expected}, its cells {hidden.shape}"
-            )
-        given[int(position)] = given.get(int(position), np.zeros(expected, dtype=bool)) | hidden
+        hidden = mask_of(position, mask, "untargeted")
         free.update((int(position), int(c)) for c in np.flatnonzero(hidden.ravel()))
     key = (
         counts.shape,
