@@ -24,8 +24,10 @@ from hopeful.web.insights import selectors
 from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.organizations.access import get_organization_for_user
 from hopeful.web.organizations.models import Role
+from hopeful.web.surveys.models import LinkKind
 from tests.web import factories as f
 from tests.web.insights.factories import add_submissions, tenant, varied_pce7
+from tests.web.practice.factories import make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -342,8 +344,47 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
     add_submissions(program, campaign, link, 5)
     client = as_role(client, two_tenants)
     client.get(url(two_tenants))  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(url(two_tenants))
     add_submissions(program, campaign, link, 60, start=10)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(url(two_tenants)).status_code == 200
+
+
+def test_reach_counts_families_invited_and_invitations_answered(
+    two_tenants: dict[str, Any],
+) -> None:
+    t = two_tenants
+    program, campaign, _link = tenant(t)
+    creator = t["members_a"][Role.ORG_ADMIN]
+    for i in range(30):
+        family = f.make_family(program.organization, program, f"Invited {i}")
+        consent = (
+            (ConsentPurpose.CARE,)
+            if i == 0
+            else (ConsentPurpose.CARE, ConsentPurpose.PROGRAM_IMPROVEMENT)
+        )
+        f.grant_consent(family, *consent)
+        personal, _token = f.make_link(campaign, creator, kind=LinkKind.PERSONAL, family=family)
+        if i < 13:  # 13 answer; the first does not agree to be counted
+            make_submission(family, campaign, personal, answers={"pce7": varied_pce7(i)})
+    reach = build(t).reach
+    assert reach.invited.value == 30
+    assert reach.answered.value == 12  # the 13th did not agree to be counted
+
+
+def test_a_few_unanswered_invitations_hide_the_answered_count(
+    two_tenants: dict[str, Any],
+) -> None:
+    t = two_tenants
+    program, campaign, _link = tenant(t)
+    creator = t["members_a"][Role.ORG_ADMIN]
+    for i in range(16):
+        family = f.make_family(program.organization, program, f"Invited {i}")
+        f.grant_consent(family)
+        personal, _token = f.make_link(campaign, creator, kind=LinkKind.PERSONAL, family=family)
+        if i < 12:
+            make_submission(family, campaign, personal, answers={"pce7": varied_pce7(i)})
+    reach = build(t).reach
+    assert reach.invited.value == 16
+    assert reach.answered.suppressed  # 16 - 12 = 4 unanswered would follow

@@ -67,6 +67,8 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
     yield _count_row(
         section, view, _("Not counted (no consent to program improvement)"), reach.left_out
     )
+    yield _count_row(section, view, _("Families invited by personal link"), reach.invited)
+    yield _count_row(section, view, _("Invitations answered"), reach.answered)
     yield _count_row(dashboard.instrument_title, view, _("Respondents"), dashboard.respondents)
     for group, estimates in (
         (_("Each experience"), dashboard.items),

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count as DbCount
-from django.db.models import JSONField, Max, OuterRef, Subquery, TextField, Value
+from django.db.models import Exists, JSONField, Max, OuterRef, Subquery, TextField, Value
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
@@ -55,7 +55,7 @@ from hopeful.web.insights.benchmarks import Benchmark
 from hopeful.web.insights.periods import Horizon, Period, quarter_label
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.models import Program
-from hopeful.web.surveys.models import InstrumentScore, Submission
+from hopeful.web.surveys.models import CampaignLink, InstrumentScore, LinkKind, Submission
 
 DEFAULT_INSTRUMENT = "pce7"
 
@@ -209,6 +209,10 @@ class Reach:
     total: ShownCount
     left_out: ShownCount
     """Submissions not counted: the family's consent does not cover program improvement."""
+    invited: ShownCount = ShownCount(0)
+    """Families sent a personal invitation link in the period (by the link's date)."""
+    answered: ShownCount = ShownCount(0)
+    """Of those invitations, the ones answered by a family who agreed to be counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -913,11 +917,14 @@ def _totals(
         by_program = [CountRow(programs[program].name, total)]
         by_language = []
         respondents = protected.cell("respondents", at, program, (0,))
+    invited, answered = _invitations(access, horizon, programs, program, at, threshold)
     reach = Reach(
         by_program=by_program,
         by_language=by_language,
         total=total,
         left_out=left_out.view(program, at, ()),
+        invited=invited,
+        answered=answered,
     )
     hidden = {}
     for level in ("quarter", "year", "all"):
@@ -926,6 +933,49 @@ def _totals(
             mask = protected.result.suppressed[index][..., 0]
             hidden[(name, level)] = mask.reshape(mask.shape or (1,))
     return _Totals(reach=reach, respondents=respondents, hidden=hidden)
+
+
+def _invitations(
+    access: Access,
+    horizon: Horizon,
+    programs: list[ProgramOption],
+    program: int | None,
+    at: At,
+    threshold: int,
+) -> tuple[ShownCount, ShownCount]:
+    """Personal invitations sent in the period (by the family's program) and, of them, those
+    answered by a family counted for program improvement: base program x quarter x
+    (not answered, answered), every margin published at every period level."""
+    start = timezone.make_aware(dt.datetime.combine(horizon.start, dt.time.min))
+    stop = timezone.make_aware(dt.datetime.combine(horizon.stop, dt.time.min))
+    counted = with_consent(
+        Submission.objects.filter(organization=access.organization, link=OuterRef("pk")),
+        ConsentPurpose.PROGRAM_IMPROVEMENT,
+        family_field="family",
+    )
+    rows = (
+        CampaignLink.objects.filter(
+            organization=access.organization,
+            kind=LinkKind.PERSONAL,
+            family__isnull=False,
+            created_at__gte=start,
+            created_at__lt=stop,
+        )
+        .annotate(month=TruncMonth("created_at"), answered=Exists(counted))
+        .values("family__program_id", "month", "answered")
+        .annotate(n=DbCount("id"))
+        .order_by()
+    )
+    program_index = {p.id: i for i, p in enumerate(programs)}
+    base = np.zeros((max(len(programs), 1), horizon.current_quarter + 1, 2), dtype=np.int64)
+    for row in rows:
+        p = program_index.get(row["family__program_id"])
+        month = row["month"]
+        q = horizon.quarter_index(month.year, month.month) if month is not None else -1
+        if p is not None and 0 <= q < base.shape[1]:
+            base[p, q, int(bool(row["answered"]))] += row["n"]
+    protected = _quarterly(base, threshold, horizon)
+    return protected.view(program, at, ()), protected.view(program, at, (1,))
 
 
 # -- the dashboard -----------------------------------------------------------------------------
@@ -1159,12 +1209,13 @@ def _trend(
 
 
 def data_version(organization: Any) -> tuple[int, ...]:
-    """Changes whenever anything a dashboard counts changes: a submission, a consent record
-    or a child (for the age bands). These rows are only ever added (consent is an
-    append-only history; submissions and children are never deleted), so counts and
-    highest ids say it all. One query."""
+    """Changes whenever anything a dashboard counts changes: a submission, a consent record,
+    a child (for the age bands) or an invitation link. These rows are only ever added
+    (consent is an append-only history; submissions, children and links are never deleted),
+    so counts and highest ids say it all. One query."""
     columns: dict[str, Any] = {}
-    for name, model in (("s", Submission), ("c", ConsentRecord), ("k", Child)):
+    models = (("s", Submission), ("c", ConsentRecord), ("k", Child), ("l", CampaignLink))
+    for name, model in models:
         rows = model.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
         columns[f"{name}_n"] = Subquery(rows.annotate(v=DbCount("id")).values("v")[:1])
         columns[f"{name}_max"] = Subquery(rows.annotate(v=Max("id")).values("v")[:1])

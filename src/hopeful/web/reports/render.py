@@ -147,6 +147,8 @@ def hidden_notes(dashboard: Dashboard) -> list[HiddenNote]:
     for label, count in (
         (_("Submissions counted"), dashboard.reach.total),
         (_("Not counted: no consent to program improvement"), dashboard.reach.left_out),
+        (_("Families invited by personal link"), dashboard.reach.invited),
+        (_("Invitations answered"), dashboard.reach.answered),
         (_("Respondents"), dashboard.respondents),
     ):
         if count.suppressed:
