@@ -3,18 +3,19 @@
 Only submissions of families whose current consent covers ``program_improvement`` are
 counted (:func:`hopeful.web.families.selectors.with_consent`). Every estimate comes from
 :mod:`hopeful.stats` (program data as a simple random sample of respondents,
-``Design(table).proportion(..., ci="beta")``) and is judged by ``nchs_proportions``; every count
+``Design(table).proportion(..., ci="beta")``, or weighted by the families each program
+serves) and is judged by ``nchs_proportions``; every count
 goes through :func:`hopeful.stats.suppression.protect`.
 
-How the counts are protected. Each section has a *base* table: program x outcome (program x
-language for the reach, program x month x outcome for the trend), always over **every**
-program of the organization, whatever the program filter. The published tables are every
-margin of the base (for two axes: the full table, the program totals, the outcome totals and
-the grand total), so a view for one program and the view for all programs are protected
-together: subtracting one program's numbers from the all-programs view recovers nothing.
-A percentage is shown only when the NCHS standard presents it *and* none of the counts it
-reveals (its outcome cells and its denominator, in the view's slice) is suppressed: a share
-times its ``n`` is a count.
+How the counts are protected. Every base is program x quarter x ..., always over **every**
+program of the organization whatever the program filter, and published by quarter, by year
+and for all years (:class:`_Protected`), so no program or period view can be subtracted from
+another. The sections are protected in order, each around what earlier ones decided
+(``protect(known=...)``): the totals (reach and respondents, :func:`_totals`), then each
+outcome (:class:`_Outcome`), then the equity breakdown
+(:mod:`hopeful.web.insights.equity`). A percentage is shown only when the NCHS standard
+presents it *and* none of the counts it reveals is suppressed (a share times its ``n`` is a
+count; a weighted share, every program's counts behind it). ``docs/insights.md`` says more.
 """
 
 from __future__ import annotations
@@ -281,11 +282,6 @@ class Dashboard:
 
 
 # -- protection --------------------------------------------------------------------------------
-
-
-def _lattice(ndim: int) -> list[tuple[int, ...]]:
-    """Every margin of an ``ndim``-D base, the full table first and the grand total last."""
-    return [c for k in range(ndim, -1, -1) for c in combinations(range(ndim), k)]
 
 
 #: Where a view's period sits among the published periods: ("quarter", position),
