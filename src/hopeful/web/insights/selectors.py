@@ -1246,9 +1246,10 @@ class _Recent:
         self.items.clear()
 
 
-#: Respondent tables (per organization, questionnaire, demographic question and data version)
-#: and whole dashboards (per filters, language and data version).
-_TABLES = _Recent(32)
+#: Respondent tables (per organization, questionnaire, demographic question and data version;
+#: about 10 MB each at 20,000 responses, so only a few) and whole dashboards (per filters,
+#: language and data version; small).
+_TABLES = _Recent(8)
 _DASHBOARDS = _Recent(256)
 
 
