@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -104,24 +104,34 @@ def _safe(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def as_csv(dashboard: Dashboard) -> bytes:
+def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """A CSV file (UTF-8 with a byte-order mark, for Excel) whose cells run no formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header())
-    for row in rows(dashboard):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([_safe(c) for c in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def as_xlsx(dashboard: Dashboard) -> bytes:
+def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """An Excel workbook of one sheet named ``title`` whose cells run no formula."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Dashboard")[:31])
-    sheet.append(header())
-    for row in rows(dashboard):
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(header)
+    for row in rows:
         sheet.append([_safe(c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def as_csv(dashboard: Dashboard) -> bytes:
+    return csv_bytes(header(), rows(dashboard))
+
+
+def as_xlsx(dashboard: Dashboard) -> bytes:
+    return xlsx_bytes(_("Dashboard"), header(), rows(dashboard))
 
 
 def export_dashboard(*, access: Access, actor: Any, dashboard: Dashboard, fmt: str) -> bytes:

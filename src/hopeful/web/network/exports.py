@@ -3,17 +3,15 @@ from one :class:`~hopeful.web.network.selectors.NetworkView`), audited ``network
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from hopeful.web.audit.services import audit_record
 from hopeful.web.insights import formatting
+from hopeful.web.insights.exports import csv_bytes, xlsx_bytes
 from hopeful.web.network.selectors import NetworkView, Row
 
 
@@ -60,29 +58,12 @@ def rows(view: NetworkView) -> Iterator[list[str]]:
         yield [trend, "", "", "", "", "", "", "", view.trend_note]
 
 
-def _safe(cell: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def as_csv(view: NetworkView) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header())
-    for row in rows(view):
-        writer.writerow([_safe(c) for c in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(header(), rows(view))
 
 
 def as_xlsx(view: NetworkView) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Network view")[:31])
-    sheet.append(header())
-    for row in rows(view):
-        sheet.append([_safe(c) for c in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(_("Network view"), header(), rows(view))
 
 
 FORMATS = ("csv", "xlsx")
