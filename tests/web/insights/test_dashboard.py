@@ -351,40 +351,33 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
         assert client.get(url(two_tenants)).status_code == 200
 
 
+def invite(t: dict[str, Any], invited: int, answered: int, uncounted: int = 0) -> None:
+    """``invited`` families of A's main program get a personal link; the first ``answered``
+    answer through it, and the first ``uncounted`` of all did not agree to be counted."""
+    program, campaign, _link = tenant(t)
+    creator = t["members_a"][Role.ORG_ADMIN]
+    for i in range(invited):
+        family = f.make_family(program.organization, program, f"Invited {i}")
+        counted = () if i < uncounted else (ConsentPurpose.PROGRAM_IMPROVEMENT,)
+        f.grant_consent(family, ConsentPurpose.CARE, *counted)
+        personal, _token = f.make_link(campaign, creator, kind=LinkKind.PERSONAL, family=family)
+        if i < answered:
+            make_submission(family, campaign, personal, answers={"pce7": varied_pce7(i)})
+
+
 def test_reach_counts_families_invited_and_invitations_answered(
     two_tenants: dict[str, Any],
 ) -> None:
-    t = two_tenants
-    program, campaign, _link = tenant(t)
-    creator = t["members_a"][Role.ORG_ADMIN]
-    for i in range(30):
-        family = f.make_family(program.organization, program, f"Invited {i}")
-        consent = (
-            (ConsentPurpose.CARE,)
-            if i == 0
-            else (ConsentPurpose.CARE, ConsentPurpose.PROGRAM_IMPROVEMENT)
-        )
-        f.grant_consent(family, *consent)
-        personal, _token = f.make_link(campaign, creator, kind=LinkKind.PERSONAL, family=family)
-        if i < 13:  # 13 answer; the first does not agree to be counted
-            make_submission(family, campaign, personal, answers={"pce7": varied_pce7(i)})
-    reach = build(t).reach
+    invite(two_tenants, invited=30, answered=13, uncounted=1)
+    reach = build(two_tenants).reach
     assert reach.invited.value == 30
-    assert reach.answered.value == 12  # the 13th did not agree to be counted
+    assert reach.answered.value == 12  # one of the 13 did not agree to be counted
 
 
 def test_a_few_unanswered_invitations_hide_the_answered_count(
     two_tenants: dict[str, Any],
 ) -> None:
-    t = two_tenants
-    program, campaign, _link = tenant(t)
-    creator = t["members_a"][Role.ORG_ADMIN]
-    for i in range(16):
-        family = f.make_family(program.organization, program, f"Invited {i}")
-        f.grant_consent(family)
-        personal, _token = f.make_link(campaign, creator, kind=LinkKind.PERSONAL, family=family)
-        if i < 12:
-            make_submission(family, campaign, personal, answers={"pce7": varied_pce7(i)})
-    reach = build(t).reach
+    invite(two_tenants, invited=16, answered=12)
+    reach = build(two_tenants).reach
     assert reach.invited.value == 16
     assert reach.answered.suppressed  # 16 - 12 = 4 unanswered would follow
