@@ -34,7 +34,7 @@ from scipy.optimize import linprog
 
 from hopeful.stats.errors import EstimationError
 
-__all__ = ["Margin", "Protected", "cell_bounds", "protect"]
+__all__ = ["Margin", "Protected", "cell_bounds", "protect", "table_shape"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -129,6 +129,13 @@ def _membership(shape: tuple[int, ...], spec: AxesSpec) -> tuple[IntArray, tuple
     return np.ravel_multi_index(tuple(coords), tuple(kept_shape)).astype(np.int64), tuple(
         kept_shape
     )
+
+
+def table_shape(base_shape: tuple[int, ...], spec: Sequence[int] | Margin) -> tuple[int, ...]:
+    """The shape of the table ``spec`` publishes from a base of ``base_shape`` (the shape of
+    a mask for ``known``, ``unshown`` or ``untargeted``)."""
+    keep = spec if isinstance(spec, Margin) else tuple(sorted(int(a) for a in spec))
+    return _membership(base_shape, keep)[1]
 
 
 def _marginal(base: IntArray, spec: AxesSpec) -> IntArray:

@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy
 from hopeful.framework import BUILDING_BLOCKS, Instrument
 from hopeful.stats import Design, nchs_proportions
 from hopeful.stats.equity import GroupShare, gap_tests
-from hopeful.stats.suppression import Margin, protect
+from hopeful.stats.suppression import Margin, protect, table_shape
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import AgeBand, Child, age_band
 from hopeful.web.insights.periods import Horizon, Period
@@ -333,13 +333,13 @@ class _Counts:
                         spec((*lead, 2, 3), level, {**coarsen, 3: _ANSWERED}),
                     )
                     if name == "patterns":  # never shown
-                        unshown[cells] = np.ones(self._shape(base, specs[cells]), dtype=bool)
-                        unshown[n] = np.ones(self._shape(base, specs[n]), dtype=bool)
+                        unshown[cells] = np.ones(table_shape(base.shape, specs[cells]), dtype=bool)
+                        unshown[n] = np.ones(table_shape(base.shape, specs[n]), dtype=bool)
                     else:  # no value: never shown, needs no protection of its own
-                        mask = np.zeros(self._shape(base, specs[cells]), dtype=bool)
+                        mask = np.zeros(table_shape(base.shape, specs[cells]), dtype=bool)
                         mask[..., _MISSING] = True
                         free[cells] = mask
-                        mask = np.zeros(self._shape(base, specs[n]), dtype=bool)
+                        mask = np.zeros(table_shape(base.shape, specs[n]), dtype=bool)
                         mask[..., 1] = True
                         free[n] = mask
         self.result = protect(
@@ -353,12 +353,6 @@ class _Counts:
         # protect() hides everything when it cannot protect the groups around what the other
         # sections show: then the breakdown is closed.
         self.exposed = bool(self.result.notes)
-
-    @staticmethod
-    def _shape(base: np.ndarray[Any, Any], table: Any) -> tuple[int, ...]:
-        from hopeful.stats.suppression import _membership
-
-        return _membership(base.shape, table)[1]
 
     def count(
         self, program: int | None, at: At, key: str | None, outcome: int | None

@@ -47,7 +47,7 @@ from hopeful.framework import (
     get_instrument,
 )
 from hopeful.stats import Design, nchs_proportions
-from hopeful.stats.suppression import Margin, _membership, protect
+from hopeful.stats.suppression import Margin, protect, table_shape
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import Child, ConsentPurpose, ConsentRecord
 from hopeful.web.families.selectors import with_consent
@@ -339,7 +339,7 @@ class _Protected:
                 self.where[(name, level)] = len(specs)
                 specs.append(self._spec(sub, coarsen, level))
                 if name in untargeted_last:
-                    mask = np.zeros(_membership(base.shape, specs[-1])[1], dtype=bool)
+                    mask = np.zeros(table_shape(base.shape, specs[-1]), dtype=bool)
                     mask[..., -1] = True
                     free[len(specs) - 1] = mask
         self.result = protect(
