@@ -13,20 +13,36 @@ never imports Django or the web layer.
 
 from __future__ import annotations
 
+from hopeful.stats._ci import korn_graubard
 from hopeful.stats.design import Design
+from hopeful.stats.disclosure import blue_standard_errors, count_bounds
 from hopeful.stats.errors import DesignError, EstimationError, StatsError
 from hopeful.stats.glm import RegressionResult
+from hopeful.stats.perturbation import (
+    KEY_RANGE,
+    PTable,
+    cell_keys,
+    make_ptable,
+    new_record_key,
+    proportions_from_counts,
+)
 from hopeful.stats.reliability import nchs_proportions, small_counts
-from hopeful.stats.suppression import Protected, protect
 
 __all__ = [
+    "KEY_RANGE",
     "Design",
     "DesignError",
     "EstimationError",
-    "Protected",
+    "PTable",
     "RegressionResult",
     "StatsError",
+    "blue_standard_errors",
+    "cell_keys",
+    "count_bounds",
+    "korn_graubard",
+    "make_ptable",
     "nchs_proportions",
-    "protect",
+    "new_record_key",
+    "proportions_from_counts",
     "small_counts",
 ]
