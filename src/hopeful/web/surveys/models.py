@@ -6,6 +6,11 @@ with the URL) or personal (bound to one family); their tokens are stored only as
 hashes. A submission carries the client's UUID under a unique constraint, so a replay stores
 nothing new; its scores are computed by :mod:`hopeful.framework` and stored with the
 instrument version.
+
+Every submission and every invitation link carries a *record key*: a random number drawn once
+when it is stored and never changed. Published counts are perturbed by the sum of their
+records' keys (the cell-key method, :mod:`hopeful.stats.perturbation`), so the same records
+always give the same published number, however the view that counts them is asked for.
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hopeful.stats import new_record_key
 from hopeful.web.accounts.models import Language
+
+
+def draw_record_key() -> int:
+    """A new random record key (see the module docstring)."""
+    return new_record_key()
 
 
 class CampaignStatus(models.TextChoices):
@@ -79,6 +90,9 @@ class CampaignLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    record_key = models.PositiveIntegerField(
+        default=draw_record_key, editable=False, help_text="Random; perturbs published counts."
+    )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.campaign}"
@@ -136,6 +150,9 @@ class Submission(models.Model):
         ),
     )
     submitted_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    record_key = models.PositiveIntegerField(
+        default=draw_record_key, editable=False, help_text="Random; perturbs published counts."
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-submitted_at"]
