@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types imports pytest e2e bench clean
+.PHONY: demo test test-wide lint types imports pytest e2e bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "HOPEful needs Python 3.11 or newer (python3 --version)"; exit 1; }
@@ -36,6 +36,10 @@ imports: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+## test-wide: the property tests with a long random search (not deterministic: a separate job)
+test-wide: $(STAMP)
+	HYPOTHESIS_PROFILE=wide $(BIN)/python -m pytest -q tests/stats tests/framework tests/web/insights tests/web/network tests/web/surveys
 
 ## e2e: only the browser tests (Debian's chromium)
 e2e: $(STAMP)
