@@ -9,6 +9,7 @@ from django.urls import path
 
 from hopeful.framework import BUILDING_BLOCKS
 from hopeful.web.config import urls as root_urls
+from tests.web import factories as f
 
 
 def private_view(request: HttpRequest) -> HttpResponse:
@@ -89,3 +90,19 @@ def test_it_asks_for_sign_in_on_every_page_not_marked_public(client: Client) -> 
     response = client.get("/private/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/private/"
+
+
+def test_the_header_links_signed_in_people_to_their_organizations_and_staff_to_the_network(
+    client: Client,
+) -> None:
+    assert 'href="/orgs/"' not in client.get("/").content.decode()
+    client.force_login(f.make_user("someone@example.org"))
+    header = client.get("/").content.decode().split("</header>")[0]
+    assert '<a href="/orgs/">My organizations</a>' in header
+    assert 'href="/network/"' not in header
+    client.force_login(f.make_user("staff@hope.example.org", is_network_staff=True))
+    header = client.get("/es/").content.decode().split("</header>")[0]
+    assert '<a href="/es/orgs/">Mis organizaciones</a>' in header
+    assert '<a href="/es/network/">Vista de la red</a>' in header
+    page = client.get("/network/").content.decode().split("</header>")[0]
+    assert '<a href="/network/" aria-current="page">Network view</a>' in page

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hopeful.web.organizations.models import SupportGrant
 from tests.web import factories as f
 from tests.web.practice.factories import make_submission
 
@@ -105,3 +107,104 @@ def test_monthly_counts_leave_out_families_who_did_not_agree_to_group_totals(
     body = signed_in("viewer").get(home_url(org)).content.decode()
     assert ">11<" not in body
     assert "No submissions yet." in body
+
+
+#: What each role's organization home page links (the dashboard, records, members...).
+HOME_LINKS = {
+    "org_admin": [
+        "insights:dashboard",
+        "reports:list",
+        "insights:program_sizes",
+        "practice:submissions",
+        "campaigns:list",
+        "practice:export_csv",
+        "organizations:members",
+        "organizations:member_invite",
+        "audit:events",
+    ],
+    "practitioner": ["practice:submissions", "campaigns:list", "practice:export_csv"],
+    "analyst": ["insights:dashboard", "reports:list"],
+    "researcher": [],
+    "viewer": [],
+}
+
+
+@pytest.mark.parametrize(("role", "linked"), HOME_LINKS.items())
+def test_the_home_page_links_exactly_the_pages_the_role_may_open(
+    signed_in: Any, two_tenants: dict[str, Any], role: str, linked: list[str]
+) -> None:
+    org = two_tenants["org_a"]
+    body = signed_in(role).get(home_url(org)).content.decode()
+    for name in HOME_LINKS["org_admin"]:
+        href = f'href="{reverse(name, args=[org.public_id])}"'
+        assert (href in body) == (name in linked), (role, name)
+    assert ('aria-label="Organization pages"' in body) == bool(linked)
+
+
+def test_the_home_page_links_are_in_spanish_under_es(
+    signed_in: Any, two_tenants: dict[str, Any]
+) -> None:
+    org = two_tenants["org_a"]
+    body = signed_in("org_admin").get(f"/es/orgs/{org.public_id}/").content.decode()
+    assert f'<a href="/es/orgs/{org.public_id}/dashboard/">Panel de programas</a>' in body
+    assert f'<a href="/es/orgs/{org.public_id}/reports/">Informes</a>' in body
+    assert "Números e informes" in body
+    assert 'aria-label="Páginas de la organización"' in body
+
+
+def test_support_staff_are_offered_only_pages_that_let_support_access_in(
+    client: Any, two_tenants: dict[str, Any]
+) -> None:
+    org = two_tenants["org_a"]
+    staff = f.make_user("staff@hope.example.org", is_network_staff=True)
+    SupportGrant.objects.create(
+        staff=staff,
+        organization=org,
+        granted_by=two_tenants["members_a"]["org_admin"],
+        reason="Help with the spring campaign",
+        expires_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    f.login_verified(client, staff)
+    body = client.get(home_url(org)).content.decode()
+    assert reverse("organizations:members", args=[org.public_id]) in body
+    assert reverse("insights:dashboard", args=[org.public_id]) in body
+    # these refuse support access: support staff may look, not hand out access or publish
+    assert reverse("organizations:member_invite", args=[org.public_id]) not in body
+    assert reverse("insights:program_sizes", args=[org.public_id]) not in body
+
+
+def test_the_organization_list_offers_network_staff_the_network_view(
+    client: Any, two_tenants: dict[str, Any]
+) -> None:
+    staff = f.make_user("staff@hope.example.org", is_network_staff=True)
+    client.force_login(staff)
+    body = client.get(reverse("practice:organizations")).content.decode()
+    assert "Across the network" in body
+    assert f'<a href="{reverse("network:dashboard")}">Network view</a>' in body
+    client.force_login(two_tenants["members_a"]["org_admin"])
+    body = client.get(reverse("practice:organizations")).content.decode()
+    assert reverse("network:dashboard") not in body
+
+
+def test_the_organization_list_shows_support_access_only_while_it_lasts(
+    client: Any, two_tenants: dict[str, Any]
+) -> None:
+    org_a, org_b = two_tenants["org_a"], two_tenants["org_b"]
+    staff = f.make_user("staff@hope.example.org", is_network_staff=True)
+    now = timezone.now()
+    for key, org, expires_at in (
+        ("a", org_a, now + dt.timedelta(hours=2)),
+        ("b", org_b, now - dt.timedelta(minutes=1)),  # ended
+    ):
+        SupportGrant.objects.create(
+            staff=staff,
+            organization=org,
+            granted_by=two_tenants[f"members_{key}"]["org_admin"],
+            reason="Help with the spring campaign",
+            expires_at=expires_at,
+        )
+    client.force_login(staff)
+    body = client.get(reverse("practice:organizations")).content.decode()
+    assert "HOPE network support access" in body
+    assert f'<a href="{home_url(org_a)}">Sunrise Clinic</a>' in body
+    assert "Riverbend Home Visiting" not in body

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.urls import translate_url
+from django.urls import ResolverMatch, reverse, translate_url
+from django.utils.translation import gettext as _
 
 from hopeful.framework import BUILDING_BLOCKS, LANGUAGES
+from hopeful.web.organizations.selectors import platform_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,41 @@ class LanguageLink:
     """The language's name in that language ("Español"), as language pickers should show it."""
     url: str
     is_current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    label: str
+    url: str
+    is_current: bool
+
+
+def site_nav(*, user: Any, path: str, match: ResolverMatch | None) -> list[NavLink]:
+    """The header's links for this person: everyone gets the home page and the
+    questionnaires; signed-in people their organizations (where sign-in lands), network staff
+    the network view; everyone else the sign-in page."""
+    view_name = match.view_name if match else ""
+    namespace = match.namespace if match else ""
+    links = [
+        NavLink(_("Home"), reverse("core:home"), view_name == "core:home"),
+        NavLink(_("Questionnaires"), reverse("instruments:list"), namespace == "instruments"),
+    ]
+    if not getattr(user, "is_authenticated", False):
+        links.append(
+            NavLink(_("Sign in"), reverse("accounts:login"), view_name == "accounts:login")
+        )
+        return links
+    links.append(
+        NavLink(
+            _("My organizations"),
+            reverse("practice:organizations"),
+            view_name == "practice:organizations",
+        )
+    )
+    links.extend(
+        NavLink(page.label, page.url, path == page.url) for page in platform_pages(user=user)
+    )
+    return links
 
 
 def building_blocks_for_display(*, language: str) -> list[BlockDisplay]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from hopeful.web.insights import charts
 from hopeful.web.network import exports, selectors
 from hopeful.web.network.forms import NetworkFilterForm
+from hopeful.web.organizations.access import is_network_staff
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,8 +34,7 @@ def network_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and getattr(user, "is_network_staff", False)):
+        if not is_network_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -56,6 +56,11 @@ class Access:
     def via_support(self) -> bool:
         return self.support_grant is not None
 
+    def allows(self, *roles: str) -> bool:
+        """Whether the role is one of ``roles`` (every role when none are given), as
+        :func:`~hopeful.web.organizations.decorators.org_view` decides."""
+        return not roles or self.role in roles
+
     def require(self, *roles: str) -> None:
         """Raise PermissionDenied (403) unless the role is one of ``roles``."""
         if self.role not in roles:
@@ -79,6 +84,14 @@ def _parse_uuid(value: Any) -> UUID:
         raise Http404 from None
 
 
+def active_support_grants(user: Any) -> QuerySet[SupportGrant]:
+    """The support grants a network staff member holds now (not revoked, not expired)."""
+    now = timezone.now()
+    return SupportGrant.objects.filter(
+        staff=user, revoked_at__isnull=True, created_at__lte=now, expires_at__gt=now
+    )
+
+
 def access_for(user: Any, organization: Organization) -> Access | None:
     """The user's access to ``organization``, or None."""
     if not getattr(user, "is_authenticated", False):
@@ -91,15 +104,9 @@ def access_for(user: Any, organization: Organization) -> Access | None:
     if membership is not None:
         return Access(organization=organization, role=membership.role, membership=membership)
     if getattr(user, "is_network_staff", False):
-        now = timezone.now()
         grant = (
-            SupportGrant.objects.filter(
-                staff=user,
-                organization=organization,
-                revoked_at__isnull=True,
-                created_at__lte=now,
-                expires_at__gt=now,
-            )
+            active_support_grants(user)
+            .filter(organization=organization)
             .order_by("-expires_at")
             .first()
         )
@@ -120,6 +127,14 @@ def get_organization_for_user(user: Any, public_id: Any, *roles: str) -> Access:
     if roles:
         access.require(*roles)
     return access
+
+
+def is_network_staff(user: Any) -> bool:
+    """Whether the user may open the network view (cross-organization aggregates). A platform
+    role: it gives no access to any organization's records, and superusers do not have it."""
+    return bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "is_network_staff", False)
+    )
 
 
 def organizations_for_user(user: Any) -> QuerySet[Organization]:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from hopeful.web.organizations.access import Access, get_organization_for_user
 from hopeful.web.organizations.services import support_access_record
@@ -63,3 +63,14 @@ def org_view(*roles: str) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def org_view_roles_for(path: str) -> tuple[str, ...] | None:
+    """The roles :func:`org_view` lets into the organization page at ``path`` (empty: every
+    member), or None when ``path`` is not an organization page. Links to a page are offered
+    from this, so a link never leads to a 403 the page's own decorator would give."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "org_view_roles", None)

@@ -28,6 +28,14 @@ from hopeful.web.families.models import AgeBand, ConsentPurpose, Family
 from hopeful.web.families.selectors import consent_current, with_consent
 from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
 from hopeful.web.organizations.models import Membership, Program
+from hopeful.web.organizations.selectors import (
+    PageGroup,
+    PageLink,
+    SupportRow,
+    organization_pages,
+    platform_pages,
+    support_organizations,
+)
 from hopeful.web.surveys.models import InstrumentScore, Submission
 
 SUBMISSIONS_PER_PAGE = 25
@@ -89,14 +97,24 @@ class OrganizationRow:
     role: str
 
 
-def organizations_of_user(*, user: Any) -> list[OrganizationRow]:
-    """The organizations the user is a member of, with the user's role there."""
+@dataclass(frozen=True, slots=True)
+class OrganizationList:
+    organizations: list[OrganizationRow]
+    support: list[SupportRow]
+    """Organizations a network staff member has support access to now."""
+    other_pages: list[PageLink]
+    """Pages outside any one organization the user may open (the network view)."""
+
+
+def organizations_of_user(*, user: Any) -> OrganizationList:
+    """Where sign-in lands: the organizations the user is a member of, with the user's role
+    there, those a support grant opens for now, and the other pages the user may open."""
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("organization")
         .order_by("organization__name")
     )
-    return [
+    rows = [
         OrganizationRow(
             public_id=str(m.organization.public_id),
             name=m.organization.name,
@@ -104,6 +122,11 @@ def organizations_of_user(*, user: Any) -> list[OrganizationRow]:
         )
         for m in memberships
     ]
+    return OrganizationList(
+        organizations=rows,
+        support=support_organizations(user=user),
+        other_pages=platform_pages(user=user),
+    )
 
 
 # -- /orgs/<org_id>/ -------------------------------------------------------------------------
@@ -130,7 +153,8 @@ class OrganizationHome:
     role: str
     programs: list[ProgramSummary]
     sees_identifiable: bool
-    is_admin: bool
+    pages: list[PageGroup]
+    """The organization's pages this role may open, in groups."""
 
 
 def organization_home(*, access: Access) -> OrganizationHome:
@@ -191,7 +215,7 @@ def organization_home(*, access: Access) -> OrganizationHome:
         role=access.membership.get_role_display() if access.membership else access.role,
         programs=summaries,
         sees_identifiable=access.sees_identifiable,
-        is_admin=access.is_admin,
+        pages=organization_pages(access=access),
     )
 
 

@@ -23,8 +23,8 @@ IDENTIFIABLE = (Role.ORG_ADMIN, Role.PRACTITIONER)
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_of_user(user=request.user)
-    return render(request, "practice/organization_list.html", {"organizations": organizations})
+    listing = selectors.organizations_of_user(user=request.user)
+    return render(request, "practice/organization_list.html", {"listing": listing})
 
 
 # ``org_view`` goes outermost, so an outsider gets the same 404 whatever the method.

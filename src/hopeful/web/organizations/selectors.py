@@ -1,0 +1,173 @@
+"""Where each person can go: the one place that decides which pages are offered as links.
+
+An organization page is offered when its own ``org_view`` would let the role in (read from
+the view, see :func:`hopeful.web.organizations.decorators.org_view_roles_for`), so a link
+never leads to a 403 and a new page cannot be offered to a role its view refuses. Pages
+outside any organization (the network view) follow the checks in
+:mod:`hopeful.web.organizations.access`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from hopeful.web.organizations.access import Access, active_support_grants, is_network_staff
+from hopeful.web.organizations.decorators import org_view_roles_for
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    label: str
+    url: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageGroup:
+    title: str
+    links: list[PageLink]
+
+
+#: The organization's pages as its home page lists them: (group, [(URL name, label, hint)]).
+#: Pages that need an object (a campaign, a family) are linked from these pages instead.
+ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...]], ...] = (
+    (
+        _("Numbers and reports"),
+        (
+            (
+                "insights:dashboard",
+                _("Program dashboard"),
+                _("Who answered, and the strengths families shared, by program and group."),
+            ),
+            (
+                "reports:list",
+                _("Reports"),
+                _("PDF reports and long exports of the dashboard's numbers."),
+            ),
+            (
+                "insights:program_sizes",
+                _("Families each program serves"),
+                _("Used to weight the all-programs numbers on the dashboard."),
+            ),
+        ),
+    ),
+    (
+        _("Families and surveys"),
+        (
+            (
+                "practice:submissions",
+                _("Recent submissions"),
+                _("The latest answers, and each family's page."),
+            ),
+            (
+                "campaigns:list",
+                _("Survey campaigns"),
+                _("Questionnaires for families, and their links."),
+            ),
+            (
+                "practice:export_csv",
+                _("Download submissions (CSV)"),
+                _("The answers of families who agreed to share them with the care team."),
+            ),
+        ),
+    ),
+    (
+        _("Your organization"),
+        (
+            (
+                "organizations:members",
+                _("Members and invitations"),
+                _("Who works here, their roles and programs, and support access."),
+            ),
+            (
+                "organizations:member_invite",
+                _("Invite someone"),
+                _("Send an invitation by email."),
+            ),
+            (
+                "audit:events",
+                _("Audit log"),
+                _("Who looked at or changed what, and when."),
+            ),
+        ),
+    ),
+)
+
+#: Pages whose view refuses access through a support grant: support staff may look and help,
+#: not hand out access or change what the dashboard publishes.
+NOT_THROUGH_SUPPORT = frozenset({"organizations:member_invite", "insights:program_sizes"})
+
+
+def may_open(access: Access, url: str) -> bool:
+    """Whether ``access`` gets past the role check of the organization page at ``url``."""
+    roles = org_view_roles_for(url)
+    return roles is not None and access.allows(*roles)
+
+
+def organization_pages(*, access: Access) -> list[PageGroup]:
+    """The organization's pages this access may open, grouped as the home page shows them
+    (groups with nothing to offer are left out)."""
+    org_id = access.organization.public_id
+    groups = []
+    for title, pages in ORGANIZATION_PAGES:
+        links = []
+        for name, label, hint in pages:
+            if access.via_support and name in NOT_THROUGH_SUPPORT:
+                continue
+            url = reverse(name, kwargs={"org_id": org_id})
+            if may_open(access, url):
+                links.append(PageLink(label=str(label), url=url, hint=str(hint)))
+        if links:
+            groups.append(PageGroup(title=str(title), links=links))
+    return groups
+
+
+def platform_pages(*, user: Any) -> list[PageLink]:
+    """Pages outside any one organization that the user may open: the network view for
+    network staff."""
+    if not is_network_staff(user):
+        return []
+    return [
+        PageLink(
+            label=str(_("Network view")),
+            url=reverse("network:dashboard"),
+            hint=str(_("Protected totals across the organizations of the network.")),
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SupportRow:
+    name: str
+    url: str
+    """The organization's home page."""
+    expires_at: dt.datetime
+
+
+def support_organizations(*, user: Any) -> list[SupportRow]:
+    """The organizations whose admins gave this network staff member support access, while
+    it lasts (one row per organization, with the latest end)."""
+    if not is_network_staff(user):
+        return []
+    rows: dict[int, SupportRow] = {}
+    grants = (
+        active_support_grants(user)
+        .select_related("organization")
+        .order_by("organization__name", "-expires_at")
+    )
+    for grant in grants:
+        rows.setdefault(
+            grant.organization_id,
+            SupportRow(
+                name=grant.organization.name,
+                url=reverse("practice:home", args=[grant.organization.public_id]),
+                expires_at=grant.expires_at,
+            ),
+        )
+    return list(rows.values())

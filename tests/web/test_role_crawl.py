@@ -1,0 +1,304 @@
+"""Every page a role may open is reachable by clicking from where sign-in lands.
+
+For each kind of person (each organization role, network staff with and without a support
+grant, a signed-in person with no organization) the test signs in through the real sign-in
+pages (with the two-factor code where the role needs one), in English and in Spanish, then
+follows links (``<a href>`` and the actions of GET forms) from the page sign-in lands on,
+with the Django test client and within the site only. It fails listing every page the
+person may open that no click reached, and every link that leads to a refusal, an error or
+out of the page's language. A page about one object (a campaign, a family, a report) counts
+as reached when a link to any one of them was followed.
+
+Which pages a person may open comes from the URL inventory: the organization pages and
+their roles are ``ROLE_MATRIX`` of ``tests/web/test_role_matrix.py`` (its GET rows; POST
+rows are actions behind buttons, not pages; support staff get the org admin's pages except
+:data:`SUPPORT_REFUSED`); the few pages outside organizations are :data:`OTHER_PAGES`. Every
+other named URL must be in :data:`NOT_LINKED` with the reason no link leads there, so a new
+URL forces a decision here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hopeful.web.accounts.models import User
+from hopeful.web.organizations.models import Role, SupportGrant
+from hopeful.web.reports.models import Report, ReportStatus
+from tests.web import factories as f
+from tests.web.accounts.helpers import code_for
+from tests.web.practice.factories import make_submission
+from tests.web.test_role_matrix import OK, ROLE_MATRIX
+from tests.web.test_url_inventory import iter_urls
+
+NETWORK_STAFF, SUPPORT_STAFF = "network_staff", "support_staff"
+NO_ORGANIZATION = "no_organization"
+PEOPLE = [*f.ROLES, NETWORK_STAFF, SUPPORT_STAFF, NO_ORGANIZATION]
+
+#: Organization pages whose views refuse access through a support grant: support staff look
+#: and help; they do not hand out access or change what the dashboard publishes.
+SUPPORT_REFUSED = frozenset(
+    {
+        "organizations:member_invite",
+        "organizations:member_edit",
+        "organizations:member_remove",
+        "organizations:support_grant",
+        "insights:program_sizes",
+    }
+)
+
+#: Pages outside any organization: URL name -> who may open them (by the person's kind).
+OTHER_PAGES: dict[str, Callable[[str], bool]] = {
+    "core:home": lambda person: True,
+    "instruments:list": lambda person: True,
+    "instruments:detail": lambda person: True,
+    "instruments:version": lambda person: True,
+    # where sign-in lands: the person's organizations
+    "practice:organizations": lambda person: True,
+    "network:dashboard": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+}
+
+#: Named URLs no click is expected to reach once signed in, and why.
+NOT_LINKED: dict[str, str] = {
+    "health": "a machine endpoint for load balancers and monitoring",
+    "accounts:login": "the sign-in page itself (the test starts there)",
+    "accounts:logout": "POST only (the Sign out button); the crawl must not sign out",
+    "accounts:two_factor": "a sign-in step, reached by the sign-in redirect itself",
+    "accounts:two_factor_setup": "a sign-in step, reached by the sign-in redirect itself",
+    "accounts:password_reset": "for signed-out people (linked from the sign-in page)",
+    "accounts:password_reset_done": "the answer to the reset form (a POST)",
+    "accounts:password_reset_confirm": "opened from the emailed reset link (a token)",
+    "accounts:password_reset_complete": "the answer to the new-password form (a POST)",
+    "accounts:invitation_accept": "opened from the emailed invitation link (a token)",
+    "survey:api_submit": "the JSON API for queueing clients (POST only)",
+}
+#: Whole namespaces not linked, and why.
+NOT_LINKED_NAMESPACES: dict[str, str] = {
+    "admin:": "Django's admin, the operators' tool with its own sign-in, for no role here",
+    "survey:": "the family's survey, opened from a family's personal or public link token",
+}
+
+#: Bounds of one crawl: pages fetched in all, and instances of one URL name (one campaign
+#: page shows what every campaign page shows). The two downloads that are pages of their own
+#: (the CSV export, a finished report) are small here and fetched like pages; the dashboard's
+#: and the network view's file downloads are query strings of those pages and not fetched.
+MAX_PAGES = 120
+MAX_PER_NAME = 2
+
+
+# -- the cast --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
+    """Organization A (one object of each kind: a program, a family with a submission, an
+    open campaign with a link, a finished report, a member in every role), network staff
+    without and with a support grant to A, and a person with no organization."""
+    t = two_tenants
+    make_submission(t["family_a"], t["campaign_a"], t["link_a"])
+    Report.objects.create(
+        organization=t["org_a"],
+        requested_by=t["members_a"][Role.ORG_ADMIN],
+        status=ReportStatus.DONE,
+        progress=100,
+        content=b"%PDF-1.7 organization A",
+        size=23,
+    )
+    people: dict[str, User] = dict(t["members_a"])
+    people[NETWORK_STAFF] = f.make_user("staff@hope.example.org", is_network_staff=True)
+    people[SUPPORT_STAFF] = f.make_user("support@hope.example.org", is_network_staff=True)
+    SupportGrant.objects.create(
+        staff=people[SUPPORT_STAFF],
+        organization=t["org_a"],
+        granted_by=t["members_a"][Role.ORG_ADMIN],
+        reason="Help with the spring campaign",
+        expires_at=timezone.now() + dt.timedelta(hours=4),
+    )
+    people[NO_ORGANIZATION] = f.make_user("newcomer@example.org")
+    for user in people.values():
+        # an authenticator app for whoever is asked for a code
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return people
+
+
+def sign_in(client: Client, user: User) -> str:
+    """Sign in through the sign-in page of the active language (and the two-factor step when
+    it is asked for); returns the page sign-in lands on."""
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": f.PASSWORD}
+    )
+    assert response.status_code == 302, response.status_code
+    location = response["Location"]
+    if urlsplit(location).path == reverse("accounts:two_factor"):
+        device = TOTPDevice.objects.get(user=user)
+        assert client.get(location).status_code == 200  # the page asking for the code
+        next_url = parse_qs(urlsplit(location).query)["next"][0]
+        response = client.post(
+            reverse("accounts:two_factor"), {"code": code_for(device), "next": next_url}
+        )
+        assert response.status_code == 302, response.status_code
+        location = response["Location"]
+    return location
+
+
+# -- the crawl -------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    """``<a href>`` targets and the actions of GET forms (a form without a method is GET).
+    The language switch (links with ``hreflang``) leads to the same page in another language
+    and is left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href") and "hreflang" not in values:
+            self.targets.append(values["href"] or "")
+        elif tag == "form" and (values.get("method") or "get").lower() == "get":
+            self.targets.append(values.get("action") or "")
+
+
+def _language_of(path: str) -> str:
+    """The language of a page's address (``/es/...`` is Spanish; no prefix the default)."""
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def _url_name(path: str) -> str | None:
+    with translation.override(_language_of(path)):
+        try:
+            return resolve(path).view_name
+        except Resolver404:
+            return None
+
+
+@dataclass
+class Crawl:
+    reached: set[str] = field(default_factory=set)
+    """URL names some link led to."""
+    broken: list[str] = field(default_factory=list)
+    """Links that answered with a refusal or an error: ``page -> link: status``."""
+    fetched: int = 0
+
+
+def crawl(client: Client, start: str) -> Crawl:
+    """Follow links within the site from ``start``, never signing out. Every link must stay
+    in the language of the page it starts from."""
+    language = _language_of(start)
+    result = Crawl()
+    queue: deque[tuple[str, str]] = deque([("(sign-in)", start)])
+    seen = {start}
+    per_name: Counter[str] = Counter()
+    while queue and result.fetched < MAX_PAGES:
+        source, path = queue.popleft()
+        name = _url_name(path)
+        if name is None:
+            result.broken.append(f"{source} -> {path}: no such page")
+            continue
+        result.reached.add(name)
+        if per_name[name] >= MAX_PER_NAME:
+            continue
+        per_name[name] += 1
+        response = client.get(path)
+        result.fetched += 1
+        if response.status_code in (301, 302):
+            targets = [response["Location"]]
+        elif response.status_code == 200:
+            targets = []
+            if response.get("Content-Type", "").startswith("text/html"):
+                parser = _Links()
+                parser.feed(response.content.decode())
+                targets = parser.targets
+        else:
+            result.broken.append(f"{source} -> {path}: {response.status_code}")
+            targets = []
+        response.close()
+        for target in targets:
+            url = urlsplit(urljoin(path, target))
+            if url.scheme not in ("", "http") or url.netloc not in ("", "testserver"):
+                continue  # another site
+            if url.path.startswith(settings.STATIC_URL):
+                continue  # a file, not a page
+            if _language_of(url.path) != language:
+                result.broken.append(f"{path} -> {url.path}: leaves the language {language}")
+                continue
+            if _url_name(url.path) == "accounts:logout":
+                continue
+            # query strings pick a view of a page (filters, a download of it, a page number)
+            if url.path not in seen:
+                seen.add(url.path)
+                queue.append((path, url.path))
+    return result
+
+
+# -- what each person may open ---------------------------------------------------------------
+
+
+def may_open(person: str) -> set[str]:
+    pages = {name for name, allowed in OTHER_PAGES.items() if allowed(person)}
+    role = Role.ORG_ADMIN.value if person == SUPPORT_STAFF else person
+    if role in f.ROLES:
+        pages |= {
+            name
+            for name, (method, expected) in ROLE_MATRIX.items()
+            if method == "get" and expected[role] == OK
+        }
+    if person == SUPPORT_STAFF:
+        pages -= SUPPORT_REFUSED
+    return pages
+
+
+def _not_linked(name: str) -> bool:
+    return name in NOT_LINKED or name.startswith(tuple(NOT_LINKED_NAMESPACES))
+
+
+def test_every_named_url_is_a_page_someone_reaches_or_says_why_not() -> None:
+    names = {entry.name for entry in iter_urls() if entry.name}
+    undecided = sorted(
+        name
+        for name in names
+        if name not in ROLE_MATRIX and name not in OTHER_PAGES and not _not_linked(name)
+    )
+    assert not undecided, (
+        f"URLs with no decision in tests/web/test_role_crawl.py: {undecided}. Add each to "
+        "OTHER_PAGES (who may open it) or to NOT_LINKED (why no link leads there)."
+    )
+    stale = sorted((set(OTHER_PAGES) | set(NOT_LINKED)) - names)
+    assert not stale, f"tests/web/test_role_crawl.py names URLs that are gone: {stale}"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("person", PEOPLE)
+def test_every_page_a_person_may_open_is_reachable_by_clicking_from_where_sign_in_lands(
+    client: Client, cast: dict[str, User], person: str, language: str
+) -> None:
+    with translation.override(language):
+        landing = sign_in(client, cast[person])
+        assert landing == reverse("practice:organizations")
+
+    result = crawl(client, landing)
+
+    assert result.fetched < MAX_PAGES, "the crawl hit its bound: raise MAX_PAGES"
+    assert not result.broken, f"{person} is offered links that do not work: {result.broken}"
+    only_by_address = sorted(may_open(person) - result.reached)
+    assert not only_by_address, (
+        f"{person} may open these pages but reaches them only by typing the address: "
+        f"{only_by_address}"
+    )
