@@ -197,6 +197,33 @@ def _demo_environment(data_dir: Path) -> None:
         os.environ.setdefault("HOPEFUL_SECRET_KEY_FILE", str(key_file))
 
 
+#: The demo's families per organization: the default and the most ``--families`` takes (the
+#: same numbers as ``hopeful.web.core.demo``, which cannot be imported before Django is set up;
+#: a test checks that they agree).
+DEMO_FAMILIES = 400
+DEMO_FAMILIES_MAX = 100_000
+
+
+def _demo_families(text: str) -> int:
+    """``--families``: a whole number from 1 to :data:`DEMO_FAMILIES_MAX`. Checked while the
+    arguments are read, so a bad value stops the command before anything is set up."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the number of families must be a whole number, like 400 or 20000 (got {text!r})"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"the number of families per organization must be at least 1 (got {value})"
+        )
+    if value > DEMO_FAMILIES_MAX:
+        raise argparse.ArgumentTypeError(
+            f"at most {DEMO_FAMILIES_MAX:,} families per organization (got {value:,})"
+        )
+    return value
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     _demo_environment(Path(args.data_dir))
     _django_setup()
@@ -205,7 +232,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     print("Setting up the demo database ...", file=out)
     call_command("migrate", interactive=False, verbosity=0)
     # --force: the demo account's published password is the point of a demo.
-    call_command("load_demo", force=True, stdout=out)
+    call_command("load_demo", force=True, families=args.families, stdout=out)
     base = f"http://{args.host}:{args.port}"
     print(f"Sign in at {base}/accounts/login/ with the account above.", file=out)
     if args.no_serve:
@@ -345,6 +372,17 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", default="var", help="where the demo database lives (default: ./var)"
     )
     p_demo.add_argument("--no-serve", action="store_true", help="set up and load data, then exit")
+    p_demo.add_argument(
+        "--families",
+        type=_demo_families,
+        default=DEMO_FAMILIES,
+        metavar="N",
+        help=(
+            f"synthetic families per organization, 1 to {DEMO_FAMILIES_MAX:,} (default: "
+            f"{DEMO_FAMILIES}; 20000 take a minute or two). Only when the demo database "
+            "is new: an existing demo keeps its families"
+        ),
+    )
     p_demo.set_defaults(handler=_cmd_demo)
 
     p_serve = sub.add_parser("serve", help="serve the web application")

@@ -11,6 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from hopeful.cli import DEMO_FAMILIES, DEMO_FAMILIES_MAX, main
+
 HOPEFUL = Path(sys.executable).with_name("hopeful")
 
 
@@ -78,3 +82,52 @@ def test_it_sets_up_the_demo_prints_the_sign_in_and_serves_the_app(tmp_path: Pat
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_it_loads_the_number_of_families_asked_for_and_only_loads_with_no_serve(
+    tmp_path: Path,
+) -> None:
+    setup = subprocess.run(
+        [str(HOPEFUL), "demo", "--no-serve", "--families", "3", "--data-dir", "demo"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert setup.returncode == 0, setup.stderr
+    assert "Loading 3 synthetic families per organization" in setup.stdout
+    assert "Loaded: 2 organizations, 6 families" in setup.stdout
+    assert "is serving" not in setup.stdout
+    assert (tmp_path / "demo" / "hopeful.sqlite3").is_file()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("0", "at least 1 (got 0)"),
+        ("-5", "at least 1 (got -5)"),
+        ("abc", "a whole number, like 400 or 20000 (got 'abc')"),
+        ("1e3", "a whole number"),
+        ("100001", "at most 100,000 families per organization (got 100,001)"),
+    ],
+)
+def test_a_bad_number_of_families_stops_before_anything_is_set_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, message: str
+) -> None:
+    data_dir = tmp_path / "var"
+    with pytest.raises(SystemExit) as stopped:
+        main(["demo", "--no-serve", "--data-dir", str(data_dir), f"--families={given}"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "hopeful demo: error: argument --families:" in err
+    assert message in err
+    assert not data_dir.exists()
+
+
+def test_the_command_and_the_demo_agree_on_the_numbers_of_families() -> None:
+    from hopeful.web.core import demo  # Django is set up by pytest-django
+
+    assert DEMO_FAMILIES == demo.FAMILIES_PER_ORGANIZATION
+    assert DEMO_FAMILIES_MAX == demo.MAX_FAMILIES_PER_ORGANIZATION

@@ -1,38 +1,93 @@
 """Demo data: what `hopeful demo` loads so a first look has something real-looking to explore.
 
 Everything is synthetic: two organizations with programs, staff in every role, a network staff
-member, open campaigns with public links, and a few hundred families with answers in English
-and Spanish. Staff who see identifiable records sign in with a second factor; their TOTP
-secrets are fixed (derived from the email) so the printed secret works in any authenticator
-app, and `hopeful manage totp_code EMAIL` prints the current code. Safe to run again: accounts
-are reset, organizations and families are created only once.
+member, an open campaign per program with a public link, and families answering in English and
+Spanish (400 per organization by default; ``hopeful demo --families N`` loads more, up to
+100,000, to try the dashboards at scale). Submissions are spread over the last two years, more
+recent quarters somewhat busier; some families are invited again through a personal link in a
+later quarter (most answer a second time), and a few withdraw a consent afterwards. The data
+is deterministic: each family comes from its own seeded random stream, so family number ``n``
+is the same whatever the number loaded (only the dates follow the day of loading).
+
+Families are written in bulk (``bulk_create``, in chunks, inside the load's transaction):
+the rows the real submission service writes (families, consent records, children, personal
+links, submissions with their payload hashes, scores computed by :mod:`hopeful.framework`, audit
+events), with the same values; the tests load a few families both ways and compare them. The
+service itself takes about 15 ms a family, more than 20 minutes for 100,000.
+
+Staff who see identifiable records sign in with a second factor; their TOTP secrets are fixed
+(derived from the email) so the printed secret works in any authenticator app, and
+`hopeful manage totp_code EMAIL` prints the current code. Safe to run again: accounts are
+reset, organizations and their families are created only once (running again with another
+number of families keeps the families loaded the first time).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
+import math
 import random
+import secrets
+import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hopeful.framework import get_instrument
+from hopeful.framework import Audience, Instrument, Score, get_instrument, score_response
 from hopeful.web.accounts.models import User
 from hopeful.web.accounts.services import user_ensure
-from hopeful.web.families.models import Child
-from hopeful.web.families.services import consent_set
+from hopeful.web.audit.middleware import current_request_id
+from hopeful.web.audit.models import AuditEvent
+from hopeful.web.families.models import Child, ConsentRecord, Family
+from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
 from hopeful.web.organizations.models import IDENTIFIABLE_ROLES, Membership, Organization, Program
-from hopeful.web.surveys.models import Campaign, CampaignStatus, LinkKind, Submission
+from hopeful.web.surveys import demographics as demo_vocabulary
+from hopeful.web.surveys.models import (
+    Campaign,
+    CampaignLink,
+    CampaignStatus,
+    InstrumentScore,
+    LinkKind,
+    Submission,
+)
+from hopeful.web.surveys.services import (
+    SubmissionPayload,
+    canonical_payload,
+    payload_hash,
+    pinned_instruments,
+    sha256_hex,
+)
 
 DEMO_EMAIL = "demo@hopeful.example"
 #: Deliberately well known: the demo accounts exist to be shown, never to protect anything.
 DEMO_PASSWORD = "hopeful-demo"  # noqa: S105
+
+#: Families per organization unless told otherwise (what `make demo` loads, in seconds).
+FAMILIES_PER_ORGANIZATION = 400
+#: The most `--families` accepts (5-10 minutes on SQLite, a 700 MB database).
+MAX_FAMILIES_PER_ORGANIZATION = 100_000
+#: Families generated and written together in bulk (bounded memory; a progress line each).
+BULK_CHUNK = 2_500
+#: Rows per INSERT in bulk (Django lowers it to SQLite's limit on bound parameters).
+BULK_BATCH = 1_000
+
+#: Submissions go back this far from the day of loading.
+HISTORY_DAYS = 730
+#: Families invited again through a personal link, 100-240 days after their first answers
+#: (always a later quarter); most of them answer again within three weeks.
+INVITED_AGAIN = 0.2
+INVITATION_ANSWERED = 0.75
+#: Families who later withdraw one consent (care, program improvement or research).
+WITHDRAWING = 0.04
+SEED = 20261126
 
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
@@ -41,9 +96,29 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "kind": "clinic",
         "state": "WI",
         "network_member": True,
-        "programs": ["Main clinic", "Eastside clinic"],
+        # share: of the families; spanish: of their answers; strength: shifts the latent
+        # strength the answers follow; zip3: where the families live, most first.
+        "programs": [
+            {
+                "name": "Main clinic",
+                "share": 0.6,
+                "spanish": 0.2,
+                "strength": 0.04,
+                "zip3": ["537", "535", "549"],
+            },
+            {
+                "name": "Eastside clinic",
+                "share": 0.4,
+                "spanish": 0.55,
+                "strength": -0.04,
+                "zip3": ["532", "537", "544"],
+            },
+        ],
         "campaign": "Family strengths 2026",
         "instruments": ["pce7", "nsch_family_resilience"],
+        # the child's age when the family first answers, in months (the oldest stays under
+        # 18 years two years later)
+        "child_months": (0, 190),
     },
     {
         "slug": "riverbend",
@@ -51,19 +126,72 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "kind": "home_visiting",
         "state": "NM",
         "network_member": False,
-        "programs": ["North county", "South county"],
+        "programs": [
+            {
+                "name": "North county",
+                "share": 0.55,
+                "spanish": 0.3,
+                "strength": 0.0,
+                "zip3": ["871", "875", "874"],
+            },
+            {
+                "name": "South county",
+                "share": 0.45,
+                "spanish": 0.6,
+                "strength": -0.06,
+                "zip3": ["880", "871", demo_vocabulary.RESTRICTED_ZIP3_STORED],
+            },
+        ],
         "campaign": "Young children and families",
         "instruments": ["nsch_flourishing_0_5", "pce7"],
+        # inside the 6-71 months of the young children's questionnaire, also when answering
+        # again later
+        "child_months": (6, 62),
     },
 ]
-#: Plausible ZIP3 areas per state (synthetic families only).
-ZIP3S = {"WI": ["537", "532", "549", "535"], "NM": ["871", "875", "880", "874"]}
 ROLES = ["org_admin", "practitioner", "analyst", "researcher", "viewer"]
-FAMILIES_PER_ORGANIZATION = 400
 NAMES = [
     "Rivera", "Nguyen", "Okafor", "García", "Johnson", "Begay", "Kim", "Hernández", "Smith",
     "Yazzie", "Martínez", "Brown", "López", "Patel", "Williams", "Ortiz", "Chávez", "Davis",
 ]  # fmt: skip
+#: Race and ethnicity codes with weights for English- and Spanish-speaking families.
+RACE_WEIGHTS: dict[str, tuple[float, float]] = {
+    "hispanic_latino": (0.14, 0.88),
+    "white": (0.52, 0.04),
+    "black_african_american": (0.15, 0.01),
+    "american_indian_alaska_native": (0.03, 0.03),
+    "asian": (0.07, 0.005),
+    "middle_eastern_north_african": (0.02, 0.005),
+    "native_hawaiian_pacific_islander": (0.01, 0.005),
+    "another": (0.06, 0.025),
+}
+
+
+def families_per_organization_check(value: int) -> int:
+    """``value`` if it is a number of families per organization the demo loads, else
+    :class:`ValueError` with a message for the person who asked."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"the number of families must be a whole number, not {value!r}")
+    if value < 1:
+        raise ValueError(
+            f"the number of families per organization must be at least 1 (got {value})"
+        )
+    if value > MAX_FAMILIES_PER_ORGANIZATION:
+        raise ValueError(
+            f"at most {MAX_FAMILIES_PER_ORGANIZATION:,} families per organization (got {value:,})"
+        )
+    return value
+
+
+def families_per_organization_parse(text: str) -> int:
+    """A command-line ``--families`` value as a number, or :class:`ValueError`."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ValueError(
+            f"the number of families must be a whole number, like 400 or 20000 (got {text!r})"
+        ) from None
+    return families_per_organization_check(value)
 
 
 @dataclass
@@ -81,7 +209,11 @@ class DemoResult:
     created: bool
     accounts: list[DemoAccount] = field(default_factory=list)
     families: int = 0
+    """Families created by this run (0 when the organizations were already there)."""
     submissions: int = 0
+    """Submissions of the demo organizations, loaded now or before."""
+    kept: dict[str, int] = field(default_factory=dict)
+    """Organizations loaded before -> their families, which this run left as they were."""
 
 
 def totp_key(email: str) -> str:
@@ -108,9 +240,12 @@ def _ensure_totp(user: User) -> None:
     )
 
 
-def _answers(instrument_id: str, rng: random.Random, strength: float) -> dict[str, int | None]:
-    """Synthetic answers: mostly real answers, a few don't-knows and blanks."""
-    inst = get_instrument(instrument_id)
+# -- synthetic families --------------------------------------------------------------------------
+
+
+def _answers(inst: Instrument, rng: random.Random, strength: float) -> dict[str, int | None]:
+    """Synthetic answers: mostly real answers, a few don't-knows and blanks; the stronger the
+    family (``strength``, 0-1), the more often an answer is one of the affirmative ones."""
     out: dict[str, int | None] = {}
     for item in inst.items:
         roll = rng.random()
@@ -128,113 +263,452 @@ def _answers(instrument_id: str, rng: random.Random, strength: float) -> dict[st
 
 
 def _demographics(
-    rng: random.Random, strength: float, state: str, about_child: bool
+    rng: random.Random, strength: float, state: str, spanish: bool, zip3s: Sequence[str]
 ) -> dict[str, Any]:
     """Synthetic "About your family" answers (stored form), some skipped or "prefer not to
-    say"; families with fewer positive experiences are a little more often lower-income, so
-    the dashboard's equity breakdown has something to show."""
+    say". Spanish-speaking families are mostly Hispanic or Latino/a; families with fewer
+    positive experiences are a little more often lower-income, so the dashboard's equity
+    breakdowns have something to show."""
     out: dict[str, Any] = {}
     roll = rng.random()
-    if roll < 0.08:
-        out["race_ethnicity"] = ["prefer_not_to_say"]
-    elif roll < 0.9:
-        pool = ["hispanic_latino", "white", "black_african_american", "american_indian_alaska_native",
-                "asian", "another"]  # fmt: skip
-        weights = [0.35, 0.3, 0.12, 0.12 if state == "NM" else 0.03, 0.06, 0.04]
+    if roll < 0.06:
+        out["race_ethnicity"] = [demo_vocabulary.PREFER_NOT]
+    elif roll < 0.92:
+        pool = list(RACE_WEIGHTS)
+        weights = [w[1] if spanish else w[0] for w in RACE_WEIGHTS.values()]
+        if state == "NM":
+            weights[pool.index("american_indian_alaska_native")] *= 5
         chosen = {rng.choices(pool, weights)[0]}
-        if rng.random() < 0.12:
+        if rng.random() < 0.1:  # a second one: multiracial or multiethnic families
             chosen.add(rng.choices(pool, weights)[0])
         out["race_ethnicity"] = sorted(chosen)
     if rng.random() < 0.85:
         low = 0.6 - 0.5 * strength  # weaker strength: lower income more often
         out["income"] = rng.choices(
-            ["<25k", "25-50k", "50-100k", "100k+", "prefer_not_to_say"],
-            [low, 0.3, 0.25, 0.15, 0.05],
+            ["<25k", "25-50k", "50-100k", "100k+", demo_vocabulary.PREFER_NOT],
+            [low + (0.1 if spanish else 0.0), 0.3, 0.25, 0.15, 0.05],
         )[0]
     if rng.random() < 0.9:
         out["gender"] = rng.choices(
-            ["woman", "man", "another_gender", "prefer_not_to_say"], [0.7, 0.25, 0.03, 0.02]
+            ["woman", "man", "another_gender", demo_vocabulary.PREFER_NOT],
+            [0.7, 0.25, 0.03, 0.02],
         )[0]
-    if about_child and rng.random() < 0.85:
+    if rng.random() < 0.85:
         out["child_gender"] = rng.choices(
-            ["girl", "boy", "another_gender", "prefer_not_to_say"], [0.48, 0.48, 0.02, 0.02]
+            ["girl", "boy", "another_gender", demo_vocabulary.PREFER_NOT],
+            [0.48, 0.48, 0.02, 0.02],
         )[0]
     if rng.random() < 0.8:
-        out["disability"] = rng.choices(["yes", "no", "prefer_not_to_say"], [0.2, 0.75, 0.05])[0]
-    if rng.random() < 0.85:
-        out["zip3"] = rng.choice(ZIP3S.get(state, ["537"]))
+        out["disability"] = rng.choices(
+            ["yes", "no", demo_vocabulary.PREFER_NOT], [0.15 + 0.1 * (1 - strength), 0.75, 0.05]
+        )[0]
+    roll = rng.random()
+    if roll < 0.03:
+        out["zip3"] = demo_vocabulary.PREFER_NOT
+    elif roll < 0.85:
+        out["zip3"] = rng.choices(list(zip3s), [6, 3, 1][: len(zip3s)])[0]
     return out
 
 
-def _families(org: Organization, campaign: Campaign, creator: User, rng: random.Random) -> int:
-    """Create the organization's synthetic families through the real submission service."""
-    from hopeful.web.surveys.services import (
-        SubmissionPayload,
-        asks_about_child,
-        link_create,
-        submission_create,
+@dataclass(frozen=True)
+class _Answered:
+    """One questionnaire a family sent, and when."""
+
+    payload: SubmissionPayload
+    at: dt.datetime
+
+
+@dataclass
+class _FamilyPlan:
+    """Everything about one synthetic family, decided before anything is stored."""
+
+    program: int
+    """The index of the family's program in the organization's spec."""
+    first: _Answered
+    """Through the program's public link."""
+    invited_at: dt.datetime | None = None
+    """When a personal link invited the family again (None: never)."""
+    again: _Answered | None = None
+    """The answers sent through that link (None: not answered, or never invited)."""
+    withdrawn: dict[str, bool] = field(default_factory=dict)
+    """The consent withdrawn after the last answers ({} for none), and when."""
+    withdrawn_at: dt.datetime | None = None
+
+    @property
+    def answered(self) -> list[_Answered]:
+        return [self.first] if self.again is None else [self.first, self.again]
+
+
+def _when(rng: random.Random, now: dt.datetime) -> dt.datetime:
+    """A moment in the last :data:`HISTORY_DAYS` days, never in the future; the density rises
+    linearly to twice as many submissions now as two years ago."""
+    # u in [0, 1) has density (1 + u) / 1.5: its distribution function inverted
+    u = math.sqrt(1 + 3 * rng.random()) - 1
+    return now - dt.timedelta(days=(1 - u) * HISTORY_DAYS)
+
+
+def _months_before(moment: dt.datetime, months: int) -> dt.date:
+    """The first day of the month ``months`` before the month of ``moment``."""
+    index = moment.year * 12 + moment.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _family_plan(
+    spec: dict[str, Any], n: int, instruments: Sequence[Instrument], now: dt.datetime
+) -> _FamilyPlan:
+    """Family number ``n`` of an organization (the same whatever the number loaded)."""
+    rng = random.Random(f"{SEED}:{spec['slug']}:{n}")  # noqa: S311 - synthetic data, seeded
+    programs = spec["programs"]
+    program = rng.choices(range(len(programs)), [p["share"] for p in programs])[0]
+    pspec = programs[program]
+    language = "es" if rng.random() < pspec["spanish"] else "en"
+    # A latent strength spread so that pce7's groups come out near the published four-state
+    # shares (0-2 PCEs 12%, 3-5 35%, 6-7 53%; MMWR 2024), with some families low on every
+    # block: one uniform draw, shaped (the same draws as before, so the same families).
+    strength = min(0.97, max(0.0, -0.8 + 2.2 * rng.random() ** 0.6 + pspec["strength"]))
+    consent = {
+        "care": rng.random() < 0.97,
+        "program_improvement": rng.random() < 0.9,
+        "research": rng.random() < 0.6,
+    }
+    if not any(consent.values()):
+        consent["care"] = True  # answers are stored only with at least one consent
+    at = _when(rng, now)
+    born = _months_before(at, rng.randint(*spec["child_months"]))
+    client_uuid = uuid.UUID(int=rng.getrandbits(128), version=4)
+    name = f"{rng.choice(NAMES)} {n + 1}"
+    answers = {inst.id: _answers(inst, rng, strength) for inst in instruments}
+    demographics = _demographics(rng, strength, spec["state"], language == "es", pspec["zip3"])
+    # the child's birth month and sex are asked only about a child (both demo campaigns do)
+    about_child = any(inst.audience == Audience.PARENT_REPORT_CHILD for inst in instruments)
+    if not about_child:
+        demographics.pop("child_gender", None)
+    first = SubmissionPayload(
+        client_uuid=client_uuid,
+        language=language,
+        consent=consent,
+        name=name,
+        answers=answers,
+        child_birth_month=f"{born:%Y-%m}" if about_child else None,
+        demographics=demographics,
+    )
+    plan = _FamilyPlan(program=program, first=_Answered(first, at))
+    if rng.random() < INVITED_AGAIN:
+        invited_at = at + dt.timedelta(days=rng.uniform(100, 240))
+        answered_at = invited_at + dt.timedelta(days=rng.uniform(0, 21))
+        answering = rng.random() < INVITATION_ANSWERED
+        if invited_at < now:
+            plan.invited_at = invited_at
+        if invited_at < now and answering and answered_at < now:
+            switch = rng.random() < 0.05
+            again = SubmissionPayload(
+                client_uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
+                language={"en": "es", "es": "en"}[language] if switch else language,
+                # a few say yes to research this time
+                consent={**consent, "research": consent["research"] or rng.random() < 0.2},
+                name=first.name,
+                # a little stronger after some months in the program
+                answers={
+                    inst.id: _answers(inst, rng, min(0.97, strength + 0.05)) for inst in instruments
+                },
+                child_birth_month=first.child_birth_month,
+                demographics=first.demographics,
+            )
+            plan.again = _Answered(again, answered_at)
+    if rng.random() < WITHDRAWING:
+        last = plan.answered[-1]
+        granted = [p for p, given in last.payload.consent.items() if given]
+        plan.withdrawn = {rng.choice(granted): False}
+        plan.withdrawn_at = last.at + (now - last.at) * rng.random()
+    return plan
+
+
+def _consent_changes(current: dict[str, bool] | None, choices: dict[str, bool]) -> dict[str, bool]:
+    """The purposes a consent choice records, as ``consent_set`` does: every purpose the first
+    time, then only those that change."""
+    if current is None:
+        return dict(choices)
+    return {p: granted for p, granted in choices.items() if current.get(p) != granted}
+
+
+# -- through the real service ------------------------------------------------------------------
+
+
+def _store_with_service(
+    org: Organization,
+    campaigns: list[Campaign],
+    links: list[CampaignLink],
+    actor: User,
+    plans: Sequence[_FamilyPlan],
+) -> None:
+    """Store families through the real submission service, then date their rows as planned
+    (the service stamps them with the time of loading). Audit events keep the time of
+    loading: they record when the rows were written, and they are append-only."""
+    from hopeful.web.surveys.services import link_create, submission_create
+
+    for plan in plans:
+        campaign = campaigns[plan.program]
+        first = submission_create(link=links[plan.program], payload=plan.first.payload)
+        family = first.submission.family
+        _date_rows(family, first.submission, plan.first.at)
+        Family.objects.filter(pk=family.pk).update(created_at=plan.first.at)
+        Child.objects.filter(family=family).update(created_at=plan.first.at)
+        if plan.invited_at is not None:
+            personal, _ = link_create(
+                campaign=campaign, kind=LinkKind.PERSONAL, family=family, actor=actor
+            )
+            CampaignLink.objects.filter(pk=personal.pk).update(created_at=plan.invited_at)
+            if plan.again is not None:
+                again = submission_create(link=personal, payload=plan.again.payload)
+                _date_rows(family, again.submission, plan.again.at)
+        if plan.withdrawn_at is not None:
+            consent_set(family=family, choices=plan.withdrawn, language=family.preferred_language)
+            _date_rows(family, None, plan.withdrawn_at)
+
+
+def _date_rows(family: Family, submission: Submission | None, at: dt.datetime) -> None:
+    """Move a submission, and the consent records just written with it, to ``at``."""
+    if submission is not None:
+        Submission.objects.filter(pk=submission.pk).update(submitted_at=at)
+    # earlier records are already dated before ``at``; the new ones carry the time of loading
+    ConsentRecord.objects.filter(family=family, recorded_at__gt=at).update(recorded_at=at)
+
+
+# -- in bulk -----------------------------------------------------------------------------------
+
+
+def _audit(
+    verb: str, actor: User | None, org: Organization, obj: models.Model, extra: dict[str, Any]
+) -> AuditEvent:
+    """The event ``audit_record`` writes for ``obj``, not yet saved."""
+    return AuditEvent(
+        actor_id=actor.pk if actor is not None else None,
+        organization_id=org.pk,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "public_id", None) or obj.pk),
+        request_id=current_request_id(),
+        extra=extra,
     )
 
-    link, _ = link_create(
-        campaign=campaign, kind=LinkKind.PUBLIC, actor=creator, rate_limit_per_minute=100_000
-    )
-    programs = list(org.programs.all())
-    about_child = asks_about_child(campaign)
-    now = timezone.now()
-    count = 0
-    for n in range(FAMILIES_PER_ORGANIZATION):
-        language = "es" if rng.random() < 0.4 else "en"
-        strength = rng.uniform(0.35, 0.95)
-        consent = {
-            "care": True,
-            "program_improvement": rng.random() < 0.9,
-            "research": rng.random() < 0.6,
-        }
-        answers = {i: _answers(i, rng, strength) for i in campaign_instrument_ids(campaign)}
-        # a separate stream, so the demographics leave the other synthetic data unchanged
-        own = random.Random(f"{org.name}:{n}")  # noqa: S311 - synthetic demo data
-        demographics = _demographics(own, strength, org.state, about_child)
-        payload = SubmissionPayload(
-            client_uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
-            language=language,
-            consent=consent,
-            name=f"{rng.choice(NAMES)} {n + 1}",
-            answers=answers,
-            demographics=demographics,
+
+@functools.lru_cache(maxsize=100_000)
+def _score(instrument_id: str, version: str, answers: tuple[tuple[str, int | None], ...]) -> Score:
+    """The framework's score of one response (answers repeat a lot, so scores are kept)."""
+    return score_response(get_instrument(instrument_id, version), dict(answers), on_invalid="raise")
+
+
+def _store_in_bulk(
+    org: Organization,
+    campaigns: list[Campaign],
+    links: list[CampaignLink],
+    actor: User,
+    plans: Sequence[_FamilyPlan],
+) -> None:
+    """Write the rows the service path writes for ``plans``, with ``bulk_create``: the same
+    families, consent records, children, personal links, submissions, scores and audit events,
+    with the same values (canonical answers, payload hashes, scores computed by
+    :mod:`hopeful.framework`). Fields with defaults (public ids, record keys) get them as the
+    service's rows do."""
+    instruments = [pinned_instruments(c) for c in campaigns]
+    families = [
+        Family(
+            organization_id=org.pk,
+            program_id=campaigns[plan.program].program_id,
+            display_name=plan.first.payload.name.strip(),
+            preferred_language=plan.first.payload.language,
+            created_at=plan.first.at,
         )
-        result = submission_create(link=link, payload=payload)
-        submission = result.submission
-        family = submission.family
-        # Spread families over the programs and submissions over the last six months.
-        program = programs[n % len(programs)]
-        family.program = program
-        family.save(update_fields=["program"])
-        when = now - dt.timedelta(days=rng.uniform(0, 180))
-        Submission.objects.filter(pk=submission.pk).update(submitted_at=when, program=program)
-        born = (now - dt.timedelta(days=rng.uniform(60, 5 * 365))).date().replace(day=1)
-        Child.objects.create(organization=org, family=family, birth_month=born)
-        if rng.random() < 0.04:  # a few families withdraw care consent later
-            consent_set(family=family, choices={"care": False}, language=language)
-        count += 1
+        for plan in plans
+    ]
+    Family.objects.bulk_create(families, batch_size=BULK_BATCH)
+    consents: list[ConsentRecord] = []
+    children: list[Child] = []
+    personal: list[CampaignLink] = []
+    submissions: list[Submission] = []
+    scores: list[InstrumentScore] = []
+    events: list[AuditEvent] = []
+
+    def consent(family: Family, choices: dict[str, bool], language: str, at: dt.datetime) -> None:
+        if not choices:
+            return
+        consents.extend(
+            ConsentRecord(
+                organization_id=org.pk,
+                family_id=family.pk,
+                purpose=purpose,
+                granted=granted,
+                text_version=CONSENT_TEXT_VERSION,
+                language=language,
+                recorded_at=at,
+            )
+            for purpose, granted in choices.items()
+        )
+        events.append(_audit("consent.change", None, org, family, dict(choices)))
+
+    for plan, family in zip(plans, families, strict=True):
+        campaign = campaigns[plan.program]
+        invitation = None
+        if plan.invited_at is not None:
+            invitation = CampaignLink(
+                organization_id=org.pk,
+                campaign_id=campaign.pk,
+                kind=LinkKind.PERSONAL,
+                family_id=family.pk,
+                token_hash=sha256_hex(secrets.token_urlsafe(32)),
+                created_by_id=actor.pk,
+                created_at=plan.invited_at,
+            )
+            personal.append(invitation)
+            extra = {"campaign": str(campaign.public_id), "kind": str(LinkKind.PERSONAL)}
+            events.append(_audit("link.create", actor, org, invitation, extra))
+        visits = [(plan.first, links[plan.program])]
+        if plan.again is not None and invitation is not None:
+            visits.append((plan.again, invitation))
+        current: dict[str, bool] | None = None
+        for answered, link in visits:
+            payload = answered.payload
+            canonical = canonical_payload(payload, instruments[plan.program])
+            demo_vocabulary.demographics_check(canonical.get("demographics", {}))
+            choices = dict(canonical["consent"])
+            consent(family, _consent_changes(current, choices), payload.language, answered.at)
+            current = choices
+            if answered is plan.first and payload.child_birth_month:
+                child = Child(
+                    organization_id=org.pk,
+                    family_id=family.pk,
+                    nickname=payload.child_nickname,
+                    birth_month=dt.date.fromisoformat(f"{payload.child_birth_month}-01"),
+                    created_at=answered.at,
+                )
+                children.append(child)
+                events.append(_audit("child.create", None, org, child, {}))
+            submission = Submission(
+                client_uuid=payload.client_uuid,
+                payload_hash=payload_hash(canonical),
+                organization_id=org.pk,
+                program_id=campaign.program_id,
+                campaign_id=campaign.pk,
+                link=link,
+                family_id=family.pk,
+                language=payload.language,
+                answers=canonical["answers"],
+                demographics=dict(canonical.get("demographics", {})),
+                submitted_at=answered.at,
+            )
+            submissions.append(submission)
+            for inst in instruments[plan.program]:
+                given = canonical["answers"][inst.id]
+                score = _score(inst.id, inst.version, tuple(given.items()))
+                scores.append(
+                    InstrumentScore(
+                        organization_id=org.pk,
+                        submission=submission,
+                        instrument_id=inst.id,
+                        instrument_version=inst.version,
+                        values=dict(score.values),
+                        reason=score.reason[:500],
+                    )
+                )
+            extra = {
+                "campaign": str(campaign.public_id),
+                "link": str(link.public_id),
+                "instruments": [f"{i.id}@{i.version}" for i in instruments[plan.program]],
+            }
+            events.append(_audit("submission.create", None, org, submission, extra))
+        if plan.withdrawn_at is not None and current is not None:
+            changes = _consent_changes(current, plan.withdrawn)
+            consent(family, changes, family.preferred_language, plan.withdrawn_at)
+    ConsentRecord.objects.bulk_create(consents, batch_size=BULK_BATCH)
+    Child.objects.bulk_create(children, batch_size=BULK_BATCH)
+    CampaignLink.objects.bulk_create(personal, batch_size=BULK_BATCH)
+    Submission.objects.bulk_create(submissions, batch_size=BULK_BATCH)
+    InstrumentScore.objects.bulk_create(scores, batch_size=BULK_BATCH)
+    AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def _campaigns(
+    spec: dict[str, Any], programs: list[Program], admin: User
+) -> tuple[list[Campaign], list[CampaignLink]]:
+    """An open campaign per program (personal invitations need the family's own program's
+    campaign) and its public link."""
+    from hopeful.web.surveys.services import campaign_create, campaign_open, link_create
+
+    campaigns, links = [], []
+    for program in programs:
+        campaign = campaign_create(
+            program=program,
+            name=f"{spec['campaign']} ({program.name})",
+            instrument_ids=spec["instruments"],
+            languages=["en", "es"],
+            actor=admin,
+        )
+        campaign = campaign_open(campaign=campaign, actor=admin)
+        link, _ = link_create(
+            campaign=campaign, kind=LinkKind.PUBLIC, actor=admin, rate_limit_per_minute=100_000
+        )
+        campaigns.append(campaign)
+        links.append(link)
+    return campaigns, links
+
+
+def _families(
+    spec: dict[str, Any],
+    org: Organization,
+    programs: list[Program],
+    admin: User,
+    *,
+    count: int,
+    bulk: bool,
+    now: dt.datetime,
+    progress: Callable[[str], None],
+) -> int:
+    """Create the organization's ``count`` synthetic families; return how many."""
+    started = time.monotonic()
+    campaigns, links = _campaigns(spec, programs, admin)
+    instruments = pinned_instruments(campaigns[0])  # every program asks the same ones
+    store = _store_in_bulk if bulk else _store_with_service
+    chunk = BULK_CHUNK if bulk else count
+    for start in range(0, count, chunk):
+        stop = min(start + chunk, count)
+        plans = [_family_plan(spec, n, instruments, now) for n in range(start, stop)]
+        store(org, campaigns, links, admin, plans)
+        if stop < count:
+            progress(f"  {org.name}: {stop:,} of {count:,} families ...")
+    submissions = Submission.objects.filter(organization=org).count()
+    seconds = time.monotonic() - started
+    progress(f"  {org.name}: {count:,} families, {submissions:,} submissions ({seconds:.1f} s)")
     return count
 
 
-def campaign_instrument_ids(campaign: Campaign) -> list[str]:
-    return [entry["id"] for entry in campaign.instruments]
-
-
 @transaction.atomic
-def demo_load(*, families: bool = True) -> DemoResult:
-    """Create (or reset) the demo data. Safe to run any number of times."""
-    from hopeful.web.surveys.services import campaign_create, campaign_open
+def demo_load(
+    *,
+    families: bool = True,
+    families_per_organization: int = FAMILIES_PER_ORGANIZATION,
+    bulk: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Create (or reset) the demo data. Safe to run any number of times.
 
+    ``families_per_organization`` (1 to :data:`MAX_FAMILIES_PER_ORGANIZATION`, else
+    :class:`ValueError` before anything is written) applies to organizations created by this
+    run; those loaded before keep their families (see :attr:`DemoResult.kept`). ``bulk=False``
+    stores the families through the real submission service instead (the reference the bulk
+    rows are tested against; slow). ``progress`` receives a line now and then.
+    """
+    count = families_per_organization_check(families_per_organization)
+    say = progress or (lambda line: None)
+    now = timezone.now()
     _, created = user_ensure(
         email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo staff", is_staff=True
     )
     result = DemoResult(email=DEMO_EMAIL, password=DEMO_PASSWORD, created=created)
     network = _staff("network@hopeful.example", "Network staff", network_staff=True)
     result.accounts.append(DemoAccount(network.email, "network staff", "HOPE network"))
-    rng = random.Random(20261126)  # noqa: S311 - synthetic demo data, seeded on purpose
     for spec in ORGANIZATIONS:
         org, org_created = Organization.objects.get_or_create(
             name=spec["name"],
@@ -245,7 +719,8 @@ def demo_load(*, families: bool = True) -> DemoResult:
             },
         )
         programs = [
-            Program.objects.get_or_create(organization=org, name=p)[0] for p in spec["programs"]
+            Program.objects.get_or_create(organization=org, name=p["name"])[0]
+            for p in spec["programs"]
         ]
         people: dict[str, User] = {}
         for role in ROLES:
@@ -263,30 +738,43 @@ def demo_load(*, families: bool = True) -> DemoResult:
             people[role] = user
             result.accounts.append(DemoAccount(email, role, org.name, secret))
         if org_created and families:
-            campaign = campaign_create(
-                program=programs[0],
-                name=spec["campaign"],
-                instrument_ids=spec["instruments"],
-                languages=["en", "es"],
-                actor=people["org_admin"],
+            if not result.families:
+                how = "in bulk" if bulk else "through the submission service"
+                say(f"Loading {count:,} synthetic families per organization ({how}) ...")
+            result.families += _families(
+                spec,
+                org,
+                programs,
+                people["org_admin"],
+                count=count,
+                bulk=bulk,
+                now=now,
+                progress=say,
             )
-            campaign = campaign_open(campaign=campaign, actor=people["org_admin"])
-            result.families += _families(org, campaign, people["org_admin"], rng)
+        elif not org_created:
+            result.kept[org.name] = Family.objects.filter(organization=org).count()
         result.submissions += Submission.objects.filter(organization=org).count()
     return result
 
 
 def demo_status() -> str:
     """One line about what is loaded (for the command's output)."""
-    return f"{Organization.objects.count()} organizations, {Submission.objects.count()} submissions"
+    return (
+        f"{Organization.objects.count()} organizations, {Family.objects.count():,} families, "
+        f"{Submission.objects.count():,} submissions"
+    )
 
 
 __all__ = [
     "DEMO_EMAIL",
     "DEMO_PASSWORD",
+    "FAMILIES_PER_ORGANIZATION",
+    "MAX_FAMILIES_PER_ORGANIZATION",
     "CampaignStatus",
     "DemoAccount",
     "DemoResult",
     "demo_load",
+    "families_per_organization_check",
+    "families_per_organization_parse",
     "totp_secret",
 ]
