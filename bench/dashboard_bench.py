@@ -11,7 +11,11 @@ of a few organizations spread over the list (``--sample-orgs``). Then, for every
   health-checked, nothing else requested yet), one server per view;
 - **warm**: on one more server, after untimed requests of every view for every sampled
   organization (as many at once as there are workers, so every worker has served each),
-  ``--repeat`` timed requests per view, going round the sampled organizations.
+  ``--repeat`` timed requests per view, going round the sampled organizations;
+- **after a new submission**: on that server, for each view, a new submission is stored in
+  the organization (a copy of one of its own, through the ORM in another process), then the
+  view is requested once: the first view after new data, the common case of a live
+  organization (each worker keeps the organization's rows and reads only what is new).
 
 Last, the program report PDF as the background task makes it (``services.report_run`` on a
 freshly requested report), in a separate process: the first run (cold: WeasyPrint not yet
@@ -19,7 +23,8 @@ loaded) and ``--pdf-repeat`` more, round the sampled organizations.
 
     .venv/bin/python bench/dashboard_bench.py --responses 1000000 --organizations 50 --write-readme
 
-Target on a 2-core machine: p95 <= 300 ms per dashboard request, warm.
+Targets on a 2-core machine: warm p95 <= 50 ms per dashboard request; the first view after a
+new submission <= 500 ms (goal; <= 1 s must hold) at 20,000 responses per organization.
 """
 
 from __future__ import annotations
@@ -49,7 +54,32 @@ from submit_load import Postgres, free_port
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-TARGET_MS = 300
+TARGET_MS = 50
+FRESH_GOAL_MS = 500
+FRESH_LIMIT_MS = 1000
+
+#: Stores one more submission in an organization: a copy of its newest, with new ids.
+NEW_SUBMISSION = """
+import sys, uuid
+import django
+django.setup()
+from django.db import transaction
+from hopeful.web.organizations.models import Organization
+from hopeful.web.surveys.models import Submission, draw_record_key
+org = Organization.objects.get(public_id=sys.argv[1])
+submission = Submission.objects.filter(organization=org).order_by("-id").first()
+scores = list(submission.scores.all())
+with transaction.atomic():
+    submission.pk = None
+    submission.public_id = uuid.uuid4()
+    submission.client_uuid = uuid.uuid4()
+    submission.record_key = draw_record_key()
+    submission.save()
+    for score in scores:
+        score.pk = None
+        score.submission = submission
+        score.save()
+"""
 
 #: The timed views: (name, query string of /orgs/<org>/dashboard/). Edit here when the
 #: dashboard's parameters change (e.g. ``"?period=2026-Q3"``, ``"?period=all"``).
@@ -348,8 +378,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ms = sorted(1000 * t for _s, _b, t in times)
             print(f"warm  {name}: p50 {statistics.median(ms):.0f} ms, max {ms[-1]:.0f} ms",
                   file=sys.stderr)  # fmt: skip
+        # after a new submission: the same warm server, one new submission before each request
+        fresh: dict[str, list[float]] = {}
+        for name, query in VIEWS:
+            fresh[name] = []
+            for j, org in enumerate(orgs):
+                subprocess.run(
+                    [str(BIN / "python"), "-c", NEW_SUBMISSION, org["id"]],
+                    env=env, check=True,
+                )  # fmt: skip
+                status, _body, seconds = browsers[j].timed_get(view_path(query, org))
+                fresh[name].append(1000 * seconds if status == 200 else float("inf"))
+            print(f"fresh {name}: {', '.join(f'{t:.0f}' for t in fresh[name])} ms",
+                  file=sys.stderr)  # fmt: skip
         server.stop()
         results = {name: summary(cold[name], warm[name]) for name, _query in VIEWS}
+        for name, times in fresh.items():
+            results[name]["fresh_ms"] = times
         pdf = time_pdf(env, orgs, args.pdf_repeat) if args.pdf_repeat >= 0 else None
     finally:
         server.stop()
@@ -382,7 +427,10 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    passed = {name: v["ok"] and v["p95_ms"] <= TARGET_MS for name, v in r["views"].items()}
+    passed = {
+        name: v["ok"] and v["p95_ms"] <= TARGET_MS and max(v.get("fresh_ms", [0])) <= FRESH_LIMIT_MS
+        for name, v in r["views"].items()
+    }
     parts = r["load_parts"]
     load_detail = (
         f"; COPY {parts['copy']:.0f} s, indexes and constraints {parts['indexes']:.0f} s, "
@@ -408,23 +456,28 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         "",
         "Cold: the view's first request on a freshly started server (workers booted and "
         f"health-checked, nothing else requested). Warm: {r['repeat']} requests per view after "
-        "untimed ones for every organization on every worker.",
+        "untimed ones for every organization on every worker. After a new submission: on the "
+        "warm server, one new submission stored in the organization before each request (one "
+        "per sampled organization and view; the slowest is shown).",
         "",
-        "| view | status | size | cold | warm p50 | warm p95 | target | |",
-        "|---|---|---|---|---|---|---|---|",
+        "| view | status | size | cold (fresh server) | warm p50 | warm p95 | after a new "
+        "submission (slowest) | targets | |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, v in r["views"].items():
+        fresh = max(v.get("fresh_ms", [float("nan")]))
         lines.append(
             f"| {name} | {v['status']} | {v['bytes'] / 1024:,.0f} KiB | {_ms(v['cold_ms'])} | "
-            f"{_ms(v['p50_ms'])} | {_ms(v['p95_ms'])} | p95 <= {TARGET_MS} ms | "
-            f"{'PASS' if passed[name] else 'FAIL'} |"
+            f"{_ms(v['p50_ms'])} | {_ms(v['p95_ms'])} | {_ms(fresh)} | warm p95 <= "
+            f"{TARGET_MS} ms; after a submission <= {FRESH_GOAL_MS} ms (goal), <= "
+            f"{FRESH_LIMIT_MS} ms | {'PASS' if passed[name] else 'FAIL'} |"
         )
     pdf = r["pdf"]
     if pdf is not None:
         lines.append(
             f"| program report PDF (background task, separate process) | {pdf['status']} | "
             f"{pdf['bytes'] / 1024:,.0f} KiB | {_ms(pdf['cold_ms'])} | {_ms(pdf['p50_ms'])} | "
-            f"{_ms(pdf['p95_ms'])} | no target | |"
+            f"{_ms(pdf['p95_ms'])} | | no target | |"
         )
         phases = ", ".join(f"{p} {_ms(ms)}" for p, ms in pdf["phases_ms"].items())
         cold = ", ".join(f"{p} {_ms(ms)}" for p, ms in pdf["cold_phases_ms"].items())

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from hopeful.web.surveys.models import Submission
+from tests.e2e.axe import assert_accessible
 from tests.e2e.test_instrument_page import CHROMIUM_ARGS, PHONE
 from tests.web.factories import PASSWORD
 
@@ -51,26 +52,32 @@ def test_a_family_answers_in_spanish_survives_a_dropped_connection_and_staff_see
         try:
             family = browser.new_page(viewport=PHONE)
             family.goto(f"{base}/s/{token}/")
+            assert_accessible(family)
             family.locator("#main").get_by_role("link", name="Español").click()
             family.wait_for_url(f"{base}/es/s/{token}/**")
             assert family.locator("html").get_attribute("lang") == "es"
+            assert_accessible(family)
 
             # consent: every purpose
             for box in family.locator("input[type=checkbox]").all():
                 box.check()
             family.locator("button[type=submit]").first.click()
             # a name or code the family chooses
+            assert_accessible(family)
             family.locator("input[type=text]").first.fill("Colibrí")
             family.locator("button[type=submit]").first.click()
             # pce7, one page: "Siempre" / "Todo el tiempo" everywhere
             assert family.get_by_text("¿Sentía que podía hablar con su familia").is_visible()
+            assert_accessible(family)
             for fieldset in family.locator("fieldset").all():
                 fieldset.locator("input[value='5']").check()
             family.locator("button[type=submit]").first.click()
             # the optional questions about the family: skipped
             family.wait_for_url("**/about/")
+            assert_accessible(family)
             family.locator("button[name=skip]").click()
             family.wait_for_url("**/review/")
+            assert_accessible(family)
 
             # The first send reaches the server, but the answer never comes back.
             sent: list[str] = []
@@ -90,6 +97,7 @@ def test_a_family_answers_in_spanish_survives_a_dropped_connection_and_staff_see
             assert Submission.objects.filter(organization=org_a).count() == 1
             heading = family.locator("h1").inner_text()
             assert "Gracias" in heading
+            assert_accessible(family)
             body = family.locator("main").inner_text()
             assert "ACE" not in body
             assert "Relaciones" in body

@@ -6,6 +6,8 @@ import pytest
 from playwright.sync_api import ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from tests.e2e.axe import assert_accessible
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,6 +28,7 @@ def test_it_switches_the_instrument_page_to_spanish_on_a_phone(live_server: Live
             page.goto(f"{live_server.url}/instruments/pce7/")
             assert page.locator("html").get_attribute("lang") == "en"
             assert page.get_by_role("button", name="Print this form").is_visible()
+            assert_accessible(page)
 
             spanish = page.get_by_role("navigation", name="Language").get_by_role(
                 "link", name="Español"
@@ -43,5 +46,6 @@ def test_it_switches_the_instrument_page_to_spanish_on_a_phone(live_server: Live
             assert item.is_visible()
             assert page.get_by_role("heading", name="Preguntas", exact=True).is_visible()
             assert page.get_by_role("button", name="Imprimir este formulario").is_visible()
+            assert_accessible(page)
         finally:
             browser.close()

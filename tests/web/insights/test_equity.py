@@ -1,10 +1,11 @@
-"""The dashboard's equity breakdown: the numbers are hopeful.stats', the Holm flag, small
-groups protected on the page and in the CSV, multi-select race, "not answered", consent."""
+"""The dashboard's equity breakdown: each group's share is the share of its own records'
+published counts (as hopeful.stats computes it from them), the Holm flag for a real gap and
+not for noise, small groups shown as "fewer than 11" on the page and in the CSV, multi-select
+race, "not answered", consent, and the view's own program and period."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import numpy as np
@@ -13,25 +14,30 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hopeful.stats import Design, nchs_proportions
+from hopeful.stats import Design
 from hopeful.stats.equity import GroupShare, gap_tests
 from hopeful.web.families.models import Child, ConsentPurpose
+from hopeful.web.insights import audit, formatting, protection
 from hopeful.web.insights import equity as equity_module
 from hopeful.web.organizations.models import Role
 from hopeful.web.surveys.models import Submission
-from tests.web.insights.factories import add_submissions, tenant
-from tests.web.insights.test_dashboard import (
-    _small_numbers_in_html,
+from tests.web import factories as f
+from tests.web.insights.factories import (
+    add_group,
     as_role,
+    assert_published,
     build,
     csv_rows,
+    expected_count,
+    expected_share,
+    key_sum,
+    noise_bound,
+    tenant,
     url,
 )
+from tests.web.insights.test_dashboard import FEWER, count_cells
 
 pytestmark = pytest.mark.django_db
-
-HIGH = {f"pce{k}": 5 for k in range(1, 8)}  # 7 PCEs: the top group (6-7)
-LOW = {f"pce{k}": 1 for k in range(1, 8)}  # 0 PCEs
 
 
 def add(
@@ -43,92 +49,98 @@ def add(
     start: int,
     consent: tuple[str, ...] = (ConsentPurpose.CARE, ConsentPurpose.PROGRAM_IMPROVEMENT),
     language: str = "en",
+    when: dt.datetime | None = None,
+    program: Any = None,
 ) -> list[Submission]:
-    """``count`` respondents with these demographics, the first ``high`` in the top group."""
-    program, campaign, link = tenant(t)
-    out = add_submissions(
-        program, campaign, link, count, consent=consent, language=language, start=start
+    """``count`` respondents of A with these demographics, the first ``high`` in the top
+    group (every building block met), the others in the lowest (none met)."""
+    main, campaign, link = tenant(t)
+    return add_group(
+        program or main,
+        campaign,
+        link,
+        count,
+        high=high,
+        start=start,
+        when=when,
+        demographics=demographics or {},
+        consent=consent,
+        language=language,
     )
-    for i, submission in enumerate(out):
-        answers = {"pce7": dict(HIGH if i < high else LOW)}
-        submission.answers = answers
-        submission.demographics = dict(demographics or {})
-        submission.save(update_fields=["answers", "demographics"])
-        score = submission.scores.get(instrument_id="pce7")
-        score.values = {**score.values, **_scores(i < high)}
-        score.save(update_fields=["values"])
-    return out
 
 
-def _scores(high: bool) -> dict[str, Any]:
-    from hopeful.framework import get_instrument, score_response
-
-    result = score_response(get_instrument("pce7"), HIGH if high else LOW, on_invalid="reason")
-    return dict(result.values)
+def top(rows: list[Submission], high: int) -> list[Submission]:
+    """The first ``high`` of ``rows``: those in the top group (see :func:`add`)."""
+    return rows[:high]
 
 
 def rows_by_key(data: Any) -> dict[str, Any]:
     return {r.key: r for r in data.equity.rows}
 
 
-# -- the numbers are hopeful.stats' numbers ------------------------------------------------------
+def true_share(high: int, count: int) -> float:
+    frame = pd.DataFrame({"y": np.r_[np.ones(high), np.zeros(count - high)]})
+    result = Design(frame).proportion("y", ci="beta")
+    return float(result.loc[result["level"] == 1, "estimate"].sum())
 
 
-def test_breakdown_estimates_equal_hopeful_stats(two_tenants: dict[str, Any]) -> None:
+# -- the numbers: each group's own records, published -------------------------------------------
+
+
+def test_breakdown_estimates_are_the_groups_published_counts(two_tenants: dict[str, Any]) -> None:
     t = two_tenants
-    add(t, 60, {"income": "<25k"}, high=24, start=0)
-    add(t, 50, {"income": "50-100k"}, high=35, start=100)
-    add(t, 20, {"income": "prefer_not_to_say"}, high=10, start=200)
-    add(t, 15, None, high=5, start=300)
+    low = add(t, 60, {"income": "<25k"}, high=24, start=0)
+    middle = add(t, 50, {"income": "50-100k"}, high=35, start=100)
+    prefer_not = add(t, 20, {"income": "prefer_not_to_say"}, high=10, start=200)
+    unanswered = add(t, 15, None, high=5, start=300)
     data = build(t, {"breakdown": "income", "outcome": "top_band"})
     equity = data.equity
-    assert equity.breakdown == "income"
-    assert equity.outcome == "top_band"
-
-    # the same data by hand: group code per respondent, top-group flag
-    group = np.r_[np.zeros(60), np.full(50, 2.0), np.full(35, 4.0)]  # 4: not answered
-    top = np.r_[np.ones(24), np.zeros(36), np.ones(35), np.zeros(15)]
-    top = np.r_[top, np.ones(10), np.zeros(10), np.ones(5), np.zeros(10)]
-    frame = pd.DataFrame({"top": top, "group": group})
-    expected = nchs_proportions(
-        Design(frame).proportion("top", by="group", ci="beta").query("level == 1")
-    ).set_index("group")
+    assert (equity.breakdown, equity.outcome) == ("income", "top_band")
     rows = rows_by_key(data)
-    for key, code in (("<25k", 0), ("50-100k", 2), ("not_answered", 4)):
+    groups = {
+        "<25k": (low, 24),
+        "50-100k": (middle, 35),
+        "not_answered": (prefer_not + unanswered, 15),  # prefer not to say + no answer
+    }
+    for key, (members, high) in groups.items():
+        yes = (
+            top(members, high)
+            if key != "not_answered"
+            else top(prefer_not, 10) + top(unanswered, 5)
+        )
         estimate = rows[key].estimate
-        assert estimate.n.value == int(expected.loc[code, "n"])
-        if not estimate.shown:  # the NCHS standard hides it too (35 answers: too wide)
-            assert key == "not_answered"
-            assert not bool(expected.loc[code, "present"])
-            continue
-        assert estimate.estimate == pytest.approx(expected.loc[code, "estimate"], rel=1e-12)
-        assert estimate.ci_low == pytest.approx(expected.loc[code, "ci_low"], rel=1e-12)
-        assert estimate.ci_high == pytest.approx(expected.loc[code, "ci_high"], rel=1e-12)
-        assert estimate.n.value == int(expected.loc[code, "n"])
-    assert rows["not_answered"].estimate.n.value == 35  # prefer not to say + not answered
-    assert rows["25-50k"].estimate.n.value == 0
-    overall = Design(frame).proportion("top", ci="beta").query("level == 1").iloc[0]
-    assert equity.overall.estimate == pytest.approx(overall["estimate"], rel=1e-12)
-    assert rows["<25k"].gap == pytest.approx(24 / 60 - overall["estimate"])
-
-    # the tests: each answered group against the answered rest, Holm across them
-    answered = frame[frame["group"] != 4].copy()
-    shares = []
-    for code in (0, 2):
-        answered["inside"] = (answered["group"] == code) * 1.0
-        split = Design(answered).proportion("top", by="inside", ci="beta")
-        split = split[split["level"] == 1].set_index("inside")
-        shares.append(
-            GroupShare(
-                split.loc[1, "estimate"],
-                split.loc[1, "se"],
-                split.loc[0, "estimate"],
-                split.loc[0, "se"],
+        assert_published(estimate, expected_share(yes, members))
+        if estimate.shown:
+            assert abs(estimate.estimate - true_share(high, len(members))) <= noise_bound(
+                len(members)
             )
+    assert rows["<25k"].estimate.shown
+    assert rows["50-100k"].estimate.shown
+    assert rows["25-50k"].estimate.n == protection.shown(0)  # a true 0 is shown as 0
+    everyone = low + middle + prefer_not + unanswered
+    high_everyone = top(low, 24) + top(middle, 35) + top(prefer_not, 10) + top(unanswered, 5)
+    assert_published(equity.overall, expected_share(high_everyone, everyone))
+    # "Everyone" is the profile's own top group: the same cells, the same numbers
+    assert equity.overall.estimate == data.bands[-1].estimate
+    assert equity.overall.n == data.bands[-1].n
+    assert rows["<25k"].gap == pytest.approx(
+        rows["<25k"].estimate.estimate - equity.overall.estimate
+    )
+
+    # the tests: each answered group against the answered rest (its own published cells),
+    # Holm across them
+    answered = {"<25k": (low, 24), "50-100k": (middle, 35)}
+    shares = []
+    for key, (members, high) in answered.items():
+        rest, rest_high = next((m, h) for k, (m, h) in answered.items() if k != key)
+        group_share = expected_share(top(members, high), members)
+        rest_share = expected_share(top(rest, rest_high), rest)
+        shares.append(
+            GroupShare(group_share.estimate, group_share.se, rest_share.estimate, rest_share.se)
         )
     results = gap_tests(shares)
     assert equity.tested == 2
-    assert [bool(rows[k].flag) for k in ("<25k", "50-100k")] == [r.significant for r in results]
+    assert [bool(rows[k].flag) for k in answered] == [r.significant for r in results]
     assert not rows["not_answered"].tested
     assert not rows["not_answered"].flag
 
@@ -136,27 +148,37 @@ def test_breakdown_estimates_equal_hopeful_stats(two_tenants: dict[str, Any]) ->
 # -- the flag -----------------------------------------------------------------------------
 
 
-def test_a_real_gap_is_flagged_and_noise_is_not(
+def test_a_real_gap_is_flagged_and_groups_of_50_or_more_have_an_interval(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
     t = two_tenants
-    add(t, 60, {"disability": "yes"}, high=12, start=0)  # 20%
+    add(t, 60, {"disability": "yes"}, high=15, start=0)  # 25%
     add(t, 60, {"disability": "no"}, high=48, start=100)  # 80%
     data = build(t, {"breakdown": "disability"})
     rows = rows_by_key(data)
     assert rows["yes"].flag == "Lower than the rest: a gap larger than chance."
     assert rows["no"].flag == "Higher than the rest: a gap larger than chance."
+    for key in ("yes", "no"):  # 60 respondents each: shown, with their interval
+        estimate = rows[key].estimate
+        assert estimate.shown
+        assert estimate.ci_low < estimate.estimate < estimate.ci_high
+    # the gap to everyone (25% against 52.5%, within the noise of the counts)
+    assert rows["yes"].gap == pytest.approx(0.25 - 0.525, abs=2 * noise_bound(60))
     page = as_role(client, t).get(url(t, "?breakdown=disability")).content.decode()
-    assert "Lower than the rest: a gap larger than chance." in page
+    section = page[page.index('id="equity"') : page.index('id="equity-test"')]
+    assert "Lower than the rest: a gap larger than chance." in section
+    assert formatting.gap_text(rows["yes"].gap) in section
+    assert formatting.ci_text(rows["yes"].estimate) in section
     assert "Holm" in page
-    assert "30.0 points lower" in page  # 20% against everyone's 50%
 
 
 def test_noise_is_not_flagged(two_tenants: dict[str, Any]) -> None:
+    # Three groups with the same true share: no perturbation of their counts (at most 4
+    # each) makes any gap significant, even before Holm's correction.
     t = two_tenants
-    add(t, 80, {"gender": "woman"}, high=40, start=0)  # 50%
-    add(t, 80, {"gender": "man"}, high=44, start=100)  # 55%
-    add(t, 80, {"gender": "another_gender"}, high=38, start=200)  # 47.5%
+    add(t, 80, {"gender": "woman"}, high=40, start=0)
+    add(t, 80, {"gender": "man"}, high=40, start=100)
+    add(t, 80, {"gender": "another_gender"}, high=40, start=200)
     data = build(t, {"breakdown": "gender"})
     rows = rows_by_key(data)
     assert data.equity.tested == 3
@@ -166,38 +188,43 @@ def test_noise_is_not_flagged(two_tenants: dict[str, Any]) -> None:
 # -- small groups ----------------------------------------------------------------------------
 
 
-def test_no_count_from_1_to_10_for_small_groups(
+def test_small_groups_show_fewer_than_11_on_the_page_and_in_the_csv(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
     t = two_tenants
-    add(t, 40, {"zip3": "537"}, high=20, start=0)
-    add(t, 4, {"zip3": "000"}, high=2, start=100)  # a small area
-    add(t, 30, {"zip3": "606"}, high=10, start=200)
-    add(t, 7, None, high=3, start=300)  # small "not answered"
+    big = add(t, 40, {"zip3": "537"}, high=20, start=0)
+    small = add(t, 5, {"zip3": "000"}, high=2, start=100)  # a small area: 1 to 9 published
+    other = add(t, 30, {"zip3": "606"}, high=15, start=200)
+    unanswered = add(t, 6, None, high=3, start=300)  # small "not answered": 2 to 10
     data = build(t, {"breakdown": "zip3"})
     rows = rows_by_key(data)
     assert rows["000"].estimate.n.suppressed
+    assert rows["000"].estimate.protected
     assert not rows["000"].estimate.shown
     assert rows["not_answered"].estimate.n.suppressed
-    # complementary suppression: the small groups cannot be worked out from the others
-    shown = [r.estimate.n.value for r in data.equity.rows if not r.estimate.n.suppressed]
-    total = data.equity.overall.n.value
-    assert total is None or len(shown) <= len(data.equity.rows) - 2
+    assert rows["537"].estimate.n == expected_count(big)
+    assert rows["606"].estimate.n == expected_count(other)
+    assert data.equity.overall.n == expected_count(big + small + other + unanswered)
+
     client = as_role(client, t)
     page = client.get(url(t, "?breakdown=zip3")).content.decode()
     section = page[page.index('id="equity"') : page.index('id="equity-test"')]
-    assert _small_numbers_in_html(section) == []
+    cells = count_cells(section)
+    assert cells.count(FEWER) == 2
+    assert not [c for c in cells if c.isdigit() and 1 <= int(c) <= 10], cells
     assert "Pooling may show them" in section
     assert "000 (sparsely populated areas)" in section
+
     rows_csv = csv_rows(client.get(url(t, "?breakdown=zip3&format=csv")))
-    equity_rows = [r for r in rows_csv if r[0].startswith("Who has access")]
+    equity_rows = [r for r in rows_csv if r[0] == "equity"]
     assert len(equity_rows) == 5  # three areas, not answered, everyone
     for row in equity_rows:
-        for cell in (row[3], row[5]):
-            assert not re.fullmatch(r"\d+", cell) or not 1 <= int(cell) <= 10, row
-    small = next(r for r in equity_rows if r[1].startswith("000"))
-    assert small[3] == ""
-    assert small[5] == "hidden to protect small groups"
+        assert not (row[5].isdigit() and 1 <= int(row[5]) <= 10), row
+    area = next(r for r in equity_rows if r[3].startswith("000"))
+    assert (area[5], area[6], area[10]) == ("", "", "false")
+    assert area[11] == protection.protected_reason(11)
+    shown = next(r for r in equity_rows if r[3] == "537")
+    assert shown[5] == str(expected_count(big).value)
 
 
 # -- multi-select, not answered, consent ----------------------------------------------------
@@ -207,49 +234,62 @@ def test_race_is_multi_select_and_counted_in_every_group_chosen(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
     t = two_tenants
-    add(t, 30, {"race_ethnicity": ["hispanic_latino"]}, high=15, start=0)
-    add(t, 25, {"race_ethnicity": ["hispanic_latino", "white"]}, high=13, start=100)
-    add(t, 30, {"race_ethnicity": ["white"]}, high=12, start=200)
-    add(t, 24, {"race_ethnicity": ["prefer_not_to_say"]}, high=12, start=300)
-    add(t, 24, None, high=12, start=400)
+    latino = add(t, 30, {"race_ethnicity": ["hispanic_latino"]}, high=15, start=0)
+    both = add(t, 25, {"race_ethnicity": ["hispanic_latino", "white"]}, high=13, start=100)
+    white = add(t, 30, {"race_ethnicity": ["white"]}, high=12, start=200)
+    prefer_not = add(t, 24, {"race_ethnicity": ["prefer_not_to_say"]}, high=12, start=300)
+    unanswered = add(t, 24, None, high=12, start=400)
     data = build(t, {"breakdown": "race_ethnicity"})
     rows = rows_by_key(data)
     assert data.equity.multiple
-    assert rows["hispanic_latino"].estimate.n.value == 55
-    assert rows["white"].estimate.n.value == 55
-    assert rows["not_answered"].estimate.n.value == 48
-    assert data.equity.overall.n.value == 133  # fewer than the rows' sum (158)
-    assert rows["asian"].estimate.n.value == 0
-    assert rows["hispanic_latino"].estimate.estimate == pytest.approx(28 / 55)
-    assert rows["white"].estimate.estimate == pytest.approx(25 / 55)
+    # a respondent who chose both is in both groups' cells
+    assert_published(
+        rows["hispanic_latino"].estimate,
+        expected_share(top(latino, 15) + top(both, 13), latino + both),
+    )
+    assert_published(
+        rows["white"].estimate, expected_share(top(both, 13) + top(white, 12), both + white)
+    )
+    assert_published(
+        rows["not_answered"].estimate,
+        expected_share(top(prefer_not, 12) + top(unanswered, 12), prefer_not + unanswered),
+    )
+    everyone = latino + both + white + prefer_not + unanswered
+    assert data.equity.overall.n == expected_count(everyone)  # 133, fewer than the rows' 158
+    assert rows["asian"].estimate.n == protection.shown(0)
+    assert rows["hispanic_latino"].estimate.estimate == pytest.approx(28 / 55, abs=noise_bound(55))
+    assert rows["white"].estimate.estimate == pytest.approx(25 / 55, abs=noise_bound(55))
     page = as_role(client, t).get(url(t)).content.decode()
     assert "counts in every group they chose" in page
     assert "Not answered or prefer not to say" in page
 
 
-def test_a_rare_combination_hides_the_groups_it_belongs_to(two_tenants: dict[str, Any]) -> None:
-    # A group's count is the sum of its answer patterns: 3 people chose both, so Asian
-    # (30 + 3) and White (40 + 3) could reveal the 3 (from the others, or the total).
+def test_a_rare_combination_is_never_a_cell_of_its_own(two_tenants: dict[str, Any]) -> None:
+    # 3 people chose both Asian and White: each group's count is its own records' (the 3
+    # included), perturbed; no published cell counts the 3 alone.
     t = two_tenants
-    add(t, 30, {"race_ethnicity": ["asian"]}, high=15, start=0)
-    add(t, 40, {"race_ethnicity": ["white"]}, high=20, start=100)
-    add(t, 3, {"race_ethnicity": ["asian", "white"]}, high=1, start=200)
-    rows = rows_by_key(build(t, {"breakdown": "race_ethnicity"}))
-    assert rows["asian"].estimate.n.suppressed
-    assert rows["white"].estimate.n.suppressed
-    assert rows["asian"].estimate.protected
+    asian = add(t, 30, {"race_ethnicity": ["asian"]}, high=15, start=0)
+    white = add(t, 40, {"race_ethnicity": ["white"]}, high=20, start=100)
+    both = add(t, 3, {"race_ethnicity": ["asian", "white"]}, high=1, start=200)
+    with audit.recording() as ledger:
+        rows = rows_by_key(build(t, {"breakdown": "race_ethnicity"}))
+    assert rows["asian"].estimate.n == expected_count(asian + both)
+    assert rows["white"].estimate.n == expected_count(white + both)
+    alone = key_sum(both)
+    assert (alone.n, alone.key) not in ledger.values
+    assert (1, key_sum(both[:1]).key) not in ledger.values  # nor its one in the top group
 
 
 def test_families_without_program_improvement_consent_are_not_counted(
     two_tenants: dict[str, Any],
 ) -> None:
     t = two_tenants
-    add(t, 80, {"disability": "yes"}, high=40, start=0)
+    counted = add(t, 80, {"disability": "yes"}, high=40, start=0)
     add(t, 60, {"disability": "no"}, high=30, start=100)
     add(t, 25, {"disability": "yes"}, high=25, start=200, consent=(ConsentPurpose.CARE,))
     rows = rows_by_key(build(t, {"breakdown": "disability"}))
-    assert rows["yes"].estimate.n.value == 80
-    assert rows["yes"].estimate.estimate == pytest.approx(0.5)
+    assert_published(rows["yes"].estimate, expected_share(top(counted, 40), counted))
+    assert rows["yes"].estimate.estimate == pytest.approx(0.5, abs=noise_bound(80))
 
 
 def test_language_and_child_age_breakdowns(two_tenants: dict[str, Any]) -> None:
@@ -262,11 +302,34 @@ def test_language_and_child_age_breakdowns(two_tenants: dict[str, Any]) -> None:
             organization=s.organization, family=s.family, birth_month=dt.date(today.year - 3, 1, 1)
         )
     rows = rows_by_key(build(t, {"breakdown": "language"}))
-    assert rows["en"].estimate.n.value == 30
-    assert rows["es"].estimate.n.value == 30
+    assert rows["en"].estimate.n == expected_count(english)
+    assert rows["es"].estimate.n == expected_count(spanish)
     rows = rows_by_key(build(t, {"breakdown": "child_age"}))
-    assert rows["1-5"].estimate.n.value == 30
-    assert rows["not_answered"].estimate.n.value == len(spanish)
+    assert rows["1-5"].estimate.n == expected_count(english)
+    assert rows["not_answered"].estimate.n == expected_count(spanish)
+
+
+def test_the_breakdown_covers_the_views_own_program_and_period(
+    two_tenants: dict[str, Any], time_machine: Any
+) -> None:
+    time_machine.move_to(dt.datetime(2026, 8, 15, 12, tzinfo=dt.UTC), tick=False)
+    t = two_tenants
+    spring = dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)  # 2026 Q2
+    winter = dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC)  # 2026 Q1
+    quarter = add(t, 60, {"income": "<25k"}, high=30, start=0, when=spring)
+    earlier = add(t, 60, {"income": "<25k"}, high=20, start=100, when=winter)
+    north = add(
+        t, 40, {"income": "<25k"}, high=20, start=200, when=spring, program=t["other_program_a"]
+    )
+    data = build(
+        t, {"breakdown": "income", "period": "2026-Q2", "program": str(t["program_a"].public_id)}
+    )
+    rows = rows_by_key(data)
+    assert_published(rows["<25k"].estimate, expected_share(top(quarter, 30), quarter))
+    assert data.equity.overall.n == data.bands[-1].n == expected_count(quarter)
+    assert data.equity.period_note == ""
+    year = build(t, {"breakdown": "income", "period": "2026"})
+    assert rows_by_key(year)["<25k"].estimate.n == expected_count(quarter + earlier + north)
 
 
 def test_an_unknown_breakdown_or_outcome_falls_back(two_tenants: dict[str, Any]) -> None:
@@ -279,8 +342,6 @@ def test_an_unknown_breakdown_or_outcome_falls_back(two_tenants: dict[str, Any])
 
 
 def test_an_outsider_still_gets_404(client: Client, two_tenants: dict[str, Any]) -> None:
-    from tests.web import factories as f
-
     add(two_tenants, 30, {"income": "<25k"}, high=10, start=0)
     f.login_verified(client, two_tenants["members_b"][Role.ORG_ADMIN])
     assert client.get(url(two_tenants, "?breakdown=income")).status_code == 404

@@ -1,6 +1,7 @@
 """The dashboard's data path shortcuts give what the plain code gives: the remembered answer
 codes, the demographics key a breakdown reads, the respondent table read from only the JSON it
-needs, and the dashboards remembered per data version."""
+needs (with each row's record key), and the dashboards remembered per data version (and the
+same numbers when computed again: they are perturbed by the records' keys)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import pytest
 from hopeful.framework import get_instrument
 from hopeful.web.families.models import ConsentPurpose
 from hopeful.web.families.services import consent_set
-from hopeful.web.insights import equity, selectors
+from hopeful.web.insights import data, equity, selectors
 from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.organizations.access import get_organization_for_user
 from hopeful.web.organizations.models import Role
-from hopeful.web.surveys.models import Submission
-from tests.web.insights.factories import add_submissions, tenant
+from tests.web.insights.factories import add_submissions, expected_count, tenant
 
 
 def test_the_answer_reader_agrees_with_affirmative_for_every_kind_of_code() -> None:
@@ -26,9 +26,9 @@ def test_the_answer_reader_agrees_with_affirmative_for_every_kind_of_code() -> N
     for item in definition.items:
         if item.block is None:
             continue
-        read = selectors._affirmative_reader(definition, item.id)
+        read = data._affirmative_reader(definition, item.id)
         for code in codes * 2:  # the second time from what it remembered
-            expected = selectors._affirmative(definition, item.id, code)
+            expected = data._affirmative(definition, item.id, code)
             got = read(code)
             assert (np.isnan(expected) and np.isnan(got)) or got == expected, (item.id, code)
 
@@ -66,7 +66,7 @@ def test_the_respondent_table_reads_only_the_chosen_demographics_key(
     filters = DashboardFilterForm(None, options=options).filters()
     by_family = {s.family_id: d for s, d in zip(submissions, given, strict=True)}
     for key in ("income", "zip3", "race_ethnicity", None):
-        table = selectors._respondent_table(
+        table = data.respondent_table(
             access, filters.instrument_id, options.programs, filters.horizon, key
         )
         assert len(table) == 4
@@ -75,6 +75,9 @@ def test_the_respondent_table_reads_only_the_chosen_demographics_key(
             expected = {key: wanted[key]} if key is not None and key in wanted else {}
             got = {k: str(v) if k == "zip3" else v for k, v in demographics.items()}
             assert got == expected
+        # each row carries its submission's record key (a cell's key is their sum)
+        keys = {s.family_id: s.record_key for s in submissions}
+        assert [keys[family] for family in table["family"]] == table["key"].tolist()
         # the answers and scores do not depend on the key
         assert table["item_pce1"].notna().all()
         assert table["score"].notna().any()
@@ -84,23 +87,29 @@ def test_the_respondent_table_reads_only_the_chosen_demographics_key(
 def test_a_dashboard_is_remembered_until_the_data_change(two_tenants: dict[str, Any]) -> None:
     t = two_tenants
     program, campaign, link = tenant(t)
-    add_submissions(program, campaign, link, 30)
+    rows = add_submissions(program, campaign, link, 30)
     access = get_organization_for_user(t["members_a"][Role.ANALYST], t["org_a"].public_id)
     options = selectors.filter_options(access=access, language="en")
     filters = DashboardFilterForm(None, options=options).filters()
     first = selectors.dashboard(access=access, filters=filters, options=options, language="en")
     again = selectors.dashboard(access=access, filters=filters, options=options, language="en")
     assert again is first
+    # computed again from scratch: the same numbers (the same records, the same keys)
+    selectors.clear_caches()
+    recomputed = selectors.dashboard(access=access, filters=filters, options=options, language="en")
+    assert recomputed is not first
+    assert recomputed.reach == first.reach
+    assert recomputed.all_estimates == first.all_estimates
     version = selectors.data_version(t["org_a"])
-    add_submissions(program, campaign, link, 1, start=30)
+    added = add_submissions(program, campaign, link, 1, start=30)
     assert selectors.data_version(t["org_a"]) != version
     fresh = selectors.dashboard(access=access, filters=filters, options=options, language="en")
-    assert fresh.reach.total.value == 31
+    assert fresh.reach.total == expected_count(rows + added)
     # a revocation changes the version too: the family is no longer counted
-    family = Submission.objects.filter(program=program).first().family
+    family = rows[0].family
     consent_set(family=family, choices={ConsentPurpose.PROGRAM_IMPROVEMENT: False}, language="en")
     after = selectors.dashboard(access=access, filters=filters, options=options, language="en")
-    assert after.reach.total.value == 30
+    assert after.reach.total == expected_count(rows[1:] + added)
     # another organization's data do not change this one's version
     version = selectors.data_version(t["org_a"])
     add_submissions(t["program_b"], t["campaign_b"], t["link_b"], 3)

@@ -1,26 +1,36 @@
 """Weights an organization supplies: the families each program serves.
 
-When every program has its size, all-programs estimates weight each program's respondents to
-stand for its families (programs as strata): the numbers equal ``hopeful.stats`` with those
-weights and strata, a weighted share is shown only when every program's counts behind it are,
-and setting the sizes is an audited, all-or-nothing org admin action.
+When every program has its size, all-programs shares weight each program's respondents to
+stand for its families (programs as strata), computed from each program's published
+(perturbed) counts: the numbers equal ``hopeful.stats`` with those weights and strata on those
+counts, a weighted share is shown only when every program's counts behind it are, and setting
+the sizes is an audited, all-or-nothing org admin action.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hopeful.stats import Design, nchs_proportions
+from hopeful.stats import Design, nchs_proportions, proportions_from_counts
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.organizations.models import Program, Role
+from hopeful.web.surveys.models import Submission
 from tests.web import factories as f
-from tests.web.insights.factories import add_submissions, tenant
-from tests.web.insights.test_dashboard import build
+from tests.web.insights.factories import (
+    add_submissions,
+    assert_published,
+    build,
+    expected_share,
+    noise_bound,
+    published,
+    tenant,
+)
 from tests.web.practice.factories import make_submission
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +49,20 @@ def set_sizes(t: dict[str, Any], main: int | None, north: int | None) -> None:
         Program.objects.filter(pk=program.pk).update(families_served=size)
 
 
-def add_answers(t: dict[str, Any], program: Program, count: int, yes: int, start: int) -> None:
-    """``count`` respondents of ``program``, the first ``yes`` of them with pce1 = 5."""
+def add_answers(
+    t: dict[str, Any], program: Program, count: int, yes: int, start: int
+) -> tuple[list[Submission], list[Submission]]:
+    """``count`` respondents of ``program``, the first ``yes`` of them with pce1 = 5 (the
+    others 1). Returns (every respondent, those with pce1)."""
     _p, campaign, link = tenant(t)
+    out = []
     for i in range(count):
         family = f.make_family(program.organization, program, f"W{start + i}")
         f.grant_consent(family)
         answers = {f"pce{k}": 5 for k in range(1, 8)}
         answers["pce1"] = 5 if i < yes else 1
-        make_submission(family, campaign, link, answers={"pce7": answers})
+        out.append(make_submission(family, campaign, link, answers={"pce7": answers}))
+    return out, out[:yes]
 
 
 def test_an_org_admin_sets_the_sizes_and_each_change_is_audited(
@@ -95,12 +110,12 @@ def test_an_analyst_may_not_change_the_weights(client: Client, two_tenants: dict
     assert t["program_a"].families_served is None
 
 
-def test_weighted_estimates_equal_hopeful_stats_with_programs_as_strata(
+def test_weighted_shares_are_stratified_from_each_programs_published_counts(
     two_tenants: dict[str, Any],
 ) -> None:
     t = two_tenants
-    add_answers(t, t["program_a"], 60, 48, 0)  # 80% in the main site
-    add_answers(t, t["other_program_a"], 40, 12, 100)  # 30% in the north site
+    main, main_yes = add_answers(t, t["program_a"], 60, 48, 0)  # 80% in the main site
+    north, north_yes = add_answers(t, t["other_program_a"], 80, 24, 100)  # 30% in the north
     unweighted = build(t)
     set_sizes(t, 100, 900)  # the north site serves far more families
     weighted = build(t)
@@ -108,25 +123,48 @@ def test_weighted_estimates_equal_hopeful_stats_with_programs_as_strata(
     assert not unweighted.weighted
     pce1 = next(e for e in weighted.items if e.key == "item:pce1")
     plain = next(e for e in unweighted.items if e.key == "item:pce1")
-    assert plain.estimate == pytest.approx(60 / 100)
-    # the same design, built here: w = families served / respondents, programs as strata
+    # unweighted: the share of the pooled records' published counts
+    assert_published(plain, expected_share(main_yes + north_yes, main + north))
+    # weighted: programs as strata, each from its own published counts (the same numbers
+    # the one-program views show), weighted by the families each serves
+    yes = np.array([[published(main_yes), published(north_yes)]])
+    n = np.array([[published(main), published(north)]])
+    expected = nchs_proportions(proportions_from_counts(yes, n, weights=[100, 900])).iloc[0]
+    assert pce1.shown
+    assert bool(expected["present"])
+    assert pce1.estimate == pytest.approx(float(expected["estimate"]), rel=1e-12)
+    assert pce1.ci_low == pytest.approx(float(expected["ci_low"]), rel=1e-12)
+    assert pce1.ci_high == pytest.approx(float(expected["ci_high"]), rel=1e-12)
+    assert pce1.se == pytest.approx(float(expected["se"]), rel=1e-12)
+    assert pce1.estimate == pytest.approx(
+        float(yes[0, 0] / n[0, 0] * 0.1 + yes[0, 1] / n[0, 1] * 0.9), rel=1e-12
+    )
+    # hopeful.stats' design on the same published counts gives the same share
     frame = pd.DataFrame(
         {
-            "program": [0] * 60 + [1] * 40,
-            "y": [1.0] * 48 + [0.0] * 12 + [1.0] * 12 + [0.0] * 28,
-            "w": [100 / 60] * 60 + [900 / 40] * 40,
+            "program": [0] * int(n[0, 0]) + [1] * int(n[0, 1]),
+            "y": [1.0] * int(yes[0, 0])
+            + [0.0] * int(n[0, 0] - yes[0, 0])
+            + [1.0] * int(yes[0, 1])
+            + [0.0] * int(n[0, 1] - yes[0, 1]),
+            "w": [100 / n[0, 0]] * int(n[0, 0]) + [900 / n[0, 1]] * int(n[0, 1]),
         }
     )
-    expected = Design(frame, weights="w", strata="program").proportion("y", ci="beta")
-    expected = nchs_proportions(expected[expected["level"] == 1])
-    assert pce1.estimate == pytest.approx(float(expected["estimate"].iloc[0]), rel=1e-12)
-    assert pce1.estimate == pytest.approx((100 * 0.8 + 900 * 0.3) / 1000)
-    assert pce1.ci_low == pytest.approx(float(expected["ci_low"].iloc[0]), rel=1e-12)
-    assert pce1.ci_high == pytest.approx(float(expected["ci_high"].iloc[0]), rel=1e-12)
-    # a one-program view is never weighted (one stratum)
-    main = build(t, {"program": str(t["program_a"].public_id)})
-    assert not main.weighted
-    assert next(e for e in main.items if e.key == "item:pce1").estimate == pytest.approx(0.8)
+    design = Design(frame, weights="w", strata="program").proportion("y", ci="beta")
+    design = design[design["level"] == 1].iloc[0]
+    assert pce1.estimate == pytest.approx(float(design["estimate"]), rel=1e-12)
+    assert pce1.ci_low == pytest.approx(float(design["ci_low"]), rel=1e-9)
+    assert pce1.ci_high == pytest.approx(float(design["ci_high"]), rel=1e-9)
+    # near the true weighted share (0.35), far from the unweighted one (0.51)
+    true = (100 * 0.8 + 900 * 0.3) / 1000
+    assert abs(pce1.estimate - true) <= 0.1 * noise_bound(60) + 0.9 * noise_bound(80)
+    assert abs(pce1.estimate - true) < abs(pce1.estimate - 72 / 140)
+    # a one-program view is never weighted (one stratum), and its counts are the stratum's
+    one = build(t, {"program": str(t["program_a"].public_id)})
+    assert not one.weighted
+    main_pce1 = next(e for e in one.items if e.key == "item:pce1")
+    assert_published(main_pce1, expected_share(main_yes, main))
+    assert (main_pce1.yes.value, main_pce1.n.value) == (yes[0, 0], n[0, 0])
 
 
 def test_a_weighted_share_is_hidden_when_a_programs_counts_are(
@@ -135,14 +173,15 @@ def test_a_weighted_share_is_hidden_when_a_programs_counts_are(
     t = two_tenants
     program, campaign, link = tenant(t)
     add_submissions(program, campaign, link, 80)
-    add_submissions(t["other_program_a"], campaign, link, 6, start=200)  # a small program
+    add_submissions(t["other_program_a"], campaign, link, 6, start=200)  # published 2 to 10
     shown = [e for e in build(t).items if e.shown]
     assert shown  # unweighted, the all-programs view shows shares
     set_sizes(t, 500, 50)
     weighted = build(t)
     assert weighted.weighted
     assert not any(e.shown for e in weighted.items)
-    assert all(e.protected for e in weighted.items if e.n.value is not None)
+    assert all(e.protected for e in weighted.items)
+    assert weighted.reach.total.value is not None  # the view itself is open
 
 
 def test_weights_need_every_program_size(two_tenants: dict[str, Any]) -> None:

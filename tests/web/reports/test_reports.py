@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from hopeful.cli import main as hopeful_main
 from hopeful.web.audit.models import AuditEvent
-from hopeful.web.insights import exports
+from hopeful.web.insights import exports, formatting
 from hopeful.web.insights import selectors as insights
 from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.organizations.access import get_organization_for_user
@@ -25,7 +25,7 @@ from hopeful.web.organizations.models import Membership, Role
 from hopeful.web.reports import render, services
 from hopeful.web.reports.models import Report, ReportKind, ReportStatus
 from tests.web import factories as f
-from tests.web.insights.factories import add_submissions, tenant
+from tests.web.insights.factories import add_submissions, expected_count, tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -187,10 +187,16 @@ def test_the_hopeful_worker_command_runs_a_queued_csv_export(
 # -- what the PDF shows ------------------------------------------------------------------------
 
 
-def test_the_pdf_hides_every_count_of_a_small_program(two_tenants: dict[str, Any]) -> None:
+#: A count position of the report's HTML: the text of an element marked as a count.
+COUNT_CELL = re.compile(r'class="[^"]*\b(?:num|count|hidden-count)\b[^"]*"[^>]*>\s*([^<]*?)\s*<')
+
+
+def test_the_pdf_shows_fewer_than_11_for_every_count_of_a_small_program(
+    two_tenants: dict[str, Any],
+) -> None:
     t = two_tenants
     program, campaign, link = tenant(t)
-    add_submissions(program, campaign, link, 5)
+    add_submissions(program, campaign, link, 5)  # published 1 to 9, whatever the keys
     report = Report(organization=t["org_a"], filters={}, kind=ReportKind.PDF)
     for query in ({}, {"program": str(program.public_id)}):
         dashboard = dashboard_for(t, query)
@@ -198,6 +204,9 @@ def test_the_pdf_hides_every_count_of_a_small_program(two_tenants: dict[str, Any
 
         small = [int(n) for n in SMALL.findall(html) if 1 <= int(n) <= 10]
         assert small == [], query
+        cells = [c for c in COUNT_CELL.findall(html) if c.isdigit() or c == "fewer than 11"]
+        assert "fewer than 11" in cells
+        assert not [c for c in cells if c.isdigit() and c != "0"], (query, cells)
         body = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)  # the charts' axis ticks
         for figure in BENCHMARK_FIGURES:
             body = body.replace(figure, "")
@@ -206,9 +215,13 @@ def test_the_pdf_hides_every_count_of_a_small_program(two_tenants: dict[str, Any
 
         text = pdf_text_of(html)
         assert "Sunrise Clinic" in text
-        assert "hidden to protect small groups" in text
-        assert "Hidden to protect small groups: counts from 1 to 10 are never shown" in text
+        assert "Fewer than 11 survey submissions were counted" in text
+        assert re.search(r"Submissions counted\s*:\s*fewer than 11", text)
+        assert "Main site fewer than 11" in text  # the table of submissions by program
+        if not query:
+            assert "North site 0" in text  # a true 0 is shown as 0
         assert "Numbers not shown in this report" in text
+        assert "not shown to protect small groups" in text
         assert not re.search(r"(?<![\d.])([1-9]|10)(?![\d.%])\s+survey submissions", text)
 
 
@@ -217,7 +230,7 @@ def test_the_pdf_has_a_title_page_summary_charts_tables_methods_and_page_numbers
 ) -> None:
     t = two_tenants
     program, campaign, link = tenant(t)
-    add_submissions(program, campaign, link, 60)
+    rows = add_submissions(program, campaign, link, 60)
     dashboard = dashboard_for(t)
     report = Report(organization=t["org_a"], filters={}, kind=ReportKind.PDF)
     html = render.report_html(dashboard=dashboard, report=report)
@@ -232,7 +245,9 @@ def test_the_pdf_has_a_title_page_summary_charts_tables_methods_and_page_numbers
     assert "MMWR 2024;73(17)" in html  # the benchmark citation
     assert "Korn–Graubard" in html  # the estimation method
     assert "NCHS data presentation standards" in html
-    # the summary quotes the dashboard's numbers, it does not recompute them
+    # the summary quotes the dashboard's numbers, it does not recompute them: the published
+    # count of exactly the 60 submissions
+    assert dashboard.reach.total == expected_count(rows)
     assert f"{dashboard.reach.total.value} survey submissions were counted" in html
     assert f"{dashboard.respondents.value} respondents answered" in html
     for estimate in dashboard.blocks:
@@ -244,6 +259,13 @@ def test_the_pdf_has_a_title_page_summary_charts_tables_methods_and_page_numbers
     text = pdf_text_of(html)
     for words in ("Program report", "Summary", "Reach", "Methods and notes", "Page 1 of"):
         assert words in text, words
+    # the numbers, as the dashboard shows them
+    assert f"Main site {dashboard.reach.by_program[0].count.value}" in text
+    shown = [e for e in dashboard.items if e.shown]
+    assert shown
+    for estimate in shown:
+        assert formatting.value_text(estimate.estimate) in text
+        assert formatting.ci_text(estimate) in text
 
 
 def test_css_strings_cannot_break_out_of_the_style_element() -> None:

@@ -4,12 +4,15 @@ The report is asked for through the page (under ``/es/`` for Spanish: the report
 request's language), made by the real database worker, and the text of the PDF it produced is
 read back with pypdf. Expected words come from the compiled catalogue (``gettext`` of the
 English msgids the report's templates and ``render.py`` use, in the report's language), never
-from guesses typed here; expected numbers come from the dashboard page for the same filters.
+from guesses typed here; expected numbers come from the dashboard page for the same filters,
+and its counts are the published (perturbed) counts of exactly the submissions made here.
+Time is frozen in 2026 Q3.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -25,14 +28,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from pypdf import PdfReader
 
-from hopeful.web.insights import formatting
+from hopeful.web.insights import formatting, protection
 from hopeful.web.insights import selectors as insights
 from hopeful.web.insights.periods import Period, quarter_label
 from hopeful.web.organizations.models import Role
 from hopeful.web.reports import render
 from hopeful.web.reports.models import Report, ReportKind, ReportStatus
 from tests.web import factories as f
-from tests.web.insights.factories import add_submissions, tenant
+from tests.web.insights.factories import add_submissions, expected_count, tenant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +70,7 @@ LABELS = (
     "Groups",
     "Share of respondents in each group",
     "Group",
-    "Trend by quarter",
-    "Quarter",
+    "Trend",
     "Who has access to positive experiences",
     "Gap to everyone",
     "Larger than chance?",
@@ -90,10 +92,13 @@ LABELS = (
 
 #: The note the report's hidden numbers point to (a ``blocktranslate`` msgid of the template).
 PROTECT_NOTE = (
-    "Hidden to protect small groups: counts from 1 to %(max)s are never shown, and other "
-    "numbers are hidden too when they would let someone work one out. A percentage is hidden "
-    "when a count it would reveal is hidden. Pooling a longer period or all programs may show "
-    "them."
+    "How numbers are protected: every published count is the true count plus a small change "
+    "(at most %(noise)s either way) drawn from a fixed table by the families it counts, so the "
+    "same families always give the same number however the view is chosen, and comparing "
+    'views gives no exact count. Counts below %(below)s are shown as "fewer than '
+    '%(below)s", and a percentage whose count is fewer than %(below)s is not shown. A 0 '
+    "always means none. Percentages and their intervals are computed from the changed counts. "
+    "Pooling a longer period or all programs may show hidden numbers."
 )
 
 #: Msgids of ``render.py`` that the catalogue does not have (none now).
@@ -228,15 +233,28 @@ def this_quarter_pair() -> tuple[int, int]:
     return period.year, period.quarter
 
 
+#: The moment the tests run at (2026 Q3): the report's period is this quarter.
+TODAY = dt.datetime(2026, 8, 15, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine: Any) -> None:
+    # ticking, so the worker's own timing goes on
+    time_machine.move_to(TODAY, tick=True)
+
+
 def make_data(client: Client, t: dict[str, Any]) -> dict[str, str]:
-    """60 English and 3 Spanish submissions this quarter; signed in as an analyst. Returns
-    the dashboard filters of the report: all programs, this quarter."""
+    """120 English and 5 Spanish submissions this quarter (5: published as 1 to 9, "fewer
+    than 11", whatever their keys; 120: every share of the trend's one point shown);
+    signed in as an analyst. Returns the dashboard filters
+    of the report: all programs, this quarter, the language breakdown."""
     program, campaign, link = tenant(t)
     now = timezone.now()
-    add_submissions(program, campaign, link, 60, when=now)
-    add_submissions(program, campaign, link, 3, language="es", when=now, start=60)
+    english = add_submissions(program, campaign, link, 120, when=now)
+    spanish = add_submissions(program, campaign, link, 5, language="es", when=now, start=120)
     f.login_verified(client, t["members_a"][Role.ANALYST])
-    return {"period": this_quarter().key, "instrument": "pce7"}
+    t["submissions"] = english + spanish
+    return {"period": this_quarter().key, "instrument": "pce7", "breakdown": "language"}
 
 
 def url(name: str, language: str, *args: Any) -> str:
@@ -271,14 +289,18 @@ def page_dashboard(
 
 
 def numbers(dashboard: insights.Dashboard) -> list[object]:
-    """Every count and estimate of a dashboard, in order (no words)."""
+    """Every count and estimate of a dashboard, in order (no words: a trend point by its
+    month, since its key carries its label)."""
     reach = dashboard.reach
     counts = [r.count.value for r in [*reach.by_program, *reach.by_language]]
     counts += [reach.total.value, reach.left_out.value, dashboard.respondents.value]
+    counts += [reach.invited.value, reach.answered.value]
+    trend = [p.month for p in dashboard.trend.points] if dashboard.trend else []
     estimates = [
-        (e.key, e.estimate, e.ci_low, e.ci_high, e.n.value) for e in dashboard.all_estimates
+        (e.key if not e.key.startswith("trend:") else "trend", e.estimate, e.ci_low, e.ci_high, e.n)
+        for e in dashboard.all_estimates
     ]
-    return [*counts, *estimates]
+    return [*counts, *trend, *estimates]
 
 
 def made_report(
@@ -317,9 +339,13 @@ def test_a_pdf_report_is_written_in_the_language_it_was_asked_in(
         year, quarter = this_quarter_pair()
         assert dashboard.filters.period_label == quarter_label(year, quarter)
         assert text.has(dashboard.filters.period_label)
+        # the trend spans the quarters with answers: only this one
         assert dashboard.trend is not None
-        for q in range(1, quarter + 1):
-            assert text.has(quarter_label(year, q))
+        assert [p.estimate.label for p in dashboard.trend.points] == [quarter_label(year, quarter)]
+        for point in dashboard.trend.points:
+            e = point.estimate
+            assert e.shown
+            assert text.has_row(e.label, formatting.value_text(e.estimate), formatting.ci_text(e))
         if language == "es":
             assert quarter_label(year, quarter) == f"T{quarter} {year}"
             assert not re.search(rf"\b{year} Q[1-4]\b", text.words)
@@ -329,7 +355,7 @@ def test_a_pdf_report_is_written_in_the_language_it_was_asked_in(
             assert not re.search(rf"\bT[1-4] {year}\b", text.words)
 
         # the dashboard's numbers for the same filters, with the same words around them
-        assert dashboard.reach.total.value == 63
+        assert dashboard.reach.total == expected_count(t["submissions"])
         for line in render.summary(dashboard):
             assert text.has(line), line
         for row in [*dashboard.reach.by_program, *dashboard.reach.by_language]:
@@ -345,10 +371,13 @@ def test_a_pdf_report_is_written_in_the_language_it_was_asked_in(
         # every hidden number is listed with its reason, in the language of the report
         notes = render.hidden_notes(dashboard)
         assert any(note.reason == formatting.hidden_count_text() for note in notes)
-        assert any(note.reason == gettext("Hidden to protect small groups.") for note in notes)
+        # the Spanish-speaking group of the language breakdown: hidden to protect it
+        assert any(note.reason == protection.protected_reason(11) for note in notes)
         for note in notes:
             assert text.has_row(note.section, note.label, note.reason), note
-        assert text.has(gettext(PROTECT_NOTE) % {"max": dashboard.threshold - 1})
+        assert text.has(
+            gettext(PROTECT_NOTE) % {"below": dashboard.threshold, "noise": dashboard.max_noise}
+        )
         language_note = f"{gettext('Language')}: {gettext('Spanish')}"
         assert text.has_row(gettext("Reach"), language_note, formatting.hidden_count_text())
     with translation.override(other):

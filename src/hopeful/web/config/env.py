@@ -61,6 +61,28 @@ def env_int(
     return value
 
 
+def env_float(
+    name: str,
+    default: float,
+    *,
+    above: float | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> float:
+    """Parse a finite number, optionally greater than a bound."""
+    raw = env_str(name, environ=environ)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number")
+    if above is not None and value <= above:
+        raise ImproperlyConfigured(f"{name}={value} must be greater than {above}")
+    return value
+
+
 def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     """Parse a comma-separated list; blank entries are dropped."""
     raw = env_str(name, environ=environ)

@@ -29,6 +29,11 @@ Environment variables (all optional unless DEBUG is off):
     HSTS max-age when HTTPS is on (default 3600; raise it once the deployment is stable).
 ``HOPEFUL_SESSION_IDLE_MINUTES``
     Minutes of inactivity after which a signed-in session ends (default 30).
+``HOPEFUL_SMALL_CELL_THRESHOLD``
+    Published counts below it are shown as "fewer than" it (default 11).
+``HOPEFUL_PTABLE_MAX_NOISE`` / ``HOPEFUL_PTABLE_VARIANCE``
+    The perturbation table of published counts: the largest change D and the variance V
+    (docs/insights.md, bench/protection_bench.py).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hopeful.web.config.env import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_path,
@@ -215,6 +221,13 @@ HOPEFUL_SIGN_IN_LOCK_MINUTES = env_int("HOPEFUL_SIGN_IN_LOCK_MINUTES", 15, minim
 #: Behind a reverse proxy every request comes from the proxy's address; with this on, the
 #: client address is the last one in X-Forwarded-For (the one our proxy appended).
 HOPEFUL_TRUST_X_FORWARDED_FOR = env_bool("HOPEFUL_TRUST_X_FORWARDED_FOR", default=False)
+
+# Published counts (hopeful.web.insights.protection): every count is perturbed by the cell-key
+# method with a maximum-entropy perturbation table (largest change D, variance V); counts
+# published below the threshold are shown as "fewer than" it. docs/insights.md says why these.
+HOPEFUL_SMALL_CELL_THRESHOLD = env_int("HOPEFUL_SMALL_CELL_THRESHOLD", 11, minimum=2)
+HOPEFUL_PTABLE_MAX_NOISE = env_int("HOPEFUL_PTABLE_MAX_NOISE", 4, minimum=1)
+HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 2.0, above=0)
 
 #: Shown as the account's issuer in authenticator apps.
 OTP_TOTP_ISSUER = "HOPEful"

@@ -17,6 +17,10 @@ CITATION = _(
     "(MMWR 2024;73(17)). They describe a population, not your program."
 )
 SOURCE_SHORT = _("MMWR 2024, four states")
+SOURCE_LONG = _(
+    "Adults in Kansas, Montana, South Carolina and Wisconsin, BRFSS 2015–2021 "
+    "(Sege et al., MMWR 2024;73(17))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,4 +55,4 @@ def for_band(instrument_id: str, band: str) -> Benchmark | None:
 def for_item(instrument_id: str, item_id: str) -> Benchmark | None:
     if instrument_id != "pce7":
         return None
-    return PCE7_ITEMS.get(item_id, PCE7_ITEM_RANGE)
+    return PCE7_ITEMS.get(item_id)

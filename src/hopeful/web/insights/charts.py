@@ -7,6 +7,7 @@ with the same numbers next to it (the table is the accessible alternative). Hidd
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -131,14 +132,17 @@ def bar_chart(
 def line_chart(
     points: Sequence[Point], *, title: str, scale_max: float = 1.0, kind: str = "proportion"
 ) -> SafeString:
-    """Points by period with 95% CI whiskers, joined where consecutive periods are shown."""
-    left, plot_w, plot_h, top = 52, 560, 200, 16
+    """Points by period with 95% CI whiskers, joined where consecutive periods are shown.
+
+    Drawn small (about 500 units wide, text at 15) so that, scaled to a phone's width, the
+    text stays about 11 px high."""
+    left, plot_w, plot_h, top = 60, 420, 180, 16
     width, height = left + plot_w + 20, top + plot_h + 46
     step = plot_w / max(len(points), 1)
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" '
+        f'<svg class="chart trend" role="img" aria-label="{escape(title)}" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
+        'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="15">'
     ]
 
     def y(value: float) -> float:
@@ -151,13 +155,19 @@ def line_chart(
             f'stroke="{GRID}"/><text x="{left - 6}" y="{_num(pos + 4)}" text-anchor="end" '
             f'fill="{MUTED}">{escape(value_text(tick * scale_max, kind))}</text>'
         )
+    # Axis labels never overlap: every k-th is drawn, k the fewest periods a label's width
+    # spans (about 0.6 em a character at 15 units). The chart scales as a whole, so labels
+    # that do not overlap here do not overlap at any width.
+    widest = max((len(p.label) for p in points), default=0) * 9.0 + 12
+    every = max(1, math.ceil(widest / step))
     previous: tuple[float, float] | None = None
     for i, point in enumerate(points):
         cx = left + step * (i + 0.5)
-        parts.append(
-            f'<text x="{_num(cx)}" y="{top + plot_h + 18}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(point.label)}</text>'
-        )
+        if i % every == 0:
+            parts.append(
+                f'<text class="axis-label" x="{_num(cx)}" y="{top + plot_h + 22}" '
+                f'text-anchor="middle" fill="{MUTED}">{escape(point.label)}</text>'
+            )
         if point.estimate is None:
             previous = None
             continue

@@ -17,22 +17,17 @@ like the others, never tested and never part of a "rest".
 group rows can add up to more than everyone, and each group is compared with everyone not in
 it.
 
-**Protection.** The base table is program x answer pattern x outcome, always over every
-program, as the rest of the dashboard. A pattern is the set of groups a respondent is in: one
-group, "not answered", or for race and ethnicity the codes chosen together. Every margin is
-published (pattern x outcome, pattern totals, outcome totals, grand total, each with and
-without the program) and goes through :func:`hopeful.stats.suppression.protect`. A group's
-counts are sums of its patterns' counts, shown only when every one of those is shown (so a
-rare combination of race codes hides the groups it belongs to: pooling shows them). Then the
-attacker's linear program is solved once more as if the shared margins (outcome totals and
-grand totals, which other sections and other breakdowns of the same view may show) were
-known; if a hidden count could then be pinned inside 1-10, the whole breakdown is hidden.
+**Protection.** Each group's counts (respondents with the outcome, respondents with an
+answer) are cells like any other, published through :mod:`hopeful.web.insights.protection`:
+perturbed by the sum of their records' keys, shown as "fewer than 11" from 1 to 10. The
+breakdown covers the view's own program and period. "Everyone" is the outcome's own cells, so
+it shows the same numbers as the profile above. The gap test compares published shares: each
+group's and its rest's (their own cells, perturbed the same way).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,26 +36,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hopeful.framework import BUILDING_BLOCKS, Instrument
-from hopeful.stats import Design, nchs_proportions
+from hopeful.framework import Instrument
 from hopeful.stats.equity import GroupShare, gap_tests
-from hopeful.stats.suppression import Margin, protect, table_shape
 from hopeful.web.accounts.models import Language
-from hopeful.web.families.models import AgeBand, Child, age_band
-from hopeful.web.insights.periods import Horizon, Period
-from hopeful.web.insights.selectors import (
-    ALL_AT,
-    At,
-    Estimate,
-    Filters,
-    ShownCount,
-    _band,
-    _estimate,
-    _every_program,
-    _level_one,
-    design_of,
-    weight_rows,
-)
+from hopeful.web.families.models import AgeBand
+from hopeful.web.insights import protection
+from hopeful.web.insights.data import band_of
+from hopeful.web.insights.model import Estimate, Filters
+from hopeful.web.insights.outcomes import View, block_label
 from hopeful.web.surveys import demographics as demo
 
 ALPHA = 0.05
@@ -145,14 +128,12 @@ class Equity:
 
 def outcome_options(definition: Instrument, language: str) -> list[OutcomeOption]:
     options = []
-    band = _band(definition)
+    band = band_of(definition)
     if band is not None:
         top = band.cuts[-1][2]
         options.append(OutcomeOption(TOP_BAND, _("In the top group (%(band)s)") % {"band": top}))
-    blocks = {b.id: b for b in BUILDING_BLOCKS}
     for output in definition.block_count_outputs:
-        block = blocks.get(output.id.removeprefix("bb_"))
-        name = block.name.get_text(language) if block else output.id
+        name = block_label(output.id, language)
         options.append(
             OutcomeOption(output.id, _("Building block met: %(block)s") % {"block": name})
         )
@@ -164,22 +145,6 @@ def outcome_options(definition: Instrument, language: str) -> list[OutcomeOption
 
 def _answer(value: Any) -> str | None:
     return None if value in (None, "", demo.PREFER_NOT) else str(value)
-
-
-def _child_bands(table: pd.DataFrame) -> list[str | None]:
-    """The age band, in the month of answering, of the family's most recently added child."""
-    families = [int(f) for f in table["family"].dropna().unique()]
-    # ordered by creation: the last one per family wins
-    latest: dict[int, Any] = dict(
-        Child.objects.filter(family_id__in=families)
-        .order_by("family_id", "created_at", "id")
-        .values_list("family_id", "birth_month")
-    )
-    out: list[str | None] = []
-    for family, when in zip(table["family"], table["submitted"], strict=True):
-        born = latest.get(int(family)) if family == family else None
-        out.append(None if born is None else str(age_band(born, when)))
-    return out
 
 
 def demographic_key(breakdown: str) -> str | None:
@@ -200,7 +165,9 @@ def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]],
         answers = [_answer(v) for v in table["language"]]
     elif breakdown == "child_age":
         groups = [(str(v), str(label)) for v, label in AgeBand.choices]
-        answers = _child_bands(table)
+        # the age band of the family's most recently added child, in the month of answering
+        # (hopeful.web.insights.store.OrgRows.table)
+        answers = [_answer(b) for b in table.get("child_band", pd.Series([None] * len(table)))]
     elif breakdown == "zip3":
         answers = [_answer(d.get(demo.ZIP3_KEY)) for d in table["demographics"]]
         observed = sorted({a for a in answers if a is not None})
@@ -226,228 +193,25 @@ def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]],
     return groups, [[a] if a in known else [NOT_ANSWERED] for a in answers]
 
 
-# -- protection ---------------------------------------------------------------------------------
-
-#: The outcome axis of the breakdown's base: not reached, reached, no value.
-_NO, _YES, _MISSING = 0, 1, 2
-_ANSWERED = (0, 0, 1)
+# -- the section ---------------------------------------------------------------------------------
 
 
-def equity_at(horizon: Horizon, period: Period) -> At:
-    """Breakdowns are published by calendar year (a quarter's groups are too small to show):
-    a quarter's breakdown is its year's."""
-    if period.year is None:
-        return ALL_AT
-    return ("year", period.year - horizon.first_year)
-
-
-class _Counts:
-    """The protected counts of one breakdown: protect() over program x quarter x answer
-    pattern x outcome (not reached, reached, no value).
-
-    What the attacker is given, besides the groups: every number the rest of the page shows
-    about the same outcome and the same people, as those sections decided (their hidden cells
-    stay hidden): the outcome's counts and ``n`` by quarter, year and in all (the band or
-    block section), and the respondents (the totals). So the groups are protected against
-    everything the page shows about them, not each section on its own.
-
-    The groups are published by year and in all: for a single-choice question the patterns
-    themselves (a pattern is one group); for race and ethnicity, where a respondent is in every
-    group they chose, each group's patterns added up (a coarsened margin per group), and the
-    patterns' own counts, never shown, protected too (no combination of answers can be
-    worked out)."""
-
-    def __init__(
-        self,
-        base: np.ndarray[Any, Any],
-        patterns: list[tuple[str, ...]],
-        keys: list[str],
-        multiple: bool,
-        threshold: int,
-        horizon: Horizon,
-        owner: Any,
-        yes_value: int,
-        respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None,
-    ) -> None:
-        self.patterns = patterns
-        self.multiple = multiple
-        self.pattern_of = {p[0]: i for i, p in enumerate(patterns) if len(p) == 1}
-        self.present = {k for p in patterns for k in p}
-        self.where: dict[tuple[Any, ...], int] = {}
-        years = horizon.year_groups()[: base.shape[1]]
-        specs: list[tuple[int, ...] | Margin] = []
-        known: dict[int, np.ndarray[Any, Any]] = {}
-        unshown: dict[int, np.ndarray[Any, Any]] = {}
-        free: dict[int, np.ndarray[Any, Any]] = {}
-
-        def spec(sub: tuple[int, ...], level: str, coarsen: dict[int, tuple[int, ...]]) -> Any:
-            if level == "all":
-                return Margin.of(sub, coarsen) if coarsen else tuple(sorted(sub))
-            period = {} if level == "quarter" else {1: years}
-            return Margin.of((*sub, 1), {**coarsen, **period})
-
-        def add(name: tuple[Any, ...], table: Any) -> int:
-            self.where[name] = len(specs)
-            specs.append(table)
-            return len(specs) - 1
-
-        for level in ("quarter", "year", "all"):
-            for program in (True, False):
-                lead = (0,) if program else ()
-                suffix = "" if program else "_all"
-                # the outcome's section: its counts (reached, and not for a block) and n
-                index = add(("cells", level, program), spec((*lead, 3), level, {}))
-                if owner is not None:
-                    shown = owner.protected.result
-                    mine = shown.suppressed[owner.protected.where[("cells" + suffix, level)]]
-                    mask = np.ones((*mine.shape[:-1], 3), dtype=bool)
-                    mask[..., _YES] = mine[..., yes_value]
-                    if yes_value == 1:  # a block: its "not met" count is shown too
-                        mask[..., _NO] = mine[..., 0]
-                    known[index] = mask
-                    index = add(("n", level, program), spec((*lead, 3), level, {3: _ANSWERED}))
-                    mine = shown.suppressed[owner.protected.where[("n" + suffix, level)]]
-                    known[index] = mine
-                if respondents is not None:
-                    name = "respondents" + suffix
-                    index = add(("respondents", level, program), spec(lead, level, {}))
-                    known[index] = respondents[(name, level)]
-        for level in ("year", "all"):
-            for program in (True, False):
-                lead = (0,) if program else ()
-                tables: list[tuple[Any, dict[int, tuple[int, ...]]]] = []
-                if multiple:
-                    for key in keys:
-                        if key in self.present:
-                            inside = tuple(1 if key in p else 0 for p in patterns)
-                            tables.append((key, {2: inside}))
-                    tables.append(("patterns", {}))
-                else:
-                    tables.append(("pattern", {}))
-                for name, coarsen in tables:
-                    cells = add(
-                        (name, "cells", level, program), spec((*lead, 2, 3), level, coarsen)
-                    )
-                    n = add(
-                        (name, "n", level, program),
-                        spec((*lead, 2, 3), level, {**coarsen, 3: _ANSWERED}),
-                    )
-                    if name == "patterns":  # never shown
-                        unshown[cells] = np.ones(table_shape(base.shape, specs[cells]), dtype=bool)
-                        unshown[n] = np.ones(table_shape(base.shape, specs[n]), dtype=bool)
-                    else:  # no value: never shown, needs no protection of its own
-                        mask = np.zeros(table_shape(base.shape, specs[cells]), dtype=bool)
-                        mask[..., _MISSING] = True
-                        free[cells] = mask
-                        mask = np.zeros(table_shape(base.shape, specs[n]), dtype=bool)
-                        mask[..., 1] = True
-                        free[n] = mask
-        self.result = protect(
-            base.astype(np.int64),
-            specs,
-            threshold=threshold,
-            known=known,
-            unshown=unshown,
-            untargeted=free,
-        )
-        # protect() hides everything when it cannot protect the groups around what the other
-        # sections show: then the breakdown is closed.
-        self.exposed = bool(self.result.notes)
-
-    def count(
-        self, program: int | None, at: At, key: str | None, outcome: int | None
-    ) -> ShownCount:
-        """The view's count of group ``key`` (None: everyone) with ``outcome`` (None: all
-        with a value)."""
-        level = at[0]
-        with_program = program is not None
-        lead = ((program,) if with_program else ()) + ((at[1],) if level == "year" else ())
-        tail = (outcome if outcome is not None else 0,)
-        kind = "cells" if outcome is not None else "n"
-        if key is None:
-            index, coords = self.where[(kind, level, with_program)], (*lead, *tail)
-        elif key not in self.present:
-            return ShownCount(0)
-        elif self.multiple:
-            index, coords = self.where[(key, kind, level, with_program)], (*lead, 1, *tail)
-        else:
-            index = self.where[("pattern", kind, level, with_program)]
-            coords = (*lead, self.pattern_of[key], *tail)
-        table, hidden = self.result.tables[index], self.result.suppressed[index]
-        return ShownCount(None if bool(hidden[coords]) else int(table[coords]))
-
-
-def _protection(
-    *,
-    table: pd.DataFrame,
-    outcome: str,
-    members: list[list[str]],
-    keys: list[str],
-    multiple: bool,
-    n_programs: int,
-    horizon: Horizon,
-    threshold: int,
-    owner: Any,
-    yes_value: int,
-    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None,
-) -> _Counts:
-    """protect() over program x quarter x answer pattern x outcome. A pattern is the set of
-    groups a respondent is in: one group, several codes for race and ethnicity, or "not
-    answered"."""
-    programs = table["program"].to_numpy(dtype=np.int64)
-    quarters = table["quarter"].to_numpy(dtype=np.int64)
-    column = table[outcome]
-    values = np.where(
-        column.isna(), _MISSING, np.nan_to_num(column.to_numpy(dtype=np.float64))
-    ).astype(np.int64)
-    patterns = sorted({tuple(m) for m in members}) or [(NOT_ANSWERED,)]
-    index = {p: i for i, p in enumerate(patterns)}
-    base = np.zeros((n_programs, horizon.current_quarter + 1, len(patterns), 3), dtype=np.int64)
-    pattern = np.array([index[tuple(m)] for m in members], dtype=np.int64)
-    if len(table):
-        np.add.at(base, (programs, quarters, pattern, values), 1)
-    return _Counts(
-        base, patterns, keys, multiple, threshold, horizon, owner, yes_value, respondents
-    )
-
-
-# -- estimates ----------------------------------------------------------------------------------
-
-
-def _judged(design: Design | None, outcome: str, by: str) -> pd.DataFrame | None:
-    if design is None or design.table[outcome].notna().sum() == 0:
-        return None
-    if design.table[by].notna().sum() == 0:
-        return None
-    frame = design.proportion(outcome, by=by, ci="beta")
-    return nchs_proportions(_level_one(frame, by))
-
-
-def _row(frame: pd.DataFrame | None, column: str, value: int) -> pd.Series[Any] | None:
-    if frame is None:
-        return None
-    selected = frame[frame[column] == value]
-    return selected.iloc[0] if len(selected) else None
+def _rest(members: list[list[str]], key: str) -> np.ndarray[Any, Any]:
+    """Everyone who answered the question and is not in group ``key``."""
+    return np.array([NOT_ANSWERED not in m and key not in m for m in members], dtype=bool)
 
 
 def equity_section(
     *,
-    table: pd.DataFrame,
+    view: View,
     definition: Instrument,
     filters: Filters,
-    program: int | None,
-    horizon: Horizon,
-    n_programs: int,
-    threshold: int,
-    closed: bool,
     language: str,
-    owners: dict[str, Any] | None = None,
-    respondents: Mapping[tuple[Any, str], np.ndarray[Any, Any]] | None = None,
-    sizes: list[int] | None = None,
-    weighted: bool = False,
-    **_ignored: Any,
+    closed: bool,
+    overall: Estimate | None = None,
 ) -> Equity | None:
-    """The breakdown the filters choose, protected and tested (None: no outcome to show)."""
+    """The breakdown the filters choose, published and tested (None: no outcome to show).
+    ``overall``: the outcome's estimate as the profile published it (the same cells)."""
     outcomes = outcome_options(definition, language)
     if not outcomes:
         return None
@@ -456,132 +220,54 @@ def equity_section(
     outcome_label = next(o.label for o in outcomes if o.id == outcome)
     breakdown = filters.breakdown if filters.breakdown in BREAKDOWNS else DEFAULT_BREAKDOWN
     multiple = breakdown == "race_ethnicity"
-    if outcome not in table.columns:
-        table = table.assign(**{outcome: np.nan})
+    table = view.table
     groups, members = _groups(breakdown, table)
-    keys = [k for k, _label in groups]
-    at = equity_at(horizon, filters.period)
-    owner = (owners or {}).get(outcome)
-    band = _band(definition)
-    yes_value = len(band.cuts) - 1 if outcome == TOP_BAND and band is not None else 1
-    counts = _protection(
-        table=table,
-        outcome=outcome,
-        members=members,
-        keys=[*keys, NOT_ANSWERED],
-        multiple=multiple,
-        n_programs=n_programs,
-        horizon=horizon,
-        threshold=threshold,
-        owner=owner,
-        yes_value=yes_value,
-        respondents=respondents,
-    )
-    closed = closed or counts.exposed
-
-    # The view's rows (its program, its year or all) with a group code (single choice) or a
-    # yes/no column per group.
-    keep = np.ones(len(table), dtype=bool)
-    if program is not None:
-        keep &= (table["program"] == program).to_numpy()
-    if at[0] == "year":
-        keep &= (table["year"] == at[1]).to_numpy()
-    view = table[keep]
-    view_members = [members[i] for i in view.index]
-    columns: dict[str, Any] = {outcome: view[outcome].to_numpy(dtype=np.float64)}
-    code = {k: i for i, k in enumerate([*keys, NOT_ANSWERED])}
-    columns["group"] = np.array([code[m[0]] for m in view_members], dtype=np.float64)
-    # Each respondent's answer pattern, so a group's yes/no column is one lookup per pattern.
-    view_patterns = sorted({tuple(m) for m in view_members})
-    pattern_index = {p: i for i, p in enumerate(view_patterns)}
-    of_row = np.array([pattern_index[tuple(m)] for m in view_members], dtype=np.intp)
-    not_answered = np.array([NOT_ANSWERED in p for p in view_patterns], dtype=bool)[of_row]
-    for k in [*keys, NOT_ANSWERED]:
-        inside = np.array([k in p for p in view_patterns], dtype=np.float64)[of_row]
-        if k != NOT_ANSWERED:  # the rest: everyone who answered and is not in the group
-            inside[not_answered] = np.nan
-        columns[f"in:{k}"] = inside
-    frame = pd.DataFrame(columns)
-    if weighted:
-        weights = weight_rows(view, sizes)["w"].to_numpy(dtype=np.float64)
-        frame = frame.assign(w=weights, program=view["program"].to_numpy(dtype=np.int64))
-    local = design_of(frame, weighted)
-
-    overall_judged = None
-    if local is not None and frame[outcome].notna().any():
-        overall_judged = nchs_proportions(_level_one(local.proportion(outcome, ci="beta")))
-    # Everyone's counts are the outcome's own section's (the band section for the top group,
-    # the block's for a block): one decision for a count the page shows twice.
-    if owner is not None:
-        overall_counts = [
-            owner.count(program, at, yes_value),
-            *_every_program(
-                weighted, n_programs, lambda p: [owner.count(p, at, yes_value), owner.n(p, at)]
-            ),
-        ]
-        if outcome != TOP_BAND:
-            overall_counts.append(owner.count(program, at, 0))
-        overall_n = owner.n(program, at)
-    else:
-        overall_counts = [counts.count(program, at, None, 0), counts.count(program, at, None, 1)]
-        overall_n = counts.count(program, at, None, None)
-    overall = _estimate(
-        key="equity:overall",
-        label=_("Everyone"),
-        judged=overall_judged,
-        row_filter=None,
-        counts=overall_counts,
-        n=overall_n,
-        closed=closed,
-    )
-    by_group = None if multiple else _judged(local, outcome, "group")
+    values = view.column(outcome)
+    listed = [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]
+    requests = [view.share(key="equity:overall", label=_("Everyone"), values=values)]
+    for key, label in listed:
+        inside = np.array([key in m for m in members], dtype=bool)
+        requests.append(view.share(key=f"equity:{key}", label=label, values=values, inside=inside))
+    published = protection.shares(requests, closed=closed)
+    # Each group's rest (everyone who answered and is not in it), for the gap test only:
+    # its share is never shown.
+    rest_requests = [
+        view.share(key=f"rest:{key}", label="", values=values, inside=_rest(members, key))
+        for key, _label in groups
+    ]
+    published += protection.shares(rest_requests, closed=closed, shown_cells=False)
+    everyone_estimate = published[0]
+    if overall is not None and overall.n == everyone_estimate.n:
+        everyone_estimate = overall
+    everyone_estimate = replace(everyone_estimate, key="equity:overall", label=_("Everyone"))
+    group_estimates = published[1 : 1 + len(listed)]
+    rests = dict(zip([k for k, _l in groups], published[1 + len(listed) :], strict=True))
 
     rows: list[EquityRow] = []
     shares: list[GroupShare] = []
     tested_rows: list[int] = []
-    for key, label in [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]:
-        split = _judged(local, outcome, f"in:{key}")
-        if multiple:
-            judged, column, value = split, f"in:{key}", 1
-        else:
-            judged, column, value = by_group, "group", code[key]
-        estimate = _estimate(
-            key=f"equity:{key}",
-            label=label,
-            judged=judged,
-            row_filter=lambda f, c=column, v=value: f[f[c] == v],
-            counts=[
-                counts.count(program, at, key, 0),
-                counts.count(program, at, key, 1),
-                *_every_program(
-                    weighted,
-                    n_programs,
-                    lambda p, key=key: [counts.count(p, at, key, 0), counts.count(p, at, key, 1)],
-                ),
-            ],
-            n=counts.count(program, at, key, None),
-            closed=closed,
-        )
+    for (key, label), estimate in zip(listed, group_estimates, strict=True):
         gap = None
-        if estimate.shown and overall.shown:
-            gap = float(estimate.estimate or 0.0) - float(overall.estimate or 0.0)
-        mine = _row(judged, column, value)
-        rest = _row(split, f"in:{key}", 0)
+        if estimate.shown and everyone_estimate.shown:
+            gap = float(estimate.estimate or 0.0) - float(everyone_estimate.estimate or 0.0)
+        rest = rests.get(key)
         testable = (
             key != NOT_ANSWERED
             and estimate.shown
-            and mine is not None
             and rest is not None
-            and all(np.isfinite(float(r[c])) for r in (mine, rest) for c in ("estimate", "se"))
+            and rest.shown
+            and estimate.se is not None
+            and rest.se is not None
+            and bool(np.isfinite(estimate.se) and np.isfinite(rest.se))
         )
-        if testable and mine is not None and rest is not None:
+        if testable and rest is not None:
             tested_rows.append(len(rows))
             shares.append(
                 GroupShare(
-                    float(mine["estimate"]),
-                    float(mine["se"]),
-                    float(rest["estimate"]),
-                    float(rest["se"]),
+                    float(estimate.estimate or 0.0),
+                    float(estimate.se or 0.0),
+                    float(rest.estimate or 0.0),
+                    float(rest.se or 0.0),
                 )
             )
         rows.append(EquityRow(key, label, estimate, gap, "", testable, key == NOT_ANSWERED))
@@ -601,15 +287,9 @@ def equity_section(
         breakdown_label=str(BREAKDOWNS[breakdown]),
         outcome=outcome,
         outcome_label=outcome_label,
-        overall=overall,
+        overall=everyone_estimate,
         rows=rows,
         outcomes=outcomes,
         multiple=multiple,
         tested=len(shares),
-        period_note=(
-            _("Groups are shown by whole calendar year: this breakdown covers %(year)s.")
-            % {"year": filters.period.year}
-            if filters.period.quarter is not None
-            else ""
-        ),
     )

@@ -1,5 +1,5 @@
-"""CSV and XLSX exports of the dashboard: the same numbers and the same suppression as the
-page (both are read from one :class:`~hopeful.web.insights.selectors.Dashboard`), audited."""
+"""CSV and XLSX exports of the dashboard: tidy, one row per published cell, with the page's
+numbers (both are read from one :class:`~hopeful.web.insights.model.Dashboard`), audited."""
 
 from __future__ import annotations
 
@@ -14,89 +14,172 @@ from openpyxl import Workbook
 
 from hopeful.web.audit.services import audit_record
 from hopeful.web.insights import formatting
-from hopeful.web.insights.selectors import Dashboard, Estimate, ShownCount
+from hopeful.web.insights.model import Dashboard, Estimate, ShownCount
 from hopeful.web.organizations.access import Access
+
+#: One row per published cell; the column names are fixed (not translated) so researchers'
+#: scripts and the tests can read any export.
+COLUMNS = [
+    "section",
+    "measure",
+    "group",
+    "category",
+    "period",
+    "n",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "flags",
+    "shown",
+    "reason",
+]
 
 
 def header() -> list[str]:
+    return list(COLUMNS)
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6g}" if abs(value) >= 1 else f"{value:.6f}"
+
+
+def _count(count: ShownCount) -> str:
+    return "" if count.value is None else str(count.value)
+
+
+def _fewer(count: ShownCount) -> str:
+    return _("fewer than %(n)d") % {"n": count.below}
+
+
+def _count_row(
+    section: str, measure: str, group: str, category: str, period: str, count: ShownCount
+) -> list[str]:
+    shown = count.value is not None
     return [
-        _("section"),
-        _("group"),
-        _("measure"),
-        _("value"),
-        _("95% CI"),
-        _("respondents (n)"),
-        _("published benchmark"),
-        _("note"),
+        section,
+        measure,
+        group,
+        category,
+        period,
+        _count(count),
+        "",
+        "",
+        "",
+        "",
+        "true" if shown else "false",
+        "" if shown else _fewer(count),
     ]
 
 
-def _count_row(section: str, group: str, measure: str, count: ShownCount) -> list[str]:
-    note = "" if count.value is not None else _("hidden to protect small groups")
-    return [section, group, measure, formatting.count_text(count), "", "", "", note]
-
-
-def _estimate_row(section: str, group: str, estimate: Estimate) -> list[str]:
-    note = (
-        "; ".join([estimate.hidden, *estimate.flags])
-        if estimate.hidden
-        else "; ".join(estimate.flags)
-    )
+def _estimate_row(
+    section: str, measure: str, group: str, category: str, period: str, estimate: Estimate
+) -> list[str]:
+    reason = estimate.hidden
+    if estimate.n.value is None and not reason:
+        reason = _fewer(estimate.n)
     return [
         section,
+        measure,
         group,
-        estimate.label,
-        formatting.value_text(estimate.estimate, estimate.kind),
-        formatting.ci_text(estimate),
-        formatting.count_text(estimate.n),
-        formatting.benchmark_text(estimate.benchmark),
-        note,
+        category,
+        period,
+        _count(estimate.n),
+        _number(estimate.estimate),
+        _number(estimate.ci_low),
+        _number(estimate.ci_high),
+        "; ".join(estimate.flags),
+        "true" if estimate.shown else "false",
+        reason,
     ]
 
 
 def rows(dashboard: Dashboard) -> Iterator[list[str]]:
-    """The page's numbers, one per row, formatted as the page formats them."""
+    """Every published cell of the view, one per row (:data:`COLUMNS`), with the page's
+    numbers: counts as published, shares as proportions with their 95% intervals."""
+    period = dashboard.filters.period_label
     view = dashboard.filters.program.name if dashboard.filters.program else _("All programs")
     reach = dashboard.reach
-    section = _("Reach")
     for row in reach.by_program:
-        yield _count_row(section, _("Program"), row.label, row.count)
+        yield _count_row("reach", "submissions_counted", _("Program"), row.label, period, row.count)
     for row in reach.by_language:
-        yield _count_row(section, _("Language"), row.label, row.count)
-    yield _count_row(section, view, _("Submissions counted"), reach.total)
-    yield _count_row(
-        section, view, _("Not counted (no consent to program improvement)"), reach.left_out
-    )
-    yield _count_row(section, view, _("Families invited by personal link"), reach.invited)
-    yield _count_row(section, view, _("Invitations answered"), reach.answered)
-    yield _count_row(dashboard.instrument_title, view, _("Respondents"), dashboard.respondents)
-    for group, estimates in (
-        (_("Each experience"), dashboard.items),
-        (_("Building block met"), dashboard.blocks),
-        (_("Groups"), dashboard.bands),
-        (_("Rates"), dashboard.rates),
+        yield _count_row(
+            "reach", "submissions_counted", _("Language"), row.label, period, row.count
+        )
+    yield _count_row("reach", "submissions_counted", view, "", period, reach.total)
+    yield _count_row("reach", "not_counted_no_consent", view, "", period, reach.left_out)
+    yield _count_row("reach", "invited_personal_link", view, "", period, reach.invited)
+    yield _count_row("reach", "invitations_answered", view, "", period, reach.answered)
+    title = dashboard.instrument_title
+    yield _count_row("respondents", title, view, "", period, dashboard.respondents)
+    for section, estimates in (
+        ("experience", dashboard.items),
+        ("building_block", dashboard.blocks),
+        ("group", dashboard.bands),
+        ("rate", dashboard.rates),
     ):
         for estimate in estimates:
-            yield _estimate_row(dashboard.instrument_title, group, estimate)
-    if dashboard.trend is not None:
-        for point in dashboard.trend.points:
-            yield _estimate_row(_("Trend"), dashboard.trend.title, point.estimate)
+            yield _estimate_row(section, title, view, estimate.label, period, estimate)
+    headline = dashboard.headline
+    if headline is not None:
+        for row in headline.rows:
+            change = row.change
+            if change is None:
+                continue
+            shown = change.difference is not None
+            yield [
+                "change",
+                title,
+                view,
+                row.estimate.label,
+                change.now_label + " / " + change.before_label,
+                "",
+                _number(change.difference),
+                _number(change.ci_low),
+                _number(change.ci_high),
+                "",
+                "true" if shown else "false",
+                "" if shown else _("a share in one of the two periods is not shown"),
+            ]
+    trend = dashboard.trend
+    if trend is not None:
+        for point in trend.points:
+            out = _estimate_row(
+                "trend",
+                trend.title,
+                view,
+                point.estimate.label,
+                point.estimate.label,
+                point.estimate,
+            )
+            if trend.step != "quarter":
+                out[9] = "; ".join(filter(None, [out[9], trend.pooled_note]))
+            yield out
     equity = dashboard.equity
     if equity is not None:
-        section = _("Who has access: %(breakdown)s") % {"breakdown": equity.breakdown_label}
         for row in equity.rows:
-            out = _estimate_row(section, row.label, row.estimate)
-            out[2] = equity.outcome_label
-            notes = [out[7]] if out[7] else []
+            out = _estimate_row(
+                "equity",
+                equity.outcome_label,
+                equity.breakdown_label,
+                row.label,
+                period,
+                row.estimate,
+            )
+            notes = [out[9]] if out[9] else []
             if row.gap is not None:
                 notes.append(_("gap to everyone: %(gap)s") % {"gap": formatting.gap_text(row.gap)})
             if row.flag:
                 notes.append(row.flag)
-            out[7] = "; ".join(notes)
+            out[9] = "; ".join(notes)
             yield out
-        overall = _estimate_row(section, equity.overall.label, equity.overall)
-        overall[2] = equity.outcome_label
-        yield overall
+        yield _estimate_row(
+            "equity",
+            equity.outcome_label,
+            equity.breakdown_label,
+            equity.overall.label,
+            period,
+            equity.overall,
+        )
 
 
 def _safe(cell: str) -> str:

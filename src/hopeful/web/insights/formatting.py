@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hopeful.web.insights.benchmarks import Benchmark
-from hopeful.web.insights.selectors import Estimate, ShownCount
+from hopeful.web.insights.model import Estimate, ShownCount
 
 
-def hidden_count_text() -> str:
-    return _("hidden to protect small groups")
+def hidden_count_text(below: int = 11) -> str:
+    return _("fewer than %(n)d") % {"n": below}
 
 
 def count_text(count: ShownCount) -> str:
-    """A count, or the words that stand in for a hidden one (never its value)."""
-    return hidden_count_text() if count.value is None else str(count.value)
+    """A published count, or "fewer than 11" for one from 1 to 10 (never its value)."""
+    return hidden_count_text(count.below) if count.value is None else str(count.value)
 
 
 def value_text(value: float | None, kind: str = "proportion") -> str:
@@ -35,6 +35,20 @@ def gap_text(gap: float | None) -> str:
     if gap > 0:
         return _("%(points).1f points higher") % {"points": points}
     return _("%(points).1f points lower") % {"points": points}
+
+
+def change_text(difference: float | None, low: float | None, high: float | None) -> str:
+    """A change in percentage points with its interval: "+4.2 (−1.0 to +9.4)"."""
+    if difference is None:
+        return ""
+    text = f"{difference * 100:+.1f}".replace("-", "−")
+    if low is None or high is None:
+        return text
+    return _("%(change)s (%(low)s to %(high)s)") % {
+        "change": text,
+        "low": f"{low * 100:+.1f}".replace("-", "−"),
+        "high": f"{high * 100:+.1f}".replace("-", "−"),
+    }
 
 
 def ci_text(estimate: Estimate) -> str:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hopeful.framework import BUILDING_BLOCKS
 from hopeful.web.insights.equity import BREAKDOWNS, DEFAULT_BREAKDOWN, TOP_BAND
+from hopeful.web.insights.model import FilterOptions, Filters
 from hopeful.web.insights.periods import ALL, Horizon, Period
-from hopeful.web.insights.selectors import FilterOptions, Filters
 
 #: The default period: all years of the horizon (a small organization sees the most).
 DEFAULT_PERIOD = ALL

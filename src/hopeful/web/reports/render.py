@@ -49,10 +49,10 @@ def summary(dashboard: Dashboard) -> list[str]:
     else:
         lines.append(
             _(
-                "The number of submissions counted for %(view)s is hidden to protect a small "
-                "group: pooling a longer period or all programs may show it."
+                "Fewer than %(below)d survey submissions were counted for %(view)s: pooling a "
+                "longer period or all programs may show more."
             )
-            % {"view": view}
+            % {"view": view, "below": total.below}
         )
     if dashboard.reach.left_out.value:
         lines.append(

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from hopeful.web.insights import charts, formatting
-from hopeful.web.insights.selectors import Estimate, ShownCount, Trend
+from hopeful.web.insights.model import Estimate, ShownCount, Trend
 
 register = template.Library()
 
@@ -53,6 +53,11 @@ def profile_chart(estimates: Sequence[Estimate], title: str) -> SafeString:
 @register.filter
 def gap_text(gap: float | None) -> str:
     return formatting.gap_text(gap)
+
+
+@register.filter
+def change_text(change: Any) -> str:
+    return formatting.change_text(change.difference, change.ci_low, change.ci_high)
 
 
 @register.simple_tag

@@ -1,0 +1,333 @@
+"""Protection benchmark: what the dashboard's cell-key perturbation protects and what it shows.
+
+On the demo organization (Sunrise Pediatrics, ``hopeful demo``'s data), every view an analyst
+can request is published through the real selector: all programs and each program; all
+years, each year and each quarter with answers; every equity breakdown; every outcome (the
+top group and each building block); every questionnaire. Everything published is written
+down (:mod:`hopeful.web.insights.audit`), then:
+
+(i) **exact recovery**: for every true count 1-10, a pair of linear programs over everything
+    published, knowing the perturbation's maximum D, tries to pin it to one whole number;
+(ii) **averaging attack**: for every true count 1-10, the standard error of the attacker's
+    best linear unbiased estimate over every differencing path the views offer (programs,
+    periods, breakdowns, questionnaires, the headline), with the perturbation's variance V;
+    target: at least 1.0 for the worst cell;
+(iii) **utility**: of the published shares whose true denominator is at least 30, the share
+    shown; the mean absolute change of shares (published minus true) at n >= 100 (target at
+    most 1 percentage point); every equity group of at least 50 respondents shown with its
+    interval; every headline group and building block shown for all years and every year.
+
+Then a simulation of what perturbation does to the 95% Korn-Graubard interval's coverage.
+
+    .venv/bin/python bench/protection_bench.py --write-readme
+    .venv/bin/python bench/protection_bench.py --max-noise 5 --variance 3   # other pTables
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _readme import write_section
+
+
+def setup(
+    data_dir: str, max_noise: int | None, variance: float | None, families: int | None
+) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hopeful.web.config.settings"
+    os.environ["HOPEFUL_DATA_DIR"] = data_dir
+    os.environ["HOPEFUL_DEBUG"] = "1"
+    if max_noise is not None:
+        os.environ["HOPEFUL_PTABLE_MAX_NOISE"] = str(max_noise)
+    if variance is not None:
+        os.environ["HOPEFUL_PTABLE_VARIANCE"] = str(variance)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    args = ["load_demo", "--force"]
+    if families:
+        args += ["--families", str(families)]
+    with open(os.devnull, "w") as sink:  # noqa: PTH123
+        call_command(*args, stdout=sink)
+
+
+def views(access: Any, options: Any) -> list[Any]:
+    from django.utils import timezone
+
+    from hopeful.framework import get_instrument
+    from hopeful.web.insights import equity, selectors
+    from hopeful.web.insights.periods import Horizon, Period
+    from hopeful.web.surveys.models import Submission
+
+    horizon = Horizon.current()
+    # The periods with answers (a period without any publishes nothing).
+    used = {
+        horizon.quarter_index(when.year, when.month)
+        for when in (
+            timezone.localtime(t)
+            for t in Submission.objects.filter(organization=access.organization).values_list(
+                "submitted_at", flat=True
+            )
+        )
+    }
+    periods = [Period()]
+    for year in range(horizon.first_year, horizon.last_year + 1):
+        quarters = [q for q in range(1, 5) if horizon.index(year, q) in used]
+        if quarters:
+            periods.append(Period(year))
+            periods.extend(Period(year, q) for q in quarters)
+    out = []
+    for instrument in options.instruments:
+        definition = get_instrument(instrument.id)
+        outcomes = [o.id for o in equity.outcome_options(definition, "en")] or [""]
+        for program, period, breakdown, outcome in itertools.product(
+            (None, *options.programs), periods, list(equity.BREAKDOWNS), outcomes
+        ):
+            out.append(
+                selectors.Filters(
+                    program=program,
+                    period=period,
+                    instrument_id=instrument.id,
+                    breakdown=breakdown,
+                    outcome=outcome,
+                    horizon=horizon,
+                )
+            )
+    return out
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from django.utils import translation
+
+    from hopeful.web.insights import audit, protection, selectors
+    from hopeful.web.organizations.models import Membership, Organization, Role
+
+    translation.activate("en")
+    org = Organization.objects.get(name=args.organization)
+    member = Membership.objects.filter(organization=org, role=Role.ANALYST).first()
+    from hopeful.web.organizations.access import Access
+
+    access = Access(organization=org, role=member.role, membership=member)
+    options = selectors.filter_options(access=access, language="en")
+    requested = views(access, options)
+    pages = []
+    started = time.perf_counter()
+    with audit.recording() as ledger:
+        for filters in requested:
+            ledger.context = (
+                filters.instrument_id,
+                filters.breakdown,
+                filters.outcome,
+                filters.program.id if filters.program else None,
+                filters.period.key,
+            )
+            pages.append(
+                selectors.dashboard(access=access, filters=filters, options=options, language="en")
+            )
+    publish_s = time.perf_counter() - started
+    # Skip views of periods without answers: they publish nothing.
+    with_data = [(f, p) for f, p in zip(requested, pages, strict=True) if p.respondents.value]
+    max_noise, variance = protection.ptable_parameters()
+    started = time.perf_counter()
+    result = audit.audit(
+        ledger,
+        max_noise=max_noise,
+        variance=variance,
+        bounds=args.lp_limit != 0,
+        limit=None if args.lp_limit < 0 else args.lp_limit,
+    )
+    audit_s = time.perf_counter() - started
+    started = time.perf_counter()
+    attack_se, attack_worst, attack_measured = audit.averaging_attack(ledger, variance=variance)
+    attack_s = time.perf_counter() - started
+    ses = np.asarray(result.standard_errors, dtype=np.float64)
+
+    # (iii) utility, over every distinct share published
+    at30 = shown30 = 0
+    changes: list[float] = []
+    for request, estimate in ledger.published_shares.values():
+        if not request.label or request.key.startswith("rest:"):
+            continue  # the gap tests' "rest" cells are not shown
+        true_n = request.n.n
+        if true_n >= 30:
+            at30 += 1
+            shown30 += int(estimate.shown)
+        if true_n >= 100 and estimate.shown and not request.strata:
+            changes.append(abs(estimate.estimate - request.yes.n / true_n) * 100)
+    # equity groups of at least 50, and the headline, on the demo's views
+    groups50 = groups50_shown = 0
+    headline_total = headline_shown = 0
+    true_n = {id(e): int(r.n.n) for r, e in ledger.published_shares.values()}
+    for filters, page in with_data:
+        if page.equity is not None:
+            for row in page.equity.rows:
+                true = true_n.get(id(row.estimate))
+                if true is not None and true >= 50:
+                    groups50 += 1
+                    groups50_shown += int(row.estimate.shown and row.estimate.ci_low is not None)
+        if filters.period.quarter is None and filters.instrument_id == "pce7" and page.headline:
+            for hrow in page.headline.rows:
+                headline_total += 1
+                headline_shown += int(hrow.estimate.shown)
+    return {
+        "organization": args.organization,
+        "max_noise": max_noise,
+        "variance": variance,
+        "views": len(requested),
+        "views_with_data": len(with_data),
+        "publish_s": publish_s,
+        "audit_s": audit_s,
+        "cells": result.cells,
+        "atoms": result.atoms,
+        "small": result.small,
+        "inconsistent": len(result.inconsistent),
+        "lp_checked": args.lp_limit if args.lp_limit >= 0 else result.small,
+        "recoverable": len(result.recoverable),
+        "se_min": float(ses.min()) if ses.size else float("inf"),
+        "se_p01": float(np.quantile(ses, 0.01)) if ses.size else float("inf"),
+        "se_median": float(np.median(ses[np.isfinite(ses)])) if np.isfinite(ses).any() else 0,
+        "se_finite": int(np.isfinite(ses).sum()),
+        "worst": result.worst,
+        "attack_se": attack_se,
+        "attack_worst": attack_worst,
+        "attack_measured": attack_measured,
+        "attack_s": attack_s,
+        "at30": at30,
+        "shown30": shown30,
+        "mean_abs_pp": float(np.mean(changes)) if changes else float("nan"),
+        "max_abs_pp": float(np.max(changes)) if changes else float("nan"),
+        "n_changes": len(changes),
+        "groups50": groups50,
+        "groups50_shown": groups50_shown,
+        "headline_total": headline_total,
+        "headline_shown": headline_shown,
+        "coverage": coverage(args.seed),
+    }
+
+
+def coverage(seed: int, reps: int = 4000) -> list[tuple[int, float, float, float]]:
+    """(n, p, coverage without perturbation, with) of the 95% Korn-Graubard interval."""
+    from hopeful.stats import KEY_RANGE, proportions_from_counts
+    from hopeful.web.insights import protection
+
+    rng = np.random.default_rng(seed)
+    table = protection.ptable()
+    rows = []
+    for n, p in itertools.product((30, 100, 300), (0.1, 0.3, 0.5)):
+        yes = rng.binomial(n, p, size=reps)
+        keys = rng.integers(0, KEY_RANGE, size=(2, reps))
+        yes_p = table.perturb(yes, keys[0])
+        n_p = table.perturb(np.full(reps, n), keys[1])
+        plain = proportions_from_counts(yes, np.full(reps, n))
+        noisy = proportions_from_counts(np.minimum(yes_p, n_p), n_p)
+        hit_plain = ((plain["ci_low"] <= p) & (p <= plain["ci_high"])).mean()
+        hit_noisy = ((noisy["ci_low"] <= p) & (p <= noisy["ci_high"])).mean()
+        rows.append((n, p, float(hit_plain), float(hit_noisy)))
+    return rows
+
+
+def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
+    share30 = r["shown30"] / r["at30"] if r["at30"] else float("nan")
+    passed = {
+        "consistent": r["inconsistent"] == 0,
+        "no exact recovery": r["recoverable"] == 0,
+        "averaging SE >= 1.0": r["attack_se"] >= 1.0,
+        "n >= 30 shown >= 90%": share30 >= 0.9,
+        "mean |change| <= 1 pp": r["mean_abs_pp"] <= 1.0,
+        "groups >= 50 shown": r["groups50_shown"] == r["groups50"],
+        "headline shown": r["headline_shown"] == r["headline_total"],
+    }
+    lines = [
+        "## Protection (`bench/protection_bench.py`)",
+        "",
+        f"Command: `{command}`. Organization: {r['organization']} (the demo's data). "
+        f"pTable: maximum entropy, D = {r['max_noise']}, V = {r['variance']:g}. "
+        f"{r['views']:,} requestable views ({r['views_with_data']:,} with answers) published "
+        f"in {r['publish_s']:.0f} s; audit in {r['audit_s']:.0f} s.",
+        "",
+        "| check | result | target | |",
+        "|---|---|---|---|",
+        f"| distinct cells published (with their records) | {r['cells']:,} ({r['atoms']:,} "
+        f"atoms) | | |",
+        f"| same records, same number | {r['inconsistent']} inconsistent | 0 | "
+        f"{'PASS' if passed['consistent'] else 'FAIL'} |",
+        f"| (i) true counts 1-10 pinned exactly (LP, {r['lp_checked']:,} of {r['small']:,} "
+        f"checked) | {r['recoverable']} | 0 | "
+        f"{'PASS' if passed['no exact recovery'] else 'FAIL'} |",
+        f"| (ii) averaging attack: smallest standard error of a true count 1-10 over every "
+        f"differencing path ({r['attack_measured']:,} small cells, {r['attack_s']:.0f} s) | "
+        f"{r['attack_se']:.2f} | >= 1.0 | "
+        f"{'PASS' if passed['averaging SE >= 1.0'] else 'FAIL'} |",
+        f"| (ii') reconstruction: the same, when the attacker is also told every record's "
+        f"combination of answers (atoms = records) | {r['se_min']:.2f} (median "
+        f"{r['se_median']:.2f}) | (not a target) | |",
+        f"| (iii) shares with true n >= 30 shown | {r['shown30']:,} of {r['at30']:,} "
+        f"({share30:.1%}) | >= 90% | {'PASS' if passed['n >= 30 shown >= 90%'] else 'FAIL'} |",
+        f"| (iii) mean absolute change of shown shares, n >= 100 | {r['mean_abs_pp']:.2f} pp "
+        f"(largest {r['max_abs_pp']:.2f} pp; {r['n_changes']:,} shares) | <= 1 pp | "
+        f"{'PASS' if passed['mean |change| <= 1 pp'] else 'FAIL'} |",
+        f"| equity groups with >= 50 respondents shown with their interval | "
+        f"{r['groups50_shown']:,} of {r['groups50']:,} | all | "
+        f"{'PASS' if passed['groups >= 50 shown'] else 'FAIL'} |",
+        f"| headline groups and building blocks, all years and each year (pce7) | "
+        f"{r['headline_shown']} of {r['headline_total']} | all | "
+        f"{'PASS' if passed['headline shown'] else 'FAIL'} |",
+        "",
+    ]
+    attack = r["attack_worst"]
+    if attack is not None:
+        space = getattr(attack, "space", ("", "", ""))
+        lines.append(
+            f"The best-estimated small count under (ii) is a true {attack.true_count} in the "
+            f"space {space[0]} x {space[1]} x {space[2]}, standard error {attack.se:.2f}."
+        )
+        lines.append("")
+    lines += [
+        "Coverage of the 95% Korn-Graubard interval (simulated binomial samples, 4,000 each; "
+        "numerator and denominator perturbed with independent keys):",
+        "",
+        "| n | p | without perturbation | with |",
+        "|---|---|---|---|",
+    ]
+    for n, p, plain, noisy in r["coverage"]:
+        lines.append(f"| {n} | {p:g} | {plain:.1%} | {noisy:.1%} |")
+    return "\n".join(lines), all(passed.values())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--organization", default="Sunrise Pediatrics")
+    ap.add_argument("--families", type=int, default=None, help="demo families per organization")
+    ap.add_argument("--max-noise", type=int, default=None, help="D (default: the settings')")
+    ap.add_argument("--variance", type=float, default=None, help="V (default: the settings')")
+    ap.add_argument("--lp-limit", type=int, default=-1, help="small cells to run LPs on (-1 all)")
+    ap.add_argument("--seed", type=int, default=20261206)
+    ap.add_argument("--write-readme", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        setup(data_dir, args.max_noise, args.variance, args.families)
+        result = run(args)
+    command = "python bench/protection_bench.py " + " ".join(sys.argv[1:])
+    section, ok = report(result, command.strip())
+    print(section)
+    print("\noverall:", "PASS" if ok else "FAIL")
+    if args.write_readme:
+        write_section("protection_bench", section)
+        print("wrote bench/README.md")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
