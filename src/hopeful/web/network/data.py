@@ -1,0 +1,295 @@
+"""The network view's data: the consent-filtered grouped query, and the counts it gives laid
+out as the base cells (state x kind pair x month x outcome) that protection works on.
+
+What is counted. Scored submissions of the chosen questionnaire, in organizations that are
+HOPE Innovation Network members, of families whose current consent covers
+``program_improvement`` (:func:`hopeful.web.families.selectors.with_consent`), with an answer
+for the chosen measure (the share in the top group, or one building block met), in the
+chosen calendar year's complete months.
+
+The data. One grouped query: submissions counted per organization, month and answer. The
+rest is arrays of a few thousand numbers at most, whatever the number of submissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import Case, Count, IntegerField, Max, Subquery, Value, When
+from django.db.models.fields.json import KT
+from django.utils import timezone
+
+from hopeful.framework import Band, Instrument
+from hopeful.web.families.models import ConsentPurpose, ConsentRecord
+from hopeful.web.families.selectors import with_consent
+from hopeful.web.network.filters import (
+    TOP_BAND,
+    NetworkFilters,
+    find_instrument,
+    network_organizations,
+)
+from hopeful.web.organizations.models import OrganizationKind
+from hopeful.web.surveys.models import InstrumentScore, Submission
+
+
+def _band(definition: Instrument | None) -> Band | None:
+    if definition is None:
+        return None
+    try:
+        output = definition.output("band")
+    except KeyError:
+        return None
+    return output if isinstance(output, Band) else None
+
+
+def output_key(definition: Instrument | None, measure: str) -> str | None:
+    """The score output the measure reads, or None if the questionnaire has no such one."""
+    if definition is None:
+        return None
+    if measure == TOP_BAND:
+        return "band" if _band(definition) is not None else None
+    if measure in {o.id for o in definition.block_count_outputs}:
+        return measure
+    return None
+
+
+def _reader(definition: Instrument, measure: str) -> Any:
+    """A function from one stored output value (as the database returns it) to 1.0, 0.0 or
+    NaN (no answer)."""
+    if measure == TOP_BAND:
+        band = _band(definition)
+        top = band.cuts[-1][2] if band is not None else None
+
+        def in_top(value: Any) -> float:
+            if value is None or value == "null":  # SQLite returns a JSON null as 'null'
+                return np.nan
+            return float(value == top)
+
+        return in_top
+
+    def met(value: Any) -> float:
+        try:
+            return np.nan if value is None else float(int(value) >= 1)
+        except (TypeError, ValueError):
+            return np.nan
+
+    return met
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _version_columns() -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for name, model, count in (
+        ("s", Submission, True),
+        ("c", ConsentRecord, False),
+        ("i", InstrumentScore, False),
+    ):
+        rows = model.objects.order_by().annotate(one=Value(1)).values("one")
+        if count:
+            columns[f"version_{name}_n"] = Subquery(rows.annotate(v=Count("id")).values("v")[:1])
+        columns[f"version_{name}_max"] = Subquery(rows.annotate(v=Max("id")).values("v")[:1])
+    return columns
+
+
+def network_members() -> tuple[dict[int, tuple[str, str]], tuple[int, ...]]:
+    """The network organizations (pk -> state, kind) and the data version, in one query.
+
+    The data version changes whenever anything the view counts changes: a submission (and
+    its scores) or a consent record, anywhere. These rows are only ever added (consent is an
+    append-only history, scores are made with their submission, nothing is deleted), so the
+    highest ids say it all; the number of submissions is there too."""
+    columns = _version_columns()
+    members: dict[int, tuple[str, str]] = {}
+    version: tuple[int, ...] = ()
+    for row in (
+        network_organizations()
+        .order_by()
+        .annotate(**columns)
+        .values("pk", "state", "kind", *columns)
+    ):
+        members[row["pk"]] = (row["state"], row["kind"])
+        version = tuple(int(row[name] or 0) for name in columns)
+    return members, (*sorted(members), *version)
+
+
+#: Grouped counts per questionnaire, measure, months, network members and data version (a
+#: process-local cache: the key says everything the result depends on).
+_GROUPED: OrderedDict[tuple[object, ...], pd.DataFrame] = OrderedDict()
+_GROUPED_SIZE = 64
+
+
+def clear_cache() -> None:
+    _GROUPED.clear()
+
+
+def grouped_counts(
+    filters: NetworkFilters, months: list[dt.date], version: tuple[int, ...]
+) -> pd.DataFrame:
+    """:func:`query_grouped_counts`, remembered per data version (``version``: from
+    :func:`network_members`, the network's organizations included)."""
+    key = (filters.instrument_id, filters.measure, tuple(months), version)
+    found = _GROUPED.get(key)
+    if found is None:
+        found = _GROUPED[key] = query_grouped_counts(filters, months)
+        while len(_GROUPED) > _GROUPED_SIZE:
+            _GROUPED.popitem(last=False)
+    _GROUPED.move_to_end(key)
+    return found.copy()
+
+
+def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
+    """Submissions counted per organization, month (index into ``months``) and outcome: one
+    grouped query (the month is a CASE over the months' first instants, so no per-row date
+    function runs in the database)."""
+    columns = ["organization", "month", "outcome", "n"]
+    definition = find_instrument(filters.instrument_id)
+    key = output_key(definition, filters.measure)
+    if key is None or definition is None or not months:
+        return pd.DataFrame({c: pd.Series([], dtype=np.int64) for c in columns})
+    edges = [_aware(m) for m in months]
+    last = months[-1]
+    edges.append(_aware(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)))
+    submissions = Submission.objects.filter(
+        organization__network_member=True, submitted_at__gte=edges[0], submitted_at__lt=edges[-1]
+    )
+    counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
+    month = Case(
+        *(
+            When(submission__submitted_at__lt=edges[i + 1], then=Value(i))
+            for i in range(len(months))
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        InstrumentScore.objects.filter(
+            organization__network_member=True,
+            instrument_id=filters.instrument_id,
+            submission__submitted_at__gte=edges[0],
+            submission__submitted_at__lt=edges[-1],
+            submission__in=counted.values("id"),
+        )
+        .annotate(month_index=month, raw=KT(f"values__{key}"))
+        .values_list("organization_id", "month_index", "raw")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    read = _reader(definition, filters.measure)
+    seen: dict[Any, float] = {}
+    records = []
+    for org, m, raw, n in rows:
+        try:
+            outcome = seen[raw]
+        except KeyError:
+            outcome = seen[raw] = read(raw)
+        except TypeError:  # an unhashable value: never an answer
+            outcome = np.nan
+        if m < 0 or np.isnan(outcome):
+            continue
+        records.append((org, m, int(outcome), n))
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    if frame.empty:
+        return frame.astype(np.int64)
+    return frame.groupby(["organization", "month", "outcome"], as_index=False)["n"].sum()
+
+
+# -- grouping into cells -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Axes:
+    """The states, kinds and state x kind pairs that contribute, whatever the filters (so
+    every filter reads the same protected family)."""
+
+    states: list[str]
+    kinds: list[str]
+    """Kind codes, in the order of :class:`OrganizationKind`."""
+    pairs: list[tuple[int, int]]
+    """(state index, kind index), sorted."""
+    state_index: dict[str, int]
+    kind_index: dict[str, int]
+    pair_index: dict[tuple[int, int], int]
+
+
+def place(grouped: pd.DataFrame, network: dict[int, tuple[str, str]]) -> tuple[pd.DataFrame, Axes]:
+    """The axes of the organizations that sent answers, and ``grouped`` (from
+    :func:`grouped_counts`) kept to the network and placed on them: columns ``state``,
+    ``kind``, ``pair`` (indexes), ``state_code``, ``kind_code`` and ``quarter`` added."""
+    answered = set(grouped["organization"].tolist())
+    members = {pk: where for pk, where in network.items() if pk in answered}
+    grouped = grouped[grouped["organization"].isin(list(members))].reset_index(drop=True)
+    states = sorted({s for s, _k in members.values()})
+    kinds = [k for k, _label in OrganizationKind.choices if k in {k for _s, k in members.values()}]
+    state_index = {s: i for i, s in enumerate(states)}
+    kind_index = {k: i for i, k in enumerate(kinds)}
+    org_state = {pk: state_index[s] for pk, (s, _k) in members.items()}
+    org_kind = {pk: kind_index[k] for pk, (_s, k) in members.items()}
+    pairs = sorted({(org_state[o], org_kind[o]) for o in members})
+    pair_index = {p: i for i, p in enumerate(pairs)}
+
+    orgs_col = grouped["organization"].to_numpy(dtype=np.int64)
+    grouped["state"] = [org_state[o] for o in orgs_col]
+    grouped["kind"] = [org_kind[o] for o in orgs_col]
+    grouped["state_code"] = [states[s] for s in grouped["state"]]
+    grouped["kind_code"] = [kinds[k] for k in grouped["kind"]]
+    grouped["quarter"] = grouped["month"] // 3
+    grouped["pair"] = [
+        pair_index[(s, k)] for s, k in zip(grouped["state"], grouped["kind"], strict=True)
+    ]
+    axes = Axes(
+        states=states,
+        kinds=kinds,
+        pairs=pairs,
+        state_index=state_index,
+        kind_index=kind_index,
+        pair_index=pair_index,
+    )
+    return grouped, axes
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    """The base cells of a year and their contributing organizations."""
+
+    counts: np.ndarray[Any, Any]
+    """Submissions per pair x month x outcome."""
+    org_months: np.ndarray[Any, Any]
+    """Distinct contributing organizations per pair and month."""
+    org_quarters: np.ndarray[Any, Any]
+    """... per pair and quarter."""
+    org_year: np.ndarray[Any, Any]
+    """... per pair over the year."""
+
+
+def base_cells(grouped: pd.DataFrame, n_pairs: int, n_months: int) -> Base:
+    """The base cells of a placed, non-empty ``grouped`` (from :func:`place`)."""
+    base = np.zeros((n_pairs, n_months, 2), dtype=np.int64)
+    np.add.at(
+        base,
+        (
+            grouped["pair"].to_numpy(dtype=np.int64),
+            grouped["month"].to_numpy(dtype=np.int64),
+            grouped["outcome"].to_numpy(dtype=np.int64),
+        ),
+        grouped["n"].to_numpy(dtype=np.int64),
+    )
+    contributing = grouped.groupby(["pair", "organization"], as_index=False).agg(
+        months=("month", lambda m: sorted(set(m)))
+    )
+    n_quarters = (n_months + 2) // 3
+    org_months = np.zeros((n_pairs, n_months), dtype=np.int64)
+    org_quarters = np.zeros((n_pairs, n_quarters), dtype=np.int64)
+    org_year = np.zeros(n_pairs, dtype=np.int64)
+    for pair, month_list in zip(contributing["pair"], contributing["months"], strict=True):
+        org_months[pair, month_list] += 1
+        org_quarters[pair, sorted({m // 3 for m in month_list})] += 1
+        org_year[pair] += 1
+    return Base(counts=base, org_months=org_months, org_quarters=org_quarters, org_year=org_year)
