@@ -252,3 +252,84 @@ def test_the_audit_finds_what_an_unprotected_page_would_give_away(
         publish_every_view(access, horizon, quarters)
     result = audit.audit(ledger, max_noise=0, variance=1.0, threshold=THRESHOLD)
     assert result.recoverable
+
+
+def publish_with_context(access: Any, horizon: Horizon, quarters: list[int], ledger: Any) -> None:
+    """:func:`publish_every_view`, telling the ledger which view each number comes from (the
+    averaging attack's model needs it)."""
+    options = selectors.filter_options(access=access, language="en")
+    periods = [Period()]
+    for position in quarters:
+        year, quarter = horizon.quarter_of(position)
+        periods.extend([Period(year), Period(year, quarter)])
+    for program, period, breakdown, outcome in itertools.product(
+        (None, *options.programs),
+        dict.fromkeys(periods),
+        ("income", "language"),
+        ("top_band", "bb_relationships"),
+    ):
+        ledger.context = ("pce7", breakdown, outcome, program.id if program else None, period.key)
+        filters = selectors.Filters(
+            program=program,
+            period=period,
+            instrument_id="pce7",
+            breakdown=breakdown,
+            outcome=outcome,
+            horizon=horizon,
+        )
+        selectors.dashboard(access=access, filters=filters, options=options, language="en")
+
+
+def test_the_averaging_attack_cannot_estimate_a_small_count_within_one(
+    two_tenants: dict[str, Any],
+) -> None:
+    """A fixed organization with small groups beside large ones, every view published: the
+    attacker's best linear unbiased estimate of every true count 1-10, over every differencing
+    path (programs, periods, breakdowns, outcomes, the headline), has a standard error of at
+    least 1; and no linear program pins one. The demo organization's numbers are in
+    bench/README.md (bench/protection_bench.py)."""
+    selectors.clear_caches()
+    horizon = Horizon.current()
+    population = [
+        (Cell(0, 0, "en", "<25k", 2, True), 40),
+        (Cell(0, 0, "es", "25-50k", 8, True), 35),
+        (Cell(0, 0, "en", None, 0, True), 4),
+        (Cell(1, 0, "es", "<25k", 2, True), 6),
+        (Cell(1, 1, "en", "25-50k", 8, True), 45),
+        (Cell(1, 1, "es", "<25k", 5, True), 30),
+        (Cell(0, 4, "en", "<25k", 2, True), 25),
+        (Cell(1, 4, "es", None, 8, True), 3),
+    ]
+    access, quarters = _population(population, horizon)
+    max_noise, variance = protection.ptable_parameters()
+    with audit.recording() as ledger:
+        publish_with_context(access, horizon, quarters, ledger)
+    attack = audit.averaging_attack(
+        ledger, variance=variance, max_noise=max_noise, threshold=THRESHOLD
+    )
+    assert attack.measured > 0
+    assert not attack.recoverable
+    assert attack.se >= 1.0, (attack.se, attack.worst)
+
+
+def test_the_averaging_attack_finds_a_count_published_unprotected(
+    two_tenants: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same attack with the noise switched off (variance tiny, published = true): small
+    counts are then estimable to within a fraction of one, so the test above can fail."""
+    selectors.clear_caches()
+    horizon = Horizon.current()
+    population = [
+        (Cell(0, 0, "en", "<25k", 2, True), 40),
+        (Cell(1, 0, "en", "<25k", 2, True), 6),
+        (Cell(0, 1, "es", None, 8, True), 30),
+    ]
+    access, quarters = _population(population, horizon)
+    monkeypatch.setattr(
+        PTable, "perturb", lambda self, counts, keys: np.asarray(counts, dtype=np.int64)
+    )
+    with audit.recording() as ledger:
+        publish_with_context(access, horizon, quarters, ledger)
+    attack = audit.averaging_attack(ledger, variance=0.01, max_noise=0, threshold=THRESHOLD)
+    assert attack.se < 1.0
+    assert attack.recoverable

@@ -8,7 +8,7 @@ rows (which records it counts, by their record keys) and every value published f
    whichever view, filter or section it came through?
 2. **Exact recovery** (linear programming). The attacker knows the perturbation's maximum
    ``D``: a number shown as ``y`` means a true count in ``[y - D, y + D]``, "fewer than 11"
-   one in ``[1 - D, 10 + D]``, a 0 one in ``[0, D]``. The unknowns are the counts of the
+   one in ``[1, 10 + D]``, a 0 exactly 0 (a positive count is never published as 0). The unknowns are the counts of the
    *atoms*: records that every published cell counts together (the finest split the
    published cells allow; the attacker is even told which atoms are not empty). For every
    cell whose true count is 1-10: can its count be pinned to one whole number?
@@ -185,17 +185,14 @@ def audit(
         int(true[small[best]]), tuple(cells[small[best]][0].tolist()), se=float(ses[best])
     )
     if bounds:
-        lower = np.where(
-            shown >= threshold,
-            shown - max_noise,
-            np.where(shown == 0, 0, 1 - max_noise),
-        ).astype(np.float64)
+        # a positive count is never published as 0, nor as less than 1
+        lower = np.where(shown >= threshold, np.maximum(1, shown - max_noise), 1)
+        lower = np.where(shown == 0, 0, lower).astype(np.float64)
         upper = np.where(
             shown >= threshold,
             shown + max_noise,
-            np.where(shown == 0, max_noise, threshold - 1 + max_noise),
+            np.where(shown == 0, 0, threshold - 1 + max_noise),
         ).astype(np.float64)
-        lower = np.maximum(lower, 0)
         order = small[np.argsort(true[small], kind="stable")]
         if limit is not None:
             order = order[:limit]
@@ -248,9 +245,27 @@ def _atom_matrix(
     return sparse.csr_matrix((d, (r, c)), shape=(len(sets), atoms))
 
 
+@dataclass
+class Attack:
+    """What :func:`averaging_attack` found."""
+
+    se: float
+    """The smallest standard error of a true count 1-10 (inf: none can be estimated)."""
+    worst: Finding | None
+    measured: int
+    """Small cells measured."""
+    spaces: int
+    recoverable: list[Finding] = field(default_factory=list)
+    """Small counts a linear program pins to one whole number in their space."""
+
+
 def averaging_attack(
-    ledger: Ledger, *, variance: float, threshold: int = 11
-) -> tuple[float, Finding | None, int]:
+    ledger: Ledger,
+    *,
+    variance: float,
+    threshold: int = 11,
+    max_noise: int | None = None,
+) -> Attack:
     """The attacker's best linear unbiased estimate of every true count 1-10, in each space of
     (questionnaire, breakdown, outcome): the unknowns are the counts of program x quarter x
     the breakdown's answer pattern x the outcome's value (those not empty; the attacker is
@@ -258,8 +273,9 @@ def averaging_attack(
     group cells, everyone's, the outcome's profile cells in every view, the trend, the
     headline, the respondents). Each other single-choice breakdown's groups, added up, are
     one more observation of everyone's count (with the summed noise). A cell shown as
-    "fewer than" is not an observation. Returns (the smallest standard error, that cell,
-    how many small cells were measured)."""
+    "fewer than" is not an observation. With ``max_noise``, each small cell is also bounded
+    by linear programming in its space, every published cell (shown, "fewer than" or 0)
+    being known within the perturbation's maximum, to find any pinned to one number."""
     published = {k: min(v) for k, v in ledger.values.items()}
     spaces: set[tuple[str, str, str]] = set()
     for tags in ledger.tags.values():
@@ -268,6 +284,7 @@ def averaging_attack(
                 spaces.add((tag[0], tag[1], tag[2]))
     worst: Finding | None = None
     measured = 0
+    recoverable: list[Finding] = []
     for instrument, breakdown, outcome in sorted(spaces):
         cells = [
             key
@@ -293,18 +310,28 @@ def averaging_attack(
         rows: list[tuple[npt.NDArray[np.int64], float]] = [
             (ledger.records[key], 1.0) for key in cells if published[key] >= threshold
         ]
+        # for the linear programs: every cell of the space, within its published bounds
+        bounded = [
+            (ledger.records[key], *_bounds(published[key], threshold, max_noise or 0))
+            for key in cells
+        ]
         for parts in sums.values():
-            if all(published.get(k, 0) >= threshold for k in parts) and all(
-                k in ledger.records for k in parts
-            ):
+            if all(k in ledger.records for k in parts):
                 union = np.unique(np.concatenate([ledger.records[k] for k in parts]))
-                rows.append((union, 1.0 / np.sqrt(len(parts))))
+                lows, highs = zip(
+                    *(_bounds(published[k], threshold, max_noise or 0) for k in parts),
+                    strict=True,
+                )
+                bounded.append((union, float(sum(lows)), float(sum(highs))))
+                if all(published.get(k, 0) >= threshold for k in parts):
+                    rows.append((union, 1.0 / np.sqrt(len(parts))))
         targets = [key for key in cells if 1 <= key[0] < threshold]
         if not targets or not rows:
             continue
         universe = np.unique(np.concatenate([ledger.records[k] for k in cells]))
         inside = set(universe.tolist())
         rows = [(r, w) for r, w in rows if set(r.tolist()) <= inside]
+        bounded = [b for b in bounded if set(b[0].tolist()) <= inside]
         position = {int(r): i for i, r in enumerate(universe.tolist())}
         membership = [[position[int(r)] for r in ledger.records[k].tolist()] for k in cells]
         signature: list[list[int]] = [[] for _ in universe]
@@ -327,4 +354,36 @@ def averaging_attack(
             key = targets[best]
             worst = Finding(key[0], tuple(ledger.records[key].tolist()), se=float(ses[best]))
             worst.space = (instrument, breakdown, outcome)  # type: ignore[attr-defined]
-    return (worst.se if worst else float("inf")), worst, measured
+        if max_noise is not None:
+            constraints = _atom_matrix(
+                [(r, 1.0) for r, _lo, _hi in bounded], atom_of, position, len(atom_ids)
+            )
+            low, high = count_bounds(
+                constraints,
+                np.array([lo for _r, lo, _hi in bounded]),
+                np.array([hi for _r, _lo, hi in bounded]),
+                t,
+            )
+            for key, lo, hi in zip(targets, np.ravel(low), np.ravel(high), strict=True):
+                if np.ceil(lo - 1e-7) >= np.floor(hi + 1e-7):
+                    recoverable.append(
+                        Finding(key[0], tuple(ledger.records[key].tolist()), float(lo), float(hi))
+                    )
+    return Attack(
+        se=worst.se if worst else float("inf"),
+        worst=worst,
+        measured=measured,
+        spaces=len(spaces),
+        recoverable=recoverable,
+    )
+
+
+def _bounds(value: int, threshold: int, max_noise: int) -> tuple[float, float]:
+    """What a published value tells of the true count: within ``max_noise`` of a shown
+    number; 1 to ``threshold - 1 + max_noise`` for "fewer than"; exactly 0 for a 0 (a
+    positive count is never published as 0)."""
+    if value == 0:
+        return 0.0, 0.0
+    if value >= threshold:
+        return float(max(1, value - max_noise)), float(value + max_noise)
+    return 1.0, float(threshold - 1 + max_noise)

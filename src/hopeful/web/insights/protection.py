@@ -52,8 +52,8 @@ def small_cell_threshold() -> int:
 def ptable_parameters() -> tuple[int, float]:
     """(maximum perturbation D, variance V) of the perturbation table, from settings."""
     return (
-        int(getattr(settings, "HOPEFUL_PTABLE_MAX_NOISE", 4)),
-        float(getattr(settings, "HOPEFUL_PTABLE_VARIANCE", 2.0)),
+        int(getattr(settings, "HOPEFUL_PTABLE_MAX_NOISE", 5)),
+        float(getattr(settings, "HOPEFUL_PTABLE_VARIANCE", 4.5)),
     )
 
 
