@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -217,9 +219,24 @@ def as_xlsx(dashboard: Dashboard) -> bytes:
     return xlsx_bytes(_("Dashboard"), header(), rows(dashboard))
 
 
+#: The files of each remembered dashboard, per format and language (gone with it).
+_FILES: dict[int, dict[tuple[str, str], bytes]] = {}
+
+
+def _file(dashboard: Dashboard, fmt: str) -> bytes:
+    files = _FILES.get(id(dashboard))
+    if files is None:
+        files = _FILES[id(dashboard)] = {}
+        weakref.finalize(dashboard, _FILES.pop, id(dashboard), None)
+    key = (fmt, get_language() or "")
+    if key not in files:
+        files[key] = as_xlsx(dashboard) if fmt == "xlsx" else as_csv(dashboard)
+    return files[key]
+
+
 def export_dashboard(*, access: Access, actor: Any, dashboard: Dashboard, fmt: str) -> bytes:
     """The export in ``fmt`` (``csv`` or ``xlsx``), audited ``dashboard.export``."""
-    body = as_xlsx(dashboard) if fmt == "xlsx" else as_csv(dashboard)
+    body = _file(dashboard, fmt)
     filters = dashboard.filters
     with transaction.atomic():
         audit_record(

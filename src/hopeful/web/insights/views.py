@@ -6,13 +6,16 @@ family's name or row. Viewing is not audited (nothing identifiable is read); exp
 
 from __future__ import annotations
 
+import weakref
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
@@ -42,6 +45,24 @@ def _query(filters: selectors.Filters, **changes: str) -> str:
         **changes,
     }
     return "?" + urlencode(params)
+
+
+#: The rendered body of each remembered dashboard (per language and whether the program sizes
+#: link shows): a warm request renders only the page around it. Dashboards are remembered
+#: per data version (:mod:`hopeful.web.insights.store`), so a body lives as long as its
+#: dashboard does.
+_BODIES: dict[int, dict[tuple[str, bool], str]] = {}
+
+
+def _body(data: selectors.Dashboard, context: dict[str, object], language: str) -> SafeString:
+    key = (language, bool(context["can_set_sizes"]))
+    bodies = _BODIES.get(id(data))
+    if bodies is None:
+        bodies = _BODIES[id(data)] = {}
+        weakref.finalize(data, _BODIES.pop, id(data), None)  # gone with its dashboard
+    if key not in bodies:
+        bodies[key] = render_to_string("insights/_dashboard_body.html", context)
+    return mark_safe(bodies[key])  # noqa: S308  # rendered by the template engine, escaped
 
 
 # ``org_view`` goes outermost, so an outsider gets the same 404 whatever the method.
@@ -79,6 +100,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "equity_test": equity.method_text(),
         "can_set_sizes": access.role == Role.ORG_ADMIN and not access.via_support,
     }
+    context["body"] = _body(data, context, language)
     return render(request, "insights/dashboard.html", context)
 
 
