@@ -186,8 +186,12 @@ def hidden(reason: str, *, protected: bool = False, **fields: Any) -> Estimate:
     )
 
 
-def protected_reason(threshold: int) -> str:
-    return _("Fewer than %(n)d respondents: not shown to protect small groups.") % {"n": threshold}
+def protected_reason(threshold: int, *, numerator: bool = False) -> str:
+    if numerator:
+        text = _("Fewer than %(n)d respondents have it: not shown to protect small groups.")
+    else:
+        text = _("Fewer than %(n)d respondents: not shown to protect small groups.")
+    return text % {"n": threshold}
 
 
 def shares(
@@ -218,7 +222,7 @@ def shares(
         elif request.n.n == 0 or n == 0:
             out[i] = hidden(_("No answers in this view."), **blank)
         elif fewer_than(yes, threshold):
-            out[i] = hidden(protected_reason(threshold), protected=True, **blank)
+            out[i] = hidden(protected_reason(threshold, numerator=True), protected=True, **blank)
         elif request.strata:
             out[i] = _weighted(request, blank, threshold)
         else:
@@ -264,7 +268,7 @@ def _weighted(request: Share, blank: dict[str, Any], threshold: int) -> Estimate
     yes = values[0::2].astype(np.float64)
     n = values[1::2].astype(np.float64)
     if any(fewer_than(int(v), threshold) for v in values):
-        return hidden(protected_reason(threshold), protected=True, **blank)
+        return hidden(protected_reason(threshold, numerator=True), protected=True, **blank)
     if not (n > 0).any():
         return hidden(_("No answers in this view."), **blank)
     frame = proportions_from_counts(
