@@ -248,6 +248,11 @@ def _judged_estimate(request: Share, row: Any, threshold: int, yes: int, n: int)
         "yes": shown(int(yes), threshold),
         "benchmark": request.benchmark,
     }
+    return _from_row(row, blank)
+
+
+def _from_row(row: Any, blank: dict[str, Any]) -> Estimate:
+    """An estimate as NCHS judged it (``row`` of :func:`hopeful.stats.nchs_proportions`)."""
     if not bool(row.present):
         return hidden(plain_reason(str(row.reason)), **blank)
     return Estimate(
@@ -274,17 +279,7 @@ def _weighted(request: Share, blank: dict[str, Any], threshold: int) -> Estimate
     frame = proportions_from_counts(
         yes[np.newaxis, :], n[np.newaxis, :], weights=np.asarray(request.sizes, dtype=np.float64)
     )
-    row = next(nchs_proportions(frame).itertuples(index=False))
-    if not bool(row.present):
-        return hidden(plain_reason(str(row.reason)), **blank)
-    return Estimate(
-        estimate=float(row.estimate),
-        ci_low=float(row.ci_low),
-        ci_high=float(row.ci_high),
-        se=float(row.se),
-        flags=plain_flags(str(row.flags)),
-        **blank,
-    )
+    return _from_row(next(nchs_proportions(frame).itertuples(index=False)), blank)
 
 
 def mean(
