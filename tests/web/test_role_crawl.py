@@ -229,7 +229,6 @@ def crawl(client: Client, start: str) -> Crawl:
         else:
             result.broken.append(f"{source} -> {path}: {response.status_code}")
             targets = []
-        response.close()
         for target in targets:
             url = urlsplit(urljoin(path, target))
             if url.scheme not in ("", "http") or url.netloc not in ("", "testserver"):
