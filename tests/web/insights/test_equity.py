@@ -193,7 +193,9 @@ def test_small_groups_show_fewer_than_11_on_the_page_and_in_the_csv(
 ) -> None:
     t = two_tenants
     big = add(t, 40, {"zip3": "537"}, high=20, start=0)
-    small = add(t, 5, {"zip3": "000"}, high=2, start=100)  # a small area: 1 to 10 published (D <= 5)
+    small = add(
+        t, 5, {"zip3": "000"}, high=2, start=100
+    )  # a small area: 1 to 10 published (D <= 5)
     other = add(t, 30, {"zip3": "606"}, high=15, start=200)
     unanswered = add(t, 5, None, high=3, start=300)  # small "not answered": 1 to 10
     data = build(t, {"breakdown": "zip3"})
