@@ -122,11 +122,6 @@ class Estimate:
     def shown(self) -> bool:
         return self.estimate is not None
 
-    @property
-    def reliable(self) -> bool:
-        """Not hidden for reliability (it may still be hidden to protect a small count)."""
-        return self.shown or self.protected or not self.hidden
-
 
 @dataclass(frozen=True, slots=True)
 class CountRow:

@@ -60,13 +60,6 @@ class View:
             return np.full(len(self.table), np.nan)
         return self.table[variable].to_numpy(dtype=np.float64)
 
-    def cells(
-        self, inside: BoolArray, variable: str, quarters: range | None = None
-    ) -> tuple[Tally, Tally]:
-        """(respondents with ``variable`` = 1, respondents with a value) among ``inside``."""
-        values = self.column(variable)
-        return self.cells_of(inside, values, quarters)
-
     def cells_of(
         self,
         inside: BoolArray,

@@ -83,9 +83,6 @@ class Tally:
         return Tally(self.n - other.n, self.key - other.key)
 
 
-EMPTY = Tally(0, 0)
-
-
 #: When set (by :mod:`hopeful.web.insights.audit`), every cell made from rows and every value
 #: published is written down, so the audit can rebuild which records each number counts.
 LEDGER: contextvars.ContextVar[Any] = contextvars.ContextVar("insights_ledger", default=None)

@@ -24,9 +24,10 @@ from django.db.models import Case, Count, IntegerField, Max, Subquery, Value, Wh
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from hopeful.framework import Band, Instrument
+from hopeful.framework import Instrument
 from hopeful.web.families.models import ConsentPurpose, ConsentRecord
 from hopeful.web.families.selectors import with_consent
+from hopeful.web.insights.data import band_of
 from hopeful.web.network.filters import (
     TOP_BAND,
     NetworkFilters,
@@ -37,22 +38,12 @@ from hopeful.web.organizations.models import OrganizationKind
 from hopeful.web.surveys.models import InstrumentScore, Submission
 
 
-def _band(definition: Instrument | None) -> Band | None:
-    if definition is None:
-        return None
-    try:
-        output = definition.output("band")
-    except KeyError:
-        return None
-    return output if isinstance(output, Band) else None
-
-
 def output_key(definition: Instrument | None, measure: str) -> str | None:
     """The score output the measure reads, or None if the questionnaire has no such one."""
     if definition is None:
         return None
     if measure == TOP_BAND:
-        return "band" if _band(definition) is not None else None
+        return "band" if band_of(definition) is not None else None
     if measure in {o.id for o in definition.block_count_outputs}:
         return measure
     return None
@@ -62,7 +53,7 @@ def _reader(definition: Instrument, measure: str) -> Any:
     """A function from one stored output value (as the database returns it) to 1.0, 0.0 or
     NaN (no answer)."""
     if measure == TOP_BAND:
-        band = _band(definition)
+        band = band_of(definition)
         top = band.cuts[-1][2] if band is not None else None
 
         def in_top(value: Any) -> float:
