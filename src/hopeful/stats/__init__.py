@@ -27,6 +27,7 @@ from hopeful.stats.perturbation import (
     proportions_from_counts,
 )
 from hopeful.stats.reliability import nchs_proportions, small_counts
+from hopeful.stats.suppression import Suppression, SuppressionProblem
 
 __all__ = [
     "KEY_RANGE",
@@ -36,6 +37,8 @@ __all__ = [
     "PTable",
     "RegressionResult",
     "StatsError",
+    "Suppression",
+    "SuppressionProblem",
     "blue_standard_errors",
     "cell_keys",
     "count_bounds",

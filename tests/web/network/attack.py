@@ -2,14 +2,20 @@
 through the real page and exports, every number read back, and linear programs that try to
 work out what is hidden.
 
-The attacker knows which organizations are network members and their state and kind: the
-unknowns are each organization's counted submissions per month and outcome (>= 0). What it
-reads, under every filter: each shown count of submissions (an equation); each shown share
-with its shown count (the "yes" count to within the share's rounding); each shown number of
-organizations (a row with that many organizations has at least that many submissions; a row
-with none has none). The numbers of organizations are attacked with their own program (per
-period, the pairs' contributing organizations >= 0), as an organization count is not a sum
-over months.
+The attacker knows which organizations are network members and their state and kind, and the
+perturbation's maximum ``D``: the unknowns are each organization's counted submissions per
+month and outcome (>= 0). What it reads, under every filter: each shown count of submissions
+(the true count within ``D`` of it; "fewer than 11": 1 to 10 + ``D``; 0: exactly 0); each
+shown share with its shown count (the published "yes" to within the share's rounding, so the
+true one within ``D`` more); each shown number of organizations (exact: a row with that many
+organizations has at least that many submissions; a row with none has none).
+
+Two programs: small counts (1-10) must not be pinned to one number from what is published;
+the numbers of a cell with one or two organizations must not be worked out to within the
+rule's width even by an attacker who knew the true value of every shown count (the
+perturbation is not what protects an organization). The numbers of organizations are
+attacked with their own program (per period, the pairs' contributing organizations >= 0), as
+an organization count is not a sum over months.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from scipy.optimize import linprog
 
 from hopeful.framework import get_instrument
 from hopeful.web.families.models import ConsentPurpose, ConsentRecord, Family
+from hopeful.web.insights import protection as cell_key
 from hopeful.web.network import selectors
 from hopeful.web.organizations.models import OrganizationKind, Role
 from hopeful.web.surveys.models import InstrumentScore, Submission
@@ -170,6 +177,8 @@ class Shown:
     organizations: int | None
     submissions: int | None
     share: float | None
+    few: bool = False
+    """The submissions are shown as "fewer than 11"."""
 
 
 @dataclass
@@ -218,7 +227,7 @@ def read_csv(body: bytes, filters: dict[str, str]) -> list[tuple[tuple[Slice, Pe
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     out = []
     for section, state, kind, group, orgs, subs, share, _ci, _note in rows[1:]:
-        shown = Shown(_number(orgs), _number(subs), _share(share))
+        shown = Shown(_number(orgs), _number(subs), _share(share), subs.startswith("fewer"))
         if section.startswith("Trend"):
             if not group:
                 assert shown == Shown(None, None, None)  # the note that there is no trend
@@ -380,30 +389,52 @@ def true_values(net: Network, key: tuple[Slice, Period]) -> tuple[int, int, int,
 
 
 class Attack:
-    """Bounds of any cell's count given everything published."""
+    """Bounds of any cell's count given everything published: as published (``truth``
+    false), or as if every shown count's true value were known (``truth`` true)."""
 
-    def __init__(self, net: Network, published: Published) -> None:
+    def __init__(self, net: Network, published: Published, *, truth: bool = False) -> None:
         self.net = net
         n = len(net.orgs) * 12 * 2
         eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
         upper = np.full(n, np.inf)
+        max_noise = cell_key.ptable_parameters()[0]
 
         def row(indices: list[int], sign: float = 1.0) -> np.ndarray[Any, Any]:
             r = np.zeros(n)
             r[indices] = sign
             return r
 
+        def between(indices: list[int], low: float, high: float) -> None:
+            ub_rows.extend([row(indices), row(indices, -1.0)])
+            ub_rhs.extend([high, -low])
+
         for key, shown in published.cells.items():
             everything = variables(net, key, None)
-            if shown.submissions is not None:
-                eq_rows.append(row(everything))
-                eq_rhs.append(shown.submissions)
-                if shown.share is not None:
-                    yes = variables(net, key, 1)
+            yes = variables(net, key, 1)
+            _orgs, true_n, true_yes, _no = true_values(net, key)
+            if shown.submissions is not None or shown.few:
+                if truth:
+                    eq_rows.append(row(everything))
+                    eq_rhs.append(true_n)
+                elif shown.few:
+                    between(everything, 1, THRESHOLD - 1 + max_noise)
+                elif shown.submissions == 0:
+                    upper[everything] = 0.0
+                else:
+                    assert shown.submissions is not None
+                    between(
+                        everything,
+                        max(1, shown.submissions - max_noise),
+                        shown.submissions + max_noise,
+                    )
+            if shown.share is not None and shown.submissions is not None:
+                if truth:
+                    eq_rows.append(row(yes))
+                    eq_rhs.append(true_yes)
+                else:
                     low = math.ceil((shown.share - 0.0005) * shown.submissions - 1e-9)
                     high = math.floor((shown.share + 0.0005) * shown.submissions + 1e-9)
-                    ub_rows += [row(yes), row(yes, -1.0)]
-                    ub_rhs += [high, -low]
+                    between(yes, max(0, low - max_noise), high + max_noise)
             if shown.organizations == 0:
                 upper[everything] = 0.0
             elif shown.organizations is not None:
@@ -470,26 +501,34 @@ def org_bounds(
 
 
 def check(net: Network, published: Published) -> dict[str, int]:
-    """Every hidden count of the family: not pinned inside 1..10; every number of a cell with
-    one or two organizations: never shown, and not worked out to within the required width.
-    Returns what was checked."""
+    """Every count of the family: what is shown is within the perturbation of the truth, and
+    the same whatever the filter (:meth:`Published.add`); no count 1-10 is pinned to one number;
+    every number of a cell with one or two organizations: never shown, and not worked out to
+    within the required width even from the true values of everything shown. Returns what was
+    checked."""
     attack = Attack(net, published)
+    knowing = Attack(net, published, truth=True)
+    max_noise = cell_key.ptable_parameters()[0]
     checked = {"small": 0, "organizations": 0, "shown": 0}
     for key in family(net):
         orgs, n, yes, no = true_values(net, key)
         shown = published.cells.get(key, Shown(None, None, None))
-        # what is shown is true
+        # what is shown is true, to within the perturbation
         if shown.organizations is not None:
             assert shown.organizations == orgs, key
         if shown.submissions is not None:
             checked["shown"] += 1
-            assert shown.submissions == n, key
-            assert not 1 <= n < THRESHOLD, key
+            assert abs(shown.submissions - n) <= max_noise, key
+            assert (shown.submissions == 0) == (n == 0), key
+            assert not 1 <= shown.submissions < THRESHOLD, key
+        if shown.few:
+            assert 1 <= n < THRESHOLD + max_noise, key
         if shown.share is not None:
             assert n, key
-            assert abs(shown.share - yes / n) <= 0.0005 + 1e-12, key
-            assert not 1 <= yes < THRESHOLD, key
-            assert not 1 <= no < THRESHOLD, key
+            assert shown.submissions is not None
+            assert abs(shown.share * shown.submissions - yes) <= (
+                max_noise + 0.0005 * shown.submissions + 1e-9
+            ), key
         few = 1 <= orgs < selectors.MIN_ORGANIZATIONS
         if few:
             # a cell with one or two organizations: none of its numbers, anywhere
@@ -501,20 +540,11 @@ def check(net: Network, published: Published) -> dict[str, int]:
                 high,
             )
             checked["organizations"] += 1
-        for outcome, value, visible in (
-            (None, n, shown.submissions is not None),
-            (1, yes, shown.share is not None),
-            (0, no, shown.share is not None),
-        ):
-            if visible:
-                continue
-            small = 1 <= value < THRESHOLD
-            if not small and not few:
-                continue
-            low, high = attack.bounds(variables(net, key, outcome))
-            if small:
+        for outcome, value in ((None, n), (1, yes), (0, no)):
+            if 1 <= value < THRESHOLD:
+                low, high = attack.bounds(variables(net, key, outcome))
                 checked["small"] += 1
-                assert not (low >= 1 - 1e-6 and high <= THRESHOLD - 1 + 1e-6), (
+                assert math.isinf(high) or math.ceil(low - 1e-6) < math.floor(high + 1e-6), (
                     key,
                     outcome,
                     value,
@@ -522,6 +552,7 @@ def check(net: Network, published: Published) -> dict[str, int]:
                     high,
                 )
             if few:
+                low, high = knowing.bounds(variables(net, key, outcome))
                 width = selectors.org_rule_width(value, THRESHOLD)
                 assert high - low >= width - 1e-6, (key, outcome, value, low, high, width)
     return checked

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from hopeful.stats import Design, nchs_proportions
+from hopeful.stats import Design, korn_graubard, proportions_from_counts
 from hopeful.web.accounts.models import User
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.families.models import ConsentPurpose
+from hopeful.web.insights import protection as cell_key
 from hopeful.web.network import selectors
 from hopeful.web.network.forms import NetworkFilterForm
 from hopeful.web.organizations.models import Organization, Role
@@ -168,6 +169,7 @@ def test_only_program_improvement_consent_and_network_members_are_counted() -> N
     orgs = four_cells(20)
     before = build()
     assert before.table is not None
+    before_total = next(r for r in before.rows if r.level == "total")
     add_to(orgs[0], 15, consent=(ConsentPurpose.CARE,), start=500, when=WHEN)
     network_org("Not a member", "WI", "clinic", 50, network=False, when=WHEN)
     view = build()
@@ -175,46 +177,71 @@ def test_only_program_improvement_consent_and_network_members_are_counted() -> N
     assert len(view.table) == len(before.table) > 200  # pce7 answers with a group
     assert set(view.table["organization"]) == {o.pk for o in orgs}
     total = next(r for r in view.rows if r.level == "total")
-    assert total.submissions.value == len(before.table)
+    # the same submissions, the same published number; perturbed from the true count
+    assert total.submissions == before_total.submissions
+    assert total.submissions.value == published(view, {})[0]
+    assert abs(total.submissions.value - len(before.table)) <= cell_key.ptable_parameters()[0]
     assert total.organizations.value == 12
 
 
 # -- the numbers are hopeful.stats' ---------------------------------------------------------------
 
 
-def test_estimates_equal_hopeful_stats_on_the_same_table() -> None:
+def published(view: selectors.NetworkView, where: dict[str, str]) -> tuple[int, int]:
+    """The published (submissions, yes) of the rows of ``view.grouped`` matching ``where``
+    (state_code, kind_code), from their true counts and record keys."""
+    g = view.grouped
+    assert g is not None
+    for column, value in where.items():
+        g = g[g[column] == value]
+    yes = g[g["outcome"] == 1]
+    return (
+        cell_key.value(cell_key.Tally(int(g["n"].sum()), int(g["key"].sum()))),
+        cell_key.value(cell_key.Tally(int(yes["n"].sum()), int(yes["key"].sum()))),
+    )
+
+
+def test_shares_come_from_the_published_counts_with_the_clustered_design_effect() -> None:
     four_cells()
     view = build()
     assert view.table is not None
     design = Design(view.table, psu="organization")
     labels = {"clinic": "Pediatric or family clinic", "school": "School or early learning"}
-    compared = []
-    for level, by in (("cell", ["state", "kind"]), ("state", ["state"]), ("kind", ["kind"])):
-        frame = design.proportion("outcome", by=by, ci="beta")
-        expected = nchs_proportions(selectors.level_one(frame, by))
-        for _i, e in expected.iterrows():
-            row = next(
-                r
-                for r in view.rows
-                if r.level == level
-                and ("state" not in by or r.state == e["state"])
-                and ("kind" not in by or r.kind == labels[e["kind"]])
-            )
-            assert (row.share.estimate is not None) == bool(e["present"]), row
-            if row.share.estimate is not None:
-                compared.append(row.label)
-                assert row.share.estimate == pytest.approx(e["estimate"])
-                assert row.share.ci_low == pytest.approx(e["ci_low"])
-                assert row.share.ci_high == pytest.approx(e["ci_high"])
-            else:
-                assert row.share.hidden  # says why
-    total = design.proportion("outcome", ci="beta")
-    total = total[total["level"] == 1].iloc[0]
-    row = next(r for r in view.rows if r.level == "total")
-    assert row.share.estimate == pytest.approx(total["estimate"])
-    assert (row.share.ci_low, row.share.ci_high) == pytest.approx(
-        (total["ci_low"], total["ci_high"])
-    )
+    codes = {label: code for code, label in labels.items()}
+    compared = 0
+    for row in view.rows:
+        where = {}
+        if row.state:
+            where["state_code"] = row.state
+        if row.kind:
+            where["kind_code"] = codes[row.kind]
+        n, yes = published(view, where)
+        assert row.submissions.value == n
+        if row.share.estimate is None:
+            assert row.share.hidden  # says why
+            continue
+        compared += 1
+        p = yes / n
+        assert row.share.estimate == pytest.approx(p)
+        # the design effect and degrees of freedom of organizations as clusters, on the truth
+        by = [c for c, key in (("state", "state_code"), ("kind", "kind_code")) if key in where]
+        frame = design.proportion("outcome", by=by or None, ci="beta")
+        frame = selectors.level_one(frame, by)
+        for column, key in (("state", "state_code"), ("kind", "kind_code")):
+            if key in where:
+                frame = frame[frame[column] == where[key]]
+        truth = frame.iloc[0]
+        t_n = float(truth["population"])
+        deff = max(
+            1.0,
+            round(truth["se"] ** 2 / (truth["estimate"] * (1 - truth["estimate"]) / (t_n - 1)), 1),
+        )
+        var = deff * p * (1 - p) / (n - 1)
+        low, high = korn_graubard(
+            np.array([p]), np.array([var]), np.array([n]), np.array([truth["df"]]), 0.95
+        )
+        assert (row.share.ci_low, row.share.ci_high) == pytest.approx((low[0], high[0]))
+    assert compared >= 5
 
 
 def test_the_intervals_treat_organizations_as_clusters() -> None:
@@ -222,12 +249,13 @@ def test_the_intervals_treat_organizations_as_clusters() -> None:
     view = build()
     assert view.table is not None
     total = next(r for r in view.rows if r.level == "total")
+    assert total.share.ci_low is not None
+    assert total.share.ci_high is not None
+    n, yes = published(view, {})
+    simple = proportions_from_counts([yes], [n]).iloc[0]  # as if 360 independent families
+    assert total.share.ci_high - total.share.ci_low > simple["ci_high"] - simple["ci_low"]
     clustered = Design(view.table, psu="organization").proportion("outcome", ci="beta")
-    simple = Design(view.table).proportion("outcome", ci="beta")
-    level = clustered[clustered["level"] == 1].iloc[0]
-    assert total.share.ci_low == pytest.approx(level["ci_low"])
-    assert level["df"] == 11  # twelve organizations, not 360 families
-    assert float(simple[simple["level"] == 1]["df"].iloc[0]) > 300
+    assert clustered[clustered["level"] == 1].iloc[0]["df"] == 11  # twelve organizations
 
 
 def test_a_building_block_measure() -> None:

@@ -185,14 +185,7 @@ def audit(
         int(true[small[best]]), tuple(cells[small[best]][0].tolist()), se=float(ses[best])
     )
     if bounds:
-        # a positive count is never published as 0, nor as less than 1
-        lower = np.where(shown >= threshold, np.maximum(1, shown - max_noise), 1)
-        lower = np.where(shown == 0, 0, lower).astype(np.float64)
-        upper = np.where(
-            shown >= threshold,
-            shown + max_noise,
-            np.where(shown == 0, 0, threshold - 1 + max_noise),
-        ).astype(np.float64)
+        lower, upper = protection.known_bounds(shown, threshold, max_noise)
         order = small[np.argsort(true[small], kind="stable")]
         if limit is not None:
             order = order[:limit]
@@ -379,11 +372,6 @@ def averaging_attack(
 
 
 def _bounds(value: int, threshold: int, max_noise: int) -> tuple[float, float]:
-    """What a published value tells of the true count: within ``max_noise`` of a shown
-    number; 1 to ``threshold - 1 + max_noise`` for "fewer than"; exactly 0 for a 0 (a
-    positive count is never published as 0)."""
-    if value == 0:
-        return 0.0, 0.0
-    if value >= threshold:
-        return float(max(1, value - max_noise)), float(value + max_noise)
-    return 1.0, float(threshold - 1 + max_noise)
+    """What one published value tells of its true count (:func:`protection.known_bounds`)."""
+    low, high = protection.known_bounds(value, threshold, max_noise)
+    return float(low), float(high)

@@ -13,7 +13,10 @@ def hidden_count_text(below: int = 11) -> str:
 
 
 def count_text(count: ShownCount) -> str:
-    """A published count, or "fewer than 11" for one from 1 to 10 (never its value)."""
+    """A published count, "fewer than 11" for one from 1 to 10 (never its value), or "not
+    shown" for one withheld."""
+    if count.withheld:
+        return _("not shown")
     return hidden_count_text(count.below) if count.value is None else str(count.value)
 
 

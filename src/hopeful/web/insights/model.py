@@ -87,10 +87,13 @@ class ShownCount:
 
     value: int | None
     below: int = 11
+    withheld: bool = False
+    """Not shown at all, by a rule other than the small-count one (the network view's
+    minimum of organizations)."""
 
     @property
     def suppressed(self) -> bool:
-        """Shown only as "fewer than ``below``"."""
+        """Shown only as "fewer than ``below``", or not at all."""
         return self.value is None
 
 

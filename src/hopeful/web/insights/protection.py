@@ -134,6 +134,21 @@ def fewer_than(published: int, threshold: int) -> bool:
     return 0 < published < threshold
 
 
+def known_bounds(
+    published: Any, threshold: int | None = None, max_noise: int | None = None
+) -> tuple[Any, Any]:
+    """What published values tell of their true counts (vectorized; the attacker's view):
+    within the perturbation's maximum ``D`` of a shown number (and at least 1), 1 to
+    ``threshold - 1 + D`` for "fewer than", exactly 0 for a 0 (a positive count is never
+    published as 0). Returns (low, high) as floats."""
+    threshold = small_cell_threshold() if threshold is None else threshold
+    max_noise = ptable_parameters()[0] if max_noise is None else max_noise
+    y = np.asarray(published, dtype=np.float64)
+    low = np.where(y >= threshold, np.maximum(1.0, y - max_noise), 1.0)
+    high = np.where(y >= threshold, y + max_noise, threshold - 1.0 + max_noise)
+    return np.where(y == 0, 0.0, low), np.where(y == 0, 0.0, high)
+
+
 # -- shares ------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, IntegerField, Max, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Subquery, Sum, Value, When
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -137,10 +137,11 @@ def grouped_counts(
 
 
 def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
-    """Submissions counted per organization, month (index into ``months``) and outcome: one
-    grouped query (the month is a CASE over the months' first instants, so no per-row date
-    function runs in the database)."""
-    columns = ["organization", "month", "outcome", "n"]
+    """Submissions counted per organization, month (index into ``months``) and outcome, with
+    the sum of their record keys (``key``, for the cell-key perturbation): one grouped query
+    (the month is a CASE over the months' first instants, so no per-row date function runs in
+    the database)."""
+    columns = ["organization", "month", "outcome", "n", "key"]
     definition = find_instrument(filters.instrument_id)
     key = output_key(definition, filters.measure)
     if key is None or definition is None or not months:
@@ -170,13 +171,13 @@ def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.D
         )
         .annotate(month_index=month, raw=KT(f"values__{key}"))
         .values_list("organization_id", "month_index", "raw")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), key=Sum("submission__record_key"))
         .order_by()
     )
     read = _reader(definition, filters.measure)
     seen: dict[Any, float] = {}
     records = []
-    for org, m, raw, n in rows:
+    for org, m, raw, n, key_sum in rows:
         try:
             outcome = seen[raw]
         except KeyError:
@@ -185,11 +186,11 @@ def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.D
             outcome = np.nan
         if m < 0 or np.isnan(outcome):
             continue
-        records.append((org, m, int(outcome), n))
+        records.append((org, m, int(outcome), n, int(key_sum or 0)))
     frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
         return frame.astype(np.int64)
-    return frame.groupby(["organization", "month", "outcome"], as_index=False)["n"].sum()
+    return frame.groupby(["organization", "month", "outcome"], as_index=False)[["n", "key"]].sum()
 
 
 # -- grouping into cells -----------------------------------------------------------------------
@@ -252,6 +253,8 @@ class Base:
 
     counts: np.ndarray[Any, Any]
     """Submissions per pair x month x outcome."""
+    keys: np.ndarray[Any, Any]
+    """The sum of their record keys, per pair x month x outcome."""
     org_months: np.ndarray[Any, Any]
     """Distinct contributing organizations per pair and month."""
     org_quarters: np.ndarray[Any, Any]
@@ -263,15 +266,14 @@ class Base:
 def base_cells(grouped: pd.DataFrame, n_pairs: int, n_months: int) -> Base:
     """The base cells of a placed, non-empty ``grouped`` (from :func:`place`)."""
     base = np.zeros((n_pairs, n_months, 2), dtype=np.int64)
-    np.add.at(
-        base,
-        (
-            grouped["pair"].to_numpy(dtype=np.int64),
-            grouped["month"].to_numpy(dtype=np.int64),
-            grouped["outcome"].to_numpy(dtype=np.int64),
-        ),
-        grouped["n"].to_numpy(dtype=np.int64),
+    keys = np.zeros((n_pairs, n_months, 2), dtype=np.int64)
+    where = (
+        grouped["pair"].to_numpy(dtype=np.int64),
+        grouped["month"].to_numpy(dtype=np.int64),
+        grouped["outcome"].to_numpy(dtype=np.int64),
     )
+    np.add.at(base, where, grouped["n"].to_numpy(dtype=np.int64))
+    np.add.at(keys, where, grouped["key"].to_numpy(dtype=np.int64))
     contributing = grouped.groupby(["pair", "organization"], as_index=False).agg(
         months=("month", lambda m: sorted(set(m)))
     )
@@ -283,4 +285,6 @@ def base_cells(grouped: pd.DataFrame, n_pairs: int, n_months: int) -> Base:
         org_months[pair, month_list] += 1
         org_quarters[pair, sorted({m // 3 for m in month_list})] += 1
         org_year[pair] += 1
-    return Base(counts=base, org_months=org_months, org_quarters=org_quarters, org_year=org_year)
+    return Base(
+        counts=base, keys=keys, org_months=org_months, org_quarters=org_quarters, org_year=org_year
+    )

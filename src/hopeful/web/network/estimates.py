@@ -1,15 +1,18 @@
-"""The network view's estimates: the shares and their intervals, judged by NCHS.
+"""The network view's estimates: the shares, their intervals and the NCHS judgement.
 
-Every share is ``Design(table, psu="organization").proportion("outcome", ..., ci="beta")`` on
-the grouped table weighted by the counts (the same estimate, standard error and degrees of
-freedom as one row per submission), with the Korn-Graubard interval taken with the number of
-submissions, as one row per submission gives it. Organizations are the clusters. Every share
-is judged by ``nchs_proportions``.
+A share is published from the row's published (perturbed) counts, as the dashboard's are:
+``p = yes / n``. Organizations are the clusters: the interval is Korn-Graubard's with the
+design effect and degrees of freedom of ``Design(table, psu="organization")`` on the true
+grouped table (weighted by the counts: the same as one row per submission), the design
+effect rounded to one decimal and at least 1, so the interval tells nothing finer than the
+published counts and how much organizations differ. Every share is judged by
+``nchs_proportions``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,12 +46,9 @@ def level_one(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def shares(design: Design | None, by: Sequence[str]) -> pd.DataFrame | None:
-    """The share with outcome 1 by ``by``, judged by NCHS.
-
-    ``design`` is weighted by the submission counts of the grouped table, which gives the
-    estimate, standard error and degrees of freedom of one row per submission. The number of
-    rows is the number of submissions (``population``), and the Korn-Graubard interval is
-    taken with it, as it is for one row per submission."""
+    """The design's share with outcome 1 by ``by`` (estimate, se, df, and ``n`` the number of
+    submissions), from the true table: only its design effects and degrees of freedom are
+    used (:func:`published`)."""
     if design is None:
         return None
     try:
@@ -56,13 +56,19 @@ def shares(design: Design | None, by: Sequence[str]) -> pd.DataFrame | None:
     except StatsError:
         return None
     frame["n"] = np.rint(frame["population"].to_numpy(dtype=np.float64)).astype(np.int64)
-    p = frame["estimate"].to_numpy(dtype=np.float64)
-    var = frame["se"].to_numpy(dtype=np.float64) ** 2
-    low, high = korn_graubard(
-        p, var, frame["n"].to_numpy(dtype=np.float64), frame["df"].to_numpy(dtype=np.float64), 0.95
-    )
-    frame["ci_low"], frame["ci_high"] = low, high
-    return nchs_proportions(level_one(frame, by))
+    return level_one(frame, by)
+
+
+def design_effect(row: Any) -> tuple[float, float]:
+    """(design effect, degrees of freedom) of a domain's share: its clustered variance over a
+    simple random sample's, rounded to one decimal and at least 1 (1 and ``n - 1`` when the
+    share is 0 or 1, or without a row)."""
+    if row is None:
+        return 1.0, np.nan
+    p, se, n, df = (float(row[c]) for c in ("estimate", "se", "n", "df"))
+    if not 0 < p < 1 or n < 2 or not se > 0:
+        return 1.0, df
+    return max(1.0, round(se**2 / (p * (1 - p) / (n - 1)), 1)), df
 
 
 def lookup(judged: pd.DataFrame | None, cell: dict[str, int]) -> Any:
@@ -76,39 +82,67 @@ def lookup(judged: pd.DataFrame | None, cell: dict[str, int]) -> Any:
     return selected.iloc[0] if len(selected) else None
 
 
-def share_estimate(
-    *,
-    key: str,
-    label: str,
-    row: Any,
-    n: ShownCount,
-    revealed: Sequence[ShownCount],
-    hidden: str,
-) -> Estimate:
-    """The share as published: hidden with its reason (``hidden``, or a count it reveals is
-    hidden), missing, judged unreliable, or shown with its interval."""
-    blank: dict[str, Any] = {"key": key, "label": label, "n": n}
-    if hidden or n.suppressed or any(c.suppressed for c in revealed):
-        reason = hidden or _("Hidden to protect small groups.")
-        return Estimate(
-            estimate=None, ci_low=None, ci_high=None, hidden=reason, protected=True, **blank
+@dataclass(frozen=True, slots=True)
+class ShareRequest:
+    """A row's share to publish: its published counts, its design row and what hides it."""
+
+    key: str
+    label: str
+    n: ShownCount
+    yes: ShownCount
+    published_n: int
+    published_yes: int
+    row: Any
+    """The design's row for the domain (:func:`shares`), or None."""
+    hidden: str = ""
+    """Why it is hidden whatever the numbers ('' when it may be shown)."""
+
+
+def published(requests: Sequence[ShareRequest]) -> list[Estimate]:
+    """Publish the shares: hidden with their reason, missing, judged unreliable by NCHS, or
+    shown with their interval (vectorized over the shares with numbers)."""
+    out: list[Estimate | None] = [None] * len(requests)
+    todo: list[int] = []
+    for i, r in enumerate(requests):
+        blank: dict[str, Any] = {"key": r.key, "label": r.label, "n": r.n, "yes": r.yes}
+        if r.hidden:
+            out[i] = _hidden(r.hidden, protected=True, **blank)
+        elif r.published_n == 0 or r.row is None:
+            out[i] = _hidden(_("No answers in this view."), **blank)
+        else:
+            todo.append(i)
+    if todo:
+        n = np.array([requests[i].published_n for i in todo], dtype=np.float64)
+        yes = np.array([requests[i].published_yes for i in todo], dtype=np.float64)
+        p = np.clip(yes / n, 0.0, 1.0)
+        effects = [design_effect(requests[i].row) for i in todo]
+        deff = np.array([e[0] for e in effects])
+        df = np.array([e[1] for e in effects])
+        df = np.where(np.isnan(df), n - 1, df)
+        var = deff * p * (1 - p) / np.maximum(n - 1, 1)
+        low, high = korn_graubard(p, var, n, df, 0.95)
+        frame = pd.DataFrame(
+            {"estimate": p, "se": np.sqrt(var), "n": n, "df": df, "ci_low": low, "ci_high": high}
         )
-    if row is None or n.value == 0:
-        return Estimate(
-            estimate=None, ci_low=None, ci_high=None, hidden=_("No answers in this view."), **blank
-        )
-    if not bool(row["present"]):
-        return Estimate(
-            estimate=None,
-            ci_low=None,
-            ci_high=None,
-            hidden=plain_reason(str(row["reason"])),
-            **blank,
-        )
+        judged = nchs_proportions(frame)
+        for i, row in zip(todo, judged.itertuples(index=False), strict=True):
+            r = requests[i]
+            blank = {"key": r.key, "label": r.label, "n": r.n, "yes": r.yes}
+            if not bool(row.present):
+                out[i] = _hidden(plain_reason(str(row.reason)), **blank)
+                continue
+            out[i] = Estimate(
+                estimate=float(row.estimate),
+                ci_low=float(row.ci_low),
+                ci_high=float(row.ci_high),
+                se=float(row.se),
+                flags=plain_flags(str(row.flags)),
+                **blank,
+            )
+    return [e for e in out if e is not None]
+
+
+def _hidden(reason: str, *, protected: bool = False, **blank: Any) -> Estimate:
     return Estimate(
-        estimate=float(row["estimate"]),
-        ci_low=float(row["ci_low"]),
-        ci_high=float(row["ci_high"]),
-        flags=plain_flags(str(row["flags"])),
-        **blank,
+        estimate=None, ci_low=None, ci_high=None, hidden=reason, protected=protected, **blank
     )

@@ -89,10 +89,13 @@ class Family:
     """The base, flattened, as floats."""
     counts: np.ndarray[Any, Any]
     """Per row: (submissions, yes, no)."""
+    key_sums: np.ndarray[Any, Any]
+    """Per row: the sums of the record keys of (submissions, yes, no)."""
 
 
 def family(
     base: np.ndarray[Any, Any],
+    key_base: np.ndarray[Any, Any],
     org_months: np.ndarray[Any, Any],
     org_quarters: np.ndarray[Any, Any],
     org_year: np.ndarray[Any, Any],
@@ -100,8 +103,9 @@ def family(
     n_states: int,
     n_kinds: int,
 ) -> Family:
-    """The family over ``base`` (pair x month x outcome); ``org_*`` are the distinct
-    contributing organizations per pair and month, quarter and year."""
+    """The family over ``base`` (pair x month x outcome; ``key_base``: the sums of their
+    record keys); ``org_*`` are the distinct contributing organizations per pair and month,
+    quarter and year."""
     n_pairs, n_months, _two = base.shape
     keys = row_keys(n_pairs, pairs, n_states, n_kinds, n_months)
     index = {k: i for i, k in enumerate(keys)}
@@ -149,6 +153,8 @@ def family(
     )
     x = base.ravel().astype(np.float64)
     counts = np.rint(matrix @ x).astype(np.int64).reshape(n_rows, 3)
+    # exact in integers (a float sum of record keys could round)
+    key_sums = (matrix.astype(np.int64) @ key_base.ravel().astype(np.int64)).reshape(n_rows, 3)
     return Family(
         keys=keys,
         index=index,
@@ -158,4 +164,5 @@ def family(
         matrix=matrix,
         x=x,
         counts=counts,
+        key_sums=key_sums,
     )

@@ -1,22 +1,24 @@
-"""The network view's protection plan: what is asked of :mod:`hopeful.web.network.protection`
-for one year's family of cells (:mod:`hopeful.web.network.family`), and what may be shown of
-each row once it has decided.
+"""The network view's protection plan: what is published of each row of one year's family of
+cells (:mod:`hopeful.web.network.family`), by the same engines as the dashboard's.
 
 Years never overlap, so a year is protected on its own; the month under way is left out
 until it is over.
 
-1. **Minimum organizations.** A cell with one or two contributing organizations is hidden,
-   with all its numbers. The number of organizations is protected per period (it is not a
-   sum over periods) with threshold 3, and the cell's counts must not be worked out to within
-   :func:`~hopeful.web.network.family.org_rule_width` (at least the small-count threshold,
-   and 20% of the count).
-2. **Small counts.** Counts 1-10 (threshold ``HOPEFUL_SMALL_CELL_THRESHOLD``) are never shown
-   nor recoverable from everything else the view publishes, including what the shown numbers
-   of organizations imply (a row with three organizations has at least three submissions).
-3. **Sparse trends are pooled** (:mod:`hopeful.web.network.trends`): their cells are hidden
-   cells of the family, protected like any other.
-
-The complementary suppressions are chosen by :mod:`hopeful.web.network.protection`.
+1. **Counts are perturbed** by the cell-key method (:mod:`hopeful.web.insights.protection`,
+   the dashboard's): a row's submissions (and "yes" answers, which its share reveals) are
+   published as the true count plus the perturbation its records' keys choose; 1-10 shows
+   as "fewer than 11", a true 0 stays 0. The same submissions always give the same number,
+   whatever the filter.
+2. **Minimum organizations.** A row with one or two contributing organizations is hidden, with
+   all its numbers. The number of organizations is published exactly, so it is protected by
+   complementary suppression per period (a count of organizations is not a sum over periods)
+   with threshold 3; and such a row's counts must not be worked out to within
+   :func:`~hopeful.web.network.family.org_rule_width` (at least the small-count threshold, and
+   20% of the count) from everything else published, even by someone who knew the true value
+   of every published count (the perturbation, a few counts, does not hide an organization).
+   Both by :class:`hopeful.stats.SuppressionProblem`.
+3. **Sparse trends are pooled** (:mod:`hopeful.web.network.trends`), judged on the published
+   counts: their rows are hidden rows of the family.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from scipy import sparse
 
+from hopeful.stats import SuppressionProblem
+from hopeful.web.insights import protection as cell_key
 from hopeful.web.insights.selectors import ShownCount
 from hopeful.web.network.family import (
     CELL,
@@ -42,7 +46,6 @@ from hopeful.web.network.family import (
     small,
 )
 from hopeful.web.network.filters import MONTH, QUARTER, YEAR
-from hopeful.web.network.protection import Problem
 from hopeful.web.network.trends import Trend, pooled_trends
 
 
@@ -54,11 +57,13 @@ class Protection:
     index: dict[RowKey, int]
     orgs: np.ndarray[Any, Any]
     counts: np.ndarray[Any, Any]
-    """Per row: (submissions, yes, no)."""
+    """Per row: the true (submissions, yes, no)."""
+    published: np.ndarray[Any, Any]
+    """Per row: the published (perturbed) submissions and yes, and their difference."""
     orgs_hidden: np.ndarray[Any, Any]
     orgs_primary: np.ndarray[Any, Any]
     counts_hidden: np.ndarray[Any, Any]
-    """Per row: (submissions, yes, no) hidden."""
+    """Per row: (submissions, yes, no) withheld (beyond showing 1-10 as "fewer than")."""
     counts_primary: np.ndarray[Any, Any]
     pooled: set[Trend]
     """(level, state, kind, grain) of trends not published at that grain."""
@@ -82,12 +87,12 @@ def _weight(key: RowKey) -> float:
 
 
 def _as_published(hidden: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """A row's "yes" and "no" counts are published only through its share, which needs both
-    of them and the row's count: hide them together (what is hidden anyway is then not
-    taken for an equation the attacker has)."""
+    """A row's "yes" is published only through its share, which needs the row's count too:
+    withheld with it. The "no" is never published by itself (the share and the count give it
+    only blurred by two perturbations)."""
     hidden = hidden.copy()
-    pair = hidden[:, 0] | hidden[:, 1] | hidden[:, 2]
-    hidden[pair, 1:] = True
+    hidden[hidden[:, 0], 1] = True
+    hidden[:, 2] = True
     return hidden
 
 
@@ -101,6 +106,7 @@ def clear_cache() -> None:
 
 def protection(
     base: np.ndarray[Any, Any],
+    key_base: np.ndarray[Any, Any],
     org_months: np.ndarray[Any, Any],
     org_quarters: np.ndarray[Any, Any],
     org_year: np.ndarray[Any, Any],
@@ -111,11 +117,13 @@ def protection(
 ) -> Protection:
     """Protect the whole family of one year (a pure function of the counts: cached).
 
-    ``base`` is pair x month x outcome; ``org_*`` the distinct contributing organizations per
-    pair and month, quarter and year."""
+    ``base`` is pair x month x outcome (``key_base``: the sums of their record keys);
+    ``org_*`` the distinct contributing organizations per pair and month, quarter and year."""
     key = (
         base.shape,
         base.tobytes(),
+        key_base.tobytes(),
+        cell_key.ptable_parameters(),
         org_months.tobytes(),
         org_quarters.tobytes(),
         org_year.tobytes(),
@@ -128,7 +136,9 @@ def protection(
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
-    result = _protect(base, org_months, org_quarters, org_year, pairs, n_states, n_kinds, threshold)
+    result = _protect(
+        base, key_base, org_months, org_quarters, org_year, pairs, n_states, n_kinds, threshold
+    )
     _CACHE[key] = result
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -137,6 +147,7 @@ def protection(
 
 def _protect(
     base: np.ndarray[Any, Any],
+    key_base: np.ndarray[Any, Any],
     org_months: np.ndarray[Any, Any],
     org_quarters: np.ndarray[Any, Any],
     org_year: np.ndarray[Any, Any],
@@ -145,13 +156,18 @@ def _protect(
     n_kinds: int,
     threshold: int,
 ) -> Protection:
-    fam = family(base, org_months, org_quarters, org_year, pairs, n_states, n_kinds)
+    fam = family(base, key_base, org_months, org_quarters, org_year, pairs, n_states, n_kinds)
     keys, row_pairs, org_table = fam.keys, fam.row_pairs, fam.org_table
     orgs, matrix, x, counts = fam.orgs, fam.matrix, fam.x, fam.counts
     n_pairs = base.shape[0]
     n_rows = len(keys)
 
-    pooled = pooled_trends(keys, orgs, counts, threshold)
+    # The published counts: submissions and yes perturbed by their records' keys.
+    published = np.zeros_like(counts)
+    published[:, :2] = cell_key.perturbed(counts[:, :2], fam.key_sums[:, :2], shown=False)
+    published[:, 2] = published[:, 0] - published[:, 1]
+
+    pooled = pooled_trends(keys, orgs, published, threshold)
     away = np.array([(k.level, k.state, k.kind, k.grain) in pooled for k in keys], dtype=bool)
 
     # 1. The number of organizations, per period (a count of distinct organizations is a sum
@@ -177,32 +193,35 @@ def _protect(
             ),
             shape=(len(rows), n_pairs),
         )
-        problem = Problem(values, cells, np.array([_weight(keys[r]) for r in rows]))
+        problem = SuppressionProblem(values, cells, np.array([_weight(keys[r]) for r in rows]))
         outcome = problem.protect(orgs_hidden[rows], threshold=MIN_ORGANIZATIONS)
         orgs_hidden[rows] = outcome.hidden
         programs += outcome.programs
         failed |= outcome.failed
 
-    # 2. The counts. Hidden at first: counts 1..threshold-1, every count of a row with one or
-    #    two organizations (which must stay wide), every count of a trend pooled away.
-    counts_primary = small(counts, threshold)
-    hidden = _as_published(counts_primary | orgs_primary[:, None] | away[:, None])
-    width = np.zeros((n_rows, 3))
-    for r in np.flatnonzero(orgs_primary):
-        width[r] = [org_rule_width(v, threshold) for v in counts[r]]
-    fixed = np.zeros(base.size, dtype=bool)
-    floors: list[tuple[int, float]] = []
-    for r in range(n_rows):
-        if orgs_hidden[r]:
-            continue
-        if orgs[r] == 0:
-            fixed[matrix[3 * r].indices] = True  # no organization: nothing to move
-        else:
-            floors.append((3 * r, float(orgs[r])))  # at least one submission each
-    weights = np.repeat([_weight(k) for k in keys], 3) * np.tile([1.5, 1.0, 1.0], n_rows)
-    problem = Problem(x, matrix, weights, fixed=fixed, floors=floors)
-    if hidden.any():
-        outcome = problem.protect(hidden.ravel(), threshold=threshold, width=width.ravel())
+    # 2. The counts of rows with one or two organizations must stay wide. Withheld at first:
+    #    those rows and pooled trends (with all their numbers), the "yes" of a share that is
+    #    not shown (a "fewer than" count), and every "no" (never published by itself).
+    hidden = _as_published(np.repeat((orgs_primary | away)[:, None], 3, axis=1))
+    hidden[:, 1] |= small(published[:, :2], threshold).any(axis=1)
+    counts_primary = orgs_primary[:, None] | np.zeros((n_rows, 3), dtype=bool)
+    if orgs_primary.any():
+        width = np.zeros((n_rows, 3))
+        for r in np.flatnonzero(orgs_primary):
+            width[r] = [org_rule_width(v, threshold) for v in counts[r]]
+        fixed = np.zeros(base.size, dtype=bool)
+        floors: list[tuple[int, float]] = []
+        for r in range(n_rows):
+            if orgs_hidden[r]:
+                continue
+            if orgs[r] == 0:
+                fixed[matrix[3 * r].indices] = True  # no organization: nothing to move
+            else:
+                floors.append((3 * r, float(orgs[r])))  # at least one submission each
+        weights = np.repeat([_weight(k) for k in keys], 3) * np.tile([1.5, 1.0, 1.0], n_rows)
+        problem = SuppressionProblem(x, matrix, weights, fixed=fixed, floors=floors)
+        # threshold 1: no small-count rule here (perturbation protects small counts)
+        outcome = problem.protect(hidden.ravel(), threshold=1, width=width.ravel())
         hidden = _as_published(outcome.hidden.reshape(n_rows, 3))
         programs += outcome.programs
         failed |= outcome.failed
@@ -214,10 +233,11 @@ def _protect(
         index=fam.index,
         orgs=orgs,
         counts=counts,
+        published=published,
         orgs_hidden=orgs_hidden,
         orgs_primary=orgs_primary,
         counts_hidden=hidden,
-        counts_primary=counts_primary | orgs_primary[:, None],
+        counts_primary=counts_primary,
         pooled=pooled,
         programs=programs,
         failed=failed,
@@ -241,43 +261,57 @@ class Decision:
     """What one row of the family may show, and why the rest is hidden."""
 
     organizations: ShownCount
-    counts: tuple[ShownCount, ...]
-    """(submissions, yes, no)."""
+    submissions: ShownCount
+    yes: ShownCount
+    """The count with the outcome (shown only through the share)."""
+    published: tuple[int, int]
+    """The published (perturbed) submissions and yes, for the share (0, 0 when withheld)."""
     note: str
-    """Why the row's counts are hidden ('' when shown)."""
+    """Why the row's counts are withheld ('' when shown)."""
     share_hidden: str
-    """Why the row's share is hidden ('' when it may be shown)."""
+    """Why the row's share is hidden by protection ('' when it may be shown)."""
     org_rule: bool
     """The number of organizations is hidden."""
 
 
-def decision(result: Protection, key: RowKey) -> Decision:
+def _count(result: Protection, r: int, i: int, threshold: int) -> ShownCount:
+    if result.counts_hidden[r, i]:
+        return ShownCount(None, threshold, withheld=True)
+    return cell_key.shown(int(result.published[r, i]), threshold)
+
+
+def decision(result: Protection, key: RowKey, threshold: int) -> Decision:
     r = result.index[key]
     orgs_hidden = bool(result.orgs_hidden[r])
-    organizations = ShownCount(None if orgs_hidden else int(result.orgs[r]))
-    shown = tuple(
-        ShownCount(None if result.counts_hidden[r, i] else int(result.counts[r, i]))
-        for i in range(3)
+    organizations = (
+        ShownCount(None, MIN_ORGANIZATIONS, withheld=True)
+        if orgs_hidden
+        else ShownCount(int(result.orgs[r]), MIN_ORGANIZATIONS)
     )
+    submissions = _count(result, r, 0, threshold)
+    yes = _count(result, r, 1, threshold)
     note = ""
     if result.orgs_primary[r]:
         note = _org_reason(True)
-    elif shown[0].suppressed:
-        note = (
-            _("Hidden to protect small groups.")
-            if result.counts_primary[r, 0]
-            else _org_reason(False)
-        )
-    share_hidden = note if (shown[0].suppressed or result.orgs_primary[r]) else ""
-    if not share_hidden and (shown[1].suppressed or shown[2].suppressed):
+    elif submissions.withheld:
+        note = _org_reason(False)
+    share_hidden = note
+    if not share_hidden and submissions.suppressed:
+        share_hidden = cell_key.protected_reason(threshold)
+    if not share_hidden and yes.suppressed:
         share_hidden = (
-            _("Hidden to protect small groups.")
-            if result.counts_primary[r, 1:].any()
-            else _org_reason(False)
+            _org_reason(False)
+            if yes.withheld and not small(result.published[r, 1:2], threshold).any()
+            else cell_key.protected_reason(threshold, numerator=True)
         )
+    published = (
+        (0, 0) if share_hidden else (int(result.published[r, 0]), int(result.published[r, 1]))
+    )
     return Decision(
         organizations=organizations,
-        counts=shown,
+        submissions=submissions,
+        yes=yes,
+        published=published,
         note=note,
         share_hidden=share_hidden,
         org_rule=orgs_hidden,

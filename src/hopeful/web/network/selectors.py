@@ -26,7 +26,7 @@ from hopeful.stats import Design
 from hopeful.web.insights.selectors import small_cell_threshold
 from hopeful.web.network import data, plan
 from hopeful.web.network.data import base_cells, grouped_counts, network_members, output_key, place
-from hopeful.web.network.estimates import level_one, lookup, share_estimate, shares
+from hopeful.web.network.estimates import ShareRequest, level_one, lookup, published, shares
 from hopeful.web.network.family import (
     CELL,
     KIND,
@@ -107,6 +107,7 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
     base = base_cells(grouped, len(axes.pairs), len(months))
     result = protection(
         base.counts,
+        base.keys,
         base.org_months,
         base.org_quarters,
         base.org_year,
@@ -129,8 +130,10 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
             judged_cache[by] = shares(design, by)
         return judged_cache[by]
 
-    def row(key: RowKey, level: str, label: str) -> Row:
-        shown = decision(result, key)
+    wanted: list[tuple[RowKey, str, str]] = []  # (row, level, label) of the view's rows
+
+    def request(key: RowKey, level: str, label: str) -> ShareRequest:
+        shown = decision(result, key, threshold)
         # The row's domain among the estimates: its state, kind and period.
         by: list[str] = []
         where: dict[str, int] = {}
@@ -143,25 +146,36 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
         if key.grain != YEAR:
             by.append(key.grain)
             where[key.grain] = key.period
-        estimate = share_estimate(
+        return ShareRequest(
             key=f"{level}:{label}",
             label=label,
-            row=lookup(judged(tuple(by)), where),
-            n=shown.counts[0],
-            revealed=shown.counts[1:],
+            n=shown.submissions,
+            yes=shown.yes,
+            published_n=shown.published[0],
+            published_yes=shown.published[1],
+            row=None if shown.share_hidden else lookup(judged(tuple(by)), where),
             hidden=shown.share_hidden,
         )
-        return Row(
-            level=level,
-            state=states[key.state] if key.state is not None else "",
-            kind=str(kind_labels[kinds[key.kind]]) if key.kind is not None else "",
-            label=label,
-            organizations=shown.organizations,
-            submissions=shown.counts[0],
-            share=estimate,
-            note=shown.note,
-            org_rule=shown.org_rule,
-        )
+
+    def rows(specs: list[tuple[RowKey, str, str]]) -> list[Row]:
+        estimates = published([request(*spec) for spec in specs])
+        out = []
+        for (key, level, label), estimate in zip(specs, estimates, strict=True):
+            shown = decision(result, key, threshold)
+            out.append(
+                Row(
+                    level=level,
+                    state=states[key.state] if key.state is not None else "",
+                    kind=str(kind_labels[kinds[key.kind]]) if key.kind is not None else "",
+                    label=label,
+                    organizations=shown.organizations,
+                    submissions=shown.submissions,
+                    share=estimate,
+                    note=shown.note,
+                    org_rule=shown.org_rule,
+                )
+            )
+        return out
 
     state_range = [chosen_state] if chosen_state is not None else range(len(states))
     kind_range = [chosen_kind] if chosen_kind is not None else range(len(kinds))
@@ -170,18 +184,16 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
             if (s, k) not in pair_index:
                 continue  # no organization of this kind in this state sent answers
             label = f"{states[s]} · {kind_labels[kinds[k]]}"
-            view.rows.append(row(RowKey(CELL, s, k, YEAR, 0), CELL, label))
+            wanted.append((RowKey(CELL, s, k, YEAR, 0), CELL, label))
     if chosen_kind is None:
-        for s in state_range:
-            view.rows.append(row(RowKey(STATE, s, None, YEAR, 0), STATE, states[s]))
+        wanted.extend((RowKey(STATE, s, None, YEAR, 0), STATE, states[s]) for s in state_range)
     if chosen_state is None:
         for k in kind_range:
             label = str(kind_labels[kinds[k]])
-            view.rows.append(row(RowKey(KIND, None, k, YEAR, 0), KIND, label))
+            wanted.append((RowKey(KIND, None, k, YEAR, 0), KIND, label))
     if chosen_state is None and chosen_kind is None:
-        view.rows.append(
-            row(RowKey(TOTAL, None, None, YEAR, 0), TOTAL, _("All network organizations"))
-        )
+        wanted.append((RowKey(TOTAL, None, None, YEAR, 0), TOTAL, _("All network organizations")))
+    view.rows = rows(wanted)
 
     # The trend of the view's slice (not for one kind in one state), pooled when sparse.
     if chosen_state is not None and chosen_kind is not None:
@@ -194,7 +206,10 @@ def network_view(*, filters: NetworkFilters, options: NetworkOptions, language: 
         return view
     view.trend_unit = unit
     view.periods = periods(filters, unit)
-    for p, period in enumerate(view.periods):
-        key = RowKey(level, chosen_state, chosen_kind, unit, p)
-        view.trend.append(row(key, "period", period.label))
+    view.trend = rows(
+        [
+            (RowKey(level, chosen_state, chosen_kind, unit, p), "period", period.label)
+            for p, period in enumerate(view.periods)
+        ]
+    )
     return view

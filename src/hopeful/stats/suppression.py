@@ -1,32 +1,32 @@
-"""Complementary suppression for the network view, certified by witnesses.
+"""Complementary suppression for a rule perturbation does not cover, certified by witnesses.
 
-The network view publishes many linked cells, each a sum of *base* cells (organization
-state x kind pair x month x outcome). :func:`hopeful.stats.suppression.protect` checks every
-hidden cell with two linear programs after each complementary suppression, which on sparse
-network data means hundreds of programs. This module decides the same question differently,
-with far fewer programs, and never weaker:
+Counts are protected by perturbation (:mod:`hopeful.stats.perturbation`): a small count can
+be published, blurred. A cell with only one or two *contributors* (organizations) is
+different: each of its numbers is one organization's, and a blur of a few counts does not
+hide it. Such a cell is hidden, and its numbers must not be worked out, to within a width,
+from everything else published, even by an attacker who knew every other published number's
+true value. This module chooses what else to hide (the complementary suppressions) so that
+they cannot be.
 
 * A **witness** is another table of base counts, >= 0, that agrees with every number still
-  shown (and with what the shown numbers of organizations imply) but differs in hidden cells.
-  Hiding more cells only removes equations, so a witness stays a witness. Any mix of
-  witnesses is one too, so an attacker solving the linear program can only conclude that a
-  hidden cell lies somewhere between its smallest and its largest value over the witnesses
-  (or wider).
+  shown (taken as exact: the rule must hold even were every perturbation known), but differs
+  in hidden cells. Hiding more cells only removes equations, so a witness stays a witness.
+  Any mix of witnesses is one too, so an attacker solving the linear program can only
+  conclude that a hidden cell lies somewhere between its smallest and its largest value over
+  the witnesses (or wider).
 * A hidden cell is **safe** when the witnesses show it can be 0 or at least ``threshold``
-  (so it is not pinned inside ``1..threshold-1``), and, where a width is asked for (the
-  numbers of a cell with one or two organizations), when its witnessed values span at least
-  that width.
+  (so it is not pinned inside ``1..threshold-1``), and, where a width is asked for, when its
+  witnessed values span at least that width.
 * First a few *batch* programs look for witnesses that make many hidden cells safe at once
-  without hiding anything more (all of them pulled down to 0 together, or up to the
-  threshold). For each cell still unsafe, one program finds the witness that is cheapest to
-  make true (the cell at 0; at the threshold when it cannot be 0): it minimises the weighted
-  shown cells it must change, and those cells are hidden (the complementary suppressions).
-  That is the single-cell protection problem of Fischetti and Salazar, solved as a linear
-  program, instead of pairing cells one at a time and checking everything again.
+  without hiding anything more (all of them pulled down to 0 together, or up to their goal).
+  For each cell still unsafe, one program finds the witness that is cheapest to make true
+  (the cell at its goal): it minimises the weighted shown cells it must change, and those
+  cells are hidden (the complementary suppressions). That is the single-cell protection
+  problem of Fischetti and Salazar, solved as a linear program, instead of pairing
+  cells one at a time and checking everything again.
 
-Each witness is checked against every shown equation when it is made; the network tests
-verify the result independently with an attacker's linear program over everything the view
-publishes under all its filters.
+Callers verify the result independently with an attacker's linear program over everything
+they publish (the network view's tests do, under all its filters).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ EPS = 1e-6
 
 
 @dataclass
-class Outcome:
+class Suppression:
     hidden: BoolArray
     """The cells to hide (the given ones and the complementary suppressions)."""
     programs: int = 0
@@ -59,7 +59,7 @@ class Outcome:
     """The smallest and largest witnessed value of each cell."""
 
 
-class Problem:
+class SuppressionProblem:
     """Cells over base counts, with what an attacker also knows.
 
     Parameters
@@ -145,7 +145,7 @@ class Problem:
             )
             if result.status != 0:
                 return None
-            return self.x + np.asarray(result.x)
+            return self.x + np.asarray(result.x, dtype=np.float64)
         # maximise sum z, z_i <= (t_i (x + delta)), z_i <= goal_i
         k = targets.size
         objective = np.concatenate([np.zeros(n_base), -np.ones(k)])
@@ -166,7 +166,7 @@ class Problem:
         )
         if result.status != 0:
             return None
-        return self.x + np.asarray(result.x)[:n_base]
+        return self.x + np.asarray(result.x, dtype=np.float64)[:n_base]
 
     def witness(
         self,
@@ -216,7 +216,7 @@ class Problem:
         threshold: int,
         width: FloatArray | None = None,
         max_programs: int | None = None,
-    ) -> Outcome:
+    ) -> Suppression:
         """Hide more cells until every hidden cell is safe.
 
         A hidden cell with a value in ``1..threshold-1`` must not be pinned inside that range;
@@ -264,7 +264,7 @@ class Problem:
         while (todo := unsafe()).size:
             if self.programs >= max_programs:
                 hidden[:] = True
-                return Outcome(hidden, self.programs, failed=True, low=low, high=high)
+                return Suppression(hidden, self.programs, failed=True, low=low, high=high)
             cell = int(todo[0])
             if width[cell] > 0:
                 targets = [high[cell] - width[cell], low[cell] + width[cell]]
@@ -278,10 +278,10 @@ class Problem:
                     break
             if best is None:
                 hidden[:] = True
-                return Outcome(hidden, self.programs, failed=True, low=low, high=high)
+                return Suppression(hidden, self.programs, failed=True, low=low, high=high)
             table = best[1]
             # any change beyond the solver's noise is hidden (hiding too much is safe)
             changed = np.abs(self.cells @ table - value) > 1e-7 + 1e-9 * np.abs(value)
             hidden |= changed
             record(table)
-        return Outcome(hidden, self.programs, low=low, high=high)
+        return Suppression(hidden, self.programs, low=low, high=high)
