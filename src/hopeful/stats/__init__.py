@@ -26,7 +26,7 @@ from hopeful.stats.perturbation import (
     new_record_key,
     proportions_from_counts,
 )
-from hopeful.stats.reliability import nchs_proportions, small_counts
+from hopeful.stats.reliability import nchs_proportions
 
 __all__ = [
     "KEY_RANGE",
@@ -44,5 +44,4 @@ __all__ = [
     "nchs_proportions",
     "new_record_key",
     "proportions_from_counts",
-    "small_counts",
 ]
