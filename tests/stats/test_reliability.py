@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hopeful.stats import Design, EstimationError, nchs_proportions, small_counts
+from hopeful.stats import Design, EstimationError, nchs_proportions
 from tests.stats.r_reference import dataset
 
 
@@ -84,10 +84,3 @@ def test_it_uses_r_korn_graubard_intervals_when_the_cap_does_not_bind() -> None:
 def test_it_refuses_a_table_without_the_needed_columns() -> None:
     with pytest.raises(EstimationError, match="lacks column"):
         nchs_proportions(pd.DataFrame({"estimate": [0.5]}))
-
-
-def test_it_marks_counts_from_1_to_10() -> None:
-    assert small_counts([0, 1, 5, 10, 11, 250]).tolist() == [False, True, True, True, False, False]
-    assert small_counts(np.array([3.0, 12.0]), threshold=5).tolist() == [True, False]
-    with pytest.raises(EstimationError, match="negative"):
-        small_counts([-1])

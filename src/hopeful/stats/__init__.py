@@ -26,7 +26,7 @@ from hopeful.stats.perturbation import (
     new_record_key,
     proportions_from_counts,
 )
-from hopeful.stats.reliability import nchs_proportions, small_counts
+from hopeful.stats.reliability import nchs_proportions
 from hopeful.stats.suppression import Suppression, SuppressionProblem
 
 __all__ = [
@@ -47,5 +47,4 @@ __all__ = [
     "nchs_proportions",
     "new_record_key",
     "proportions_from_counts",
-    "small_counts",
 ]

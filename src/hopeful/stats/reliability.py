@@ -1,4 +1,4 @@
-"""Reliability and disclosure rules for published estimates.
+"""Reliability rules for published estimates.
 
 :func:`nchs_proportions` applies the NCHS Data Presentation Standards for Proportions
 (Parker et al., Vital Health Stat 2(175), 2017), as implemented in CDC's ``surveytable``:
@@ -15,13 +15,12 @@
 The Korn-Graubard interval here is the NCHS variant: the df-adjusted effective sample size
 ``min(n, n_eff * (t_{n-1} / t_df)^2)`` is capped at ``n`` (R's ``svyciprop`` does not cap).
 
-:func:`small_counts` marks counts of 1 to 10 (by default), the cells that may never be shown
-(CMS-style suppression; zero is allowed).
+Small counts are protected elsewhere: published counts are perturbed
+(:mod:`hopeful.stats.perturbation`), and the web layer shows a published 1-10 as "fewer than
+11".
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +29,7 @@ import pandas as pd
 from hopeful.stats._ci import beta_interval
 from hopeful.stats.errors import EstimationError
 
-__all__ = ["nchs_proportions", "small_counts"]
+__all__ = ["nchs_proportions"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -115,19 +114,3 @@ def nchs_proportions(estimates: pd.DataFrame, *, level: float = 0.95) -> pd.Data
     result["reason"] = reasons
     result["flags"] = flags
     return result
-
-
-def small_counts(counts: Any, *, threshold: int = 11) -> npt.NDArray[np.bool_]:
-    """Mark counts from 1 to ``threshold - 1`` (1-10 by default), which must not be shown.
-
-    Zero is allowed (CMS cell-size policy). Recovering a marked count from other published
-    numbers (complementary suppression) is the caller's concern.
-    """
-    if threshold < 1:
-        raise EstimationError("threshold must be at least 1")
-    values = np.asarray(counts)
-    if values.dtype.kind not in "iuf":
-        raise EstimationError("counts must be numbers")
-    if (values < 0).any():
-        raise EstimationError("counts cannot be negative")
-    return np.asarray((values > 0) & (values < threshold), dtype=bool)

@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from hopeful.framework import get_instrument, score_response
 from hopeful.web.accounts.models import User
-from hopeful.web.core.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_load
+from hopeful.web.core.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_load, history_start
 from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.organizations.models import Organization
 from hopeful.web.surveys.demographics import demographics_check
@@ -241,13 +241,24 @@ def test_the_rows_have_what_the_service_writes_and_scores_from_the_framework() -
     assert not CampaignLink.objects.filter(record_key__isnull=True).exists()
 
 
-def test_submissions_span_two_years_busier_lately_in_both_languages_by_program() -> None:
+def test_the_history_starts_on_1_january_of_the_previous_year() -> None:
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    assert history_start(TODAY) == start
+    assert history_start(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) == start
+    assert history_start(dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC)) == start
+
+
+def test_submissions_span_whole_years_busier_lately_in_both_languages_by_program() -> None:
     with time_machine.travel(TODAY, tick=False):
         demo_load()
     families = Family.objects.count()
     dates = list(Submission.objects.values_list("submitted_at", flat=True))
     assert max(dates) <= TODAY
-    assert TODAY - dt.timedelta(days=730) <= min(dates) < TODAY - dt.timedelta(days=650)
+    # from 1 January of last year: every quarter of last year has answers
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    assert start <= min(dates) < start + dt.timedelta(days=14)
+    quarters = {(d.year, (d.month - 1) // 3 + 1) for d in dates}
+    assert {(2025, q) for q in range(1, 5)} | {(2026, q) for q in range(1, 5)} <= quarters
     last_year = sum(d > TODAY - dt.timedelta(days=365) for d in dates)
     assert last_year > 1.3 * (len(dates) - last_year)  # recent quarters are busier
     # families answering again do so in a later quarter, through a personal invitation

@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from hopeful.web.organizations.access import access_for
 from hopeful.web.organizations.models import SupportGrant
+from hopeful.web.practice.selectors import organization_home
+from hopeful.web.surveys.models import Submission
 from tests.web import factories as f
+from tests.web.insights.factories import expected_count
 from tests.web.practice.factories import make_submission
 
 
@@ -64,30 +68,45 @@ def test_an_org_admin_home_links_to_the_audit_log(
     assert reverse("campaigns:list", args=[org.public_id]) in body
 
 
-def test_an_analyst_sees_monthly_counts_with_small_counts_hidden_and_no_records(
+def _at(year: int, quarter: int, day: int = 0) -> dt.datetime:
+    """Noon on a day in the middle of a quarter."""
+    return dt.datetime(year, quarter * 3 - 1, 10 + day, 12, tzinfo=dt.UTC)
+
+
+def _counted(t: dict[str, Any], n: int, at: dt.datetime, name: str) -> list[Submission]:
+    """``n`` submissions at ``at`` from families who agreed to be counted in group totals."""
+    org, program = t["org_a"], t["program_a"]
+    out = []
+    for i in range(n):
+        family = f.make_family(org, program, f"{name} {i}")
+        f.grant_consent(family)
+        out.append(make_submission(family, t["campaign_a"], t["link_a"], submitted_at=at))
+    return out
+
+
+def test_an_analyst_sees_quarterly_counts_published_as_the_dashboard_does_and_no_records(
     signed_in: Any, two_tenants: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     t = two_tenants
-    org, program, campaign, link = t["org_a"], t["program_a"], t["campaign_a"], t["link_a"]
-    this_month = timezone.now().replace(day=15, hour=12)
-    last_month = (this_month.replace(day=1) - dt.timedelta(days=1)).replace(day=15)
-    # 3 submissions this month (fewer than 11), 12 last month (shown)
-    families = [f.make_family(org, program, f"Counted {i}") for i in range(15)]
-    for family in families:
-        f.grant_consent(family)
-    for family in families[:3]:
-        make_submission(family, campaign, link, submitted_at=this_month)
-    for family in families[3:]:
-        make_submission(family, campaign, link, submitted_at=last_month)
+    org = t["org_a"]
+    # 3 submissions in 2025 Q3 (published 1-8: fewer than 11), 16 in 2025 Q2 (published 11-21)
+    small = _counted(t, 3, _at(2025, 3), "Counted")
+    large = _counted(t, 16, _at(2025, 2), "Also counted")
 
     client = signed_in("analyst")
     with django_assert_max_num_queries(12):
         response = client.get(home_url(org))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "fewer than 11" in body
-    assert ">12<" in body
-    assert ">3<" not in body
+    assert "Submissions per quarter, Main site" in body
+    assert ">Quarter<" in body
+    assert expected_count(small).suppressed
+    assert '<th scope="row">2025 Q3</th><td class="num hidden-count">fewer than 11</td>' in body
+    shown = expected_count(large)
+    assert shown.value is not None
+    assert shown.value >= 11
+    assert f'<th scope="row">2025 Q2</th><td class="num">{shown.value}</td>' in body
+    assert body.index("2025 Q3") < body.index("2025 Q2")  # the most recent first
     assert "Counted 0" not in body
     assert "Family A" not in body
     assert reverse("practice:submissions", args=[org.public_id]) not in body
@@ -95,7 +114,59 @@ def test_an_analyst_sees_monthly_counts_with_small_counts_hidden_and_no_records(
     assert "1 family<" not in body
 
 
-def test_monthly_counts_leave_out_families_who_did_not_agree_to_group_totals(
+def test_the_home_page_shows_the_last_eight_quarters_with_submissions(
+    signed_in: Any, two_tenants: dict[str, Any]
+) -> None:
+    t = two_tenants
+    # nine quarters with submissions, with a gap (2024 Q2 has none)
+    quarters = [(2023, 4), (2024, 1), (2024, 3), (2024, 4)] + [(2025, q) for q in (1, 2, 3, 4)]
+    quarters.append((2026, 1))
+    for year, quarter in quarters:
+        _counted(t, 1, _at(year, quarter), f"{year} Q{quarter}")
+    body = signed_in("viewer").get(home_url(t["org_a"])).content.decode()
+    shown = [f"{year} Q{quarter}" for year, quarter in quarters[1:]]
+    for label in shown:
+        assert f'<th scope="row">{label}</th>' in body
+    assert "2023 Q4" not in body
+    assert "2024 Q2" not in body
+    positions = [body.index(f'<th scope="row">{label}</th>') for label in shown]
+    assert positions == sorted(positions, reverse=True)  # the most recent first
+
+
+def test_the_quarters_are_named_in_spanish_on_the_spanish_page(
+    signed_in: Any, two_tenants: dict[str, Any]
+) -> None:
+    t = two_tenants
+    _counted(t, 3, _at(2025, 3), "Contada")
+    with translation.override("es"):
+        url = home_url(t["org_a"])
+    body = signed_in("viewer").get(url).content.decode()
+    assert "Respuestas por trimestre, Main site" in body
+    assert '<th scope="row">T3 2025</th><td class="num hidden-count">menos de 11</td>' in body
+
+
+def test_the_same_submissions_give_the_same_number_on_the_home_page_and_the_dashboard(
+    signed_in: Any, two_tenants: dict[str, Any]
+) -> None:
+    """Both publish a cell through insights.protection: the count and key sum of exactly the
+    counted submissions of the program in the quarter."""
+    t = two_tenants
+    submissions = _counted(t, 25, _at(2025, 4), "Counted")
+    # not counted: no consent to group totals, or another organization
+    for i in range(4):
+        family = f.make_family(t["org_a"], t["program_a"], f"Care only {i}")
+        f.grant_consent(family, "care")
+        make_submission(family, t["campaign_a"], t["link_a"], submitted_at=_at(2025, 4))
+    make_submission(t["family_b"], t["campaign_b"], t["link_b"], submitted_at=_at(2025, 4))
+    access = access_for(t["members_a"]["viewer"], t["org_a"])
+    assert access is not None
+    home = organization_home(access=access)
+    main = next(p for p in home.programs if p.name == "Main site")
+    assert [q.label for q in main.quarters] == ["2025 Q4"]
+    assert main.quarters[0].count == expected_count(submissions)
+
+
+def test_quarterly_counts_leave_out_families_who_did_not_agree_to_group_totals(
     signed_in: Any, two_tenants: dict[str, Any]
 ) -> None:
     t = two_tenants
@@ -105,7 +176,7 @@ def test_monthly_counts_leave_out_families_who_did_not_agree_to_group_totals(
         f.grant_consent(family, "care")
         make_submission(family, t["campaign_a"], t["link_a"])
     body = signed_in("viewer").get(home_url(org)).content.decode()
-    assert ">11<" not in body
+    assert "data-table" not in body
     assert "No submissions yet." in body
 
 

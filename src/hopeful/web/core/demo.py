@@ -3,11 +3,13 @@
 Everything is synthetic: two organizations with programs, staff in every role, a network staff
 member, an open campaign per program with a public link, and families answering in English and
 Spanish (400 per organization by default; ``hopeful demo --families N`` loads more, up to
-100,000, to try the dashboards at scale). Submissions are spread over the last two years, more
-recent quarters somewhat busier; some families are invited again through a personal link in a
-later quarter (most answer a second time), and a few withdraw a consent afterwards. The data
-is deterministic: each family comes from its own seeded random stream, so family number ``n``
-is the same whatever the number loaded (only the dates follow the day of loading).
+100,000, to try the dashboards at scale). Submissions are spread from 1 January of the previous
+calendar year up to the day of loading, so last year has a whole year of answers and this year
+has them up to today; more recent quarters are somewhat busier. Some families are invited again
+through a personal link in a later quarter (most answer a second time), and a few withdraw a
+consent afterwards. The data is deterministic: each family comes from its own seeded random
+stream, so family number ``n`` is the same whatever the number loaded (only the dates follow
+the day of loading).
 
 Families are written in bulk (``bulk_create``, in chunks, inside the load's transaction):
 the rows the real submission service writes (families, consent records, children, personal
@@ -79,8 +81,8 @@ BULK_CHUNK = 2_500
 #: Rows per INSERT in bulk (Django lowers it to SQLite's limit on bound parameters).
 BULK_BATCH = 1_000
 
-#: Submissions go back this far from the day of loading.
-HISTORY_DAYS = 730
+#: Submissions start on 1 January this many calendar years before the year of loading.
+HISTORY_YEARS_BEFORE = 1
 #: Families invited again through a personal link, 100-240 days after their first answers
 #: (always a later quarter); most of them answer again within three weeks.
 INVITED_AGAIN = 0.2
@@ -117,7 +119,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "campaign": "Family strengths 2026",
         "instruments": ["pce7", "nsch_family_resilience"],
         # the child's age when the family first answers, in months (the oldest stays under
-        # 18 years two years later)
+        # 18 years to the end of the history, less than two years)
         "child_months": (0, 190),
     },
     {
@@ -339,12 +341,21 @@ class _FamilyPlan:
         return [self.first] if self.again is None else [self.first, self.again]
 
 
+def history_start(now: dt.datetime) -> dt.datetime:
+    """When the demo's submissions start: midnight on 1 January of the calendar year
+    :data:`HISTORY_YEARS_BEFORE` before ``now``'s (in the current time zone), so the years
+    the dashboard shows are whole (2025-01-01 when loaded at any time in 2026)."""
+    local = timezone.localtime(now)
+    return dt.datetime(local.year - HISTORY_YEARS_BEFORE, 1, 1, tzinfo=local.tzinfo)
+
+
 def _when(rng: random.Random, now: dt.datetime) -> dt.datetime:
-    """A moment in the last :data:`HISTORY_DAYS` days, never in the future; the density rises
-    linearly to twice as many submissions now as two years ago."""
+    """A moment from :func:`history_start` up to ``now``, never in the future; the density
+    rises linearly to twice as many submissions now as at the start."""
     # u in [0, 1) has density (1 + u) / 1.5: its distribution function inverted
     u = math.sqrt(1 + 3 * rng.random()) - 1
-    return now - dt.timedelta(days=(1 - u) * HISTORY_DAYS)
+    start = history_start(now)
+    return start + (now - start) * u
 
 
 def _months_before(moment: dt.datetime, months: int) -> dt.date:
@@ -776,5 +787,6 @@ __all__ = [
     "demo_load",
     "families_per_organization_check",
     "families_per_organization_parse",
+    "history_start",
     "totp_secret",
 ]

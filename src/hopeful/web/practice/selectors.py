@@ -3,7 +3,9 @@
 Every read of identifiable records filters on the family's *current* consent for ``care``
 (:func:`hopeful.web.families.selectors.with_consent`), so a revocation hides the family's
 answers from the list, the family page and the export at once. Reads of identifiable records
-write an audit event in the same transaction as the read.
+write an audit event in the same transaction as the read. The home page's group totals count
+families who agreed to be counted (``program_improvement``) and are published as the
+dashboard publishes counts (:mod:`hopeful.web.insights.protection`).
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from hopeful.framework import BUILDING_BLOCKS, HopefulError, Instrument, get_instrument
 from hopeful.framework import list_instruments as framework_instruments
-from hopeful.stats import small_counts
 from hopeful.web.audit.services import audit_record
 from hopeful.web.families.models import AgeBand, ConsentPurpose, Family
 from hopeful.web.families.selectors import consent_current, with_consent
+from hopeful.web.insights import protection
+from hopeful.web.insights.model import ShownCount
+from hopeful.web.insights.periods import quarter_label
 from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
 from hopeful.web.organizations.models import Membership, Program
 from hopeful.web.organizations.selectors import (
@@ -39,9 +43,6 @@ from hopeful.web.organizations.selectors import (
 from hopeful.web.surveys.models import InstrumentScore, Submission
 
 SUBMISSIONS_PER_PAGE = 25
-
-#: Counts from 1 to this number minus one are shown as "fewer than 11" (small-cell rule).
-SMALL_CELL_THRESHOLD = 11
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -132,11 +133,19 @@ def organizations_of_user(*, user: Any) -> OrganizationList:
 # -- /orgs/<org_id>/ -------------------------------------------------------------------------
 
 
+#: Quarters with submissions the home page shows per program, the most recent first.
+HOME_QUARTERS = 8
+
+
 @dataclass(frozen=True, slots=True)
-class MonthCount:
-    month: dt.date
-    count: int
-    suppressed: bool
+class QuarterCount:
+    year: int
+    quarter: int
+    """1-4."""
+    label: str
+    """As the dashboard names it (``2026 Q4``, translated)."""
+    count: ShownCount
+    """Published through :mod:`hopeful.web.insights.protection` (perturbed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +153,8 @@ class ProgramSummary:
     name: str
     family_count: int | None
     """Families of the program; only for roles that see identifiable records."""
-    months: list[MonthCount]
+    quarters: list[QuarterCount]
+    """The last :data:`HOME_QUARTERS` quarters with submissions, the most recent first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,33 +165,56 @@ class OrganizationHome:
     sees_identifiable: bool
     pages: list[PageGroup]
     """The organization's pages this role may open, in groups."""
+    threshold: int
+    """Published counts below this are shown as "fewer than" it."""
 
 
-def organization_home(*, access: Access) -> OrganizationHome:
-    """Programs with submission counts per month (small counts suppressed) for every role;
-    family counts for the programs an identifiable role sees.
-
-    The monthly counts are group totals, so they count families that agreed to be counted
-    (``program_improvement``); they never show a count from 1 to 10.
-    """
-    organization = access.organization
-    programs = list(Program.objects.filter(organization=organization).order_by("name"))
+def _quarter_counts(organization: Any) -> dict[int, list[QuarterCount]]:
+    """Per program id, its last :data:`HOME_QUARTERS` quarters with counted submissions, the
+    most recent first, each count published as the dashboard publishes counts: perturbed by
+    the sum of its submissions' record keys (the cell-key method), 1 to 10 shown as "fewer
+    than 11". Grouped in the database, quarters in the current time zone."""
     counted = with_consent(
         Submission.objects.filter(organization=organization),
         ConsentPurpose.PROGRAM_IMPROVEMENT,
         family_field="family",
     )
     rows = (
-        counted.annotate(month=TruncMonth("submitted_at"))
-        .values("program_id", "month")
-        .annotate(n=Count("id"))
-        .order_by("program_id", "-month")
+        counted.annotate(year=ExtractYear("submitted_at"), quarter=ExtractQuarter("submitted_at"))
+        .values("program_id", "year", "quarter")
+        .annotate(n=Count("id"), key=Sum("record_key"))
+        .order_by("program_id", "-year", "-quarter")
     )
-    by_program: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    by_program: dict[int, list[QuarterCount]] = defaultdict(list)
     for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
-        by_program[row["program_id"]].append((month, row["n"]))
+        quarters = by_program[row["program_id"]]
+        if len(quarters) == HOME_QUARTERS:
+            continue
+        year, quarter = int(row["year"]), int(row["quarter"])
+        cell = protection.Tally(int(row["n"]), int(row["key"] or 0))
+        quarters.append(
+            QuarterCount(
+                year=year,
+                quarter=quarter,
+                label=quarter_label(year, quarter),
+                count=protection.shown(protection.value(cell)),
+            )
+        )
+    return by_program
+
+
+def organization_home(*, access: Access) -> OrganizationHome:
+    """Programs with submission counts per quarter (perturbed, small counts shown as "fewer
+    than 11") for every role; family counts for the programs an identifiable role sees.
+
+    The quarterly counts are group totals, so they count families that agreed to be counted
+    (``program_improvement``); they are published through
+    :mod:`hopeful.web.insights.protection`, as the dashboard's counts are, so the same
+    submissions always show the same number, and none from 1 to 10 is shown as a number.
+    """
+    organization = access.organization
+    programs = list(Program.objects.filter(organization=organization).order_by("name"))
+    by_program = _quarter_counts(organization)
 
     family_counts: dict[int, int] = {}
     if access.sees_identifiable:
@@ -194,12 +227,6 @@ def organization_home(*, access: Access) -> OrganizationHome:
 
     summaries = []
     for program in programs:
-        pairs = by_program.get(program.id, [])
-        hidden = small_counts([n for _month, n in pairs], threshold=SMALL_CELL_THRESHOLD)
-        months = [
-            MonthCount(month=month, count=0 if bool(hide) else n, suppressed=bool(hide))
-            for (month, n), hide in zip(pairs, hidden, strict=True)
-        ]
         sees_families = access.sees_identifiable and (
             visible_ids is None or program.id in visible_ids
         )
@@ -207,7 +234,7 @@ def organization_home(*, access: Access) -> OrganizationHome:
             ProgramSummary(
                 name=program.name,
                 family_count=family_counts.get(program.id, 0) if sees_families else None,
-                months=months,
+                quarters=by_program.get(program.id, []),
             )
         )
     return OrganizationHome(
@@ -216,6 +243,7 @@ def organization_home(*, access: Access) -> OrganizationHome:
         programs=summaries,
         sees_identifiable=access.sees_identifiable,
         pages=organization_pages(access=access),
+        threshold=protection.small_cell_threshold(),
     )
 
 
