@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from hopeful.web.audit.models import AuditEvent
-from hopeful.web.practice.selectors import EXPORT_FIXED_COLUMNS, export_output_columns
+from hopeful.web.practice.export import EXPORT_FIXED_COLUMNS, export_output_columns
 from tests.web import factories as f
 from tests.web.practice.factories import make_submission
 

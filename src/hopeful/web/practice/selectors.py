@@ -2,7 +2,8 @@
 
 Every read of identifiable records filters on the family's *current* consent for ``care``
 (:func:`hopeful.web.families.selectors.with_consent`), so a revocation hides the family's
-answers from the list, the family page and the export at once. Reads of identifiable records
+answers from the list, the family page and the export (:mod:`hopeful.web.practice.export`)
+at once. Reads of identifiable records
 write an audit event in the same transaction as the read. The home page's group totals count
 families who agreed to be counted (``program_improvement``) and are published as the
 dashboard publishes counts (:mod:`hopeful.web.insights.protection`).
@@ -12,18 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from hopeful.framework import BUILDING_BLOCKS, HopefulError, Instrument, get_instrument
-from hopeful.framework import list_instruments as framework_instruments
 from hopeful.web.audit.services import audit_record
 from hopeful.web.families.models import AgeBand, ConsentPurpose, Family
 from hopeful.web.families.selectors import consent_current, with_consent
@@ -40,6 +40,7 @@ from hopeful.web.organizations.selectors import (
     platform_pages,
     support_organizations,
 )
+from hopeful.web.practice.export import consented_submissions
 from hopeful.web.surveys.models import InstrumentScore, Submission
 
 SUBMISSIONS_PER_PAGE = 25
@@ -80,12 +81,6 @@ def _output_label(definition: Instrument | None, output_id: str, language: str) 
     except (KeyError, HopefulError):
         return output_id
     return label.get_text(language) if label is not None else output_id
-
-
-def _consented_submissions(access: Access) -> QuerySet[Submission]:
-    """The organization's submissions the access sees, whose family consents to ``care``."""
-    queryset = scope_to_programs(Submission.objects.all(), access)
-    return with_consent(queryset, ConsentPurpose.CARE, family_field="family")
 
 
 # -- /orgs/ ----------------------------------------------------------------------------------
@@ -290,7 +285,7 @@ def submissions_page(
     """One page of recent submissions the access sees (newest first), audited
     ``submission.list_view``. Families that withdrew ``care`` consent are left out."""
     queryset = (
-        _consented_submissions(access)
+        consented_submissions(access)
         .select_related("family", "program")
         .prefetch_related("scores")
         .order_by("-submitted_at", "-id")
@@ -523,110 +518,4 @@ def family_detail(*, access: Access, actor: Any, family_id: Any, language: str) 
         care_consent=consent[ConsentPurpose.CARE],
         children=children,
         submissions=submissions,
-    )
-
-
-# -- /orgs/<org_id>/export.csv ---------------------------------------------------------------
-
-EXPORT_FIXED_COLUMNS = (
-    "submission_id",
-    "family_id",
-    "program",
-    "submitted_at",
-    "language",
-    "campaign",
-    "instrument",
-    "version",
-)
-
-
-def export_output_columns() -> list[str]:
-    """Every output id of every registered instrument version, in registry order, once.
-
-    The header is fixed before streaming starts; an instrument without an output leaves it
-    blank."""
-    columns: dict[str, None] = {}
-    for instrument in framework_instruments(all_versions=True):
-        for output in instrument.all_outputs:
-            columns.setdefault(output.id, None)
-    return list(columns)
-
-
-def export_header() -> list[str]:
-    return [*EXPORT_FIXED_COLUMNS, *export_output_columns(), "reason"]
-
-
-def _export_scores(access: Access) -> QuerySet[InstrumentScore]:
-    consented = _consented_submissions(access).values("id")
-    return (
-        InstrumentScore.objects.filter(organization=access.organization, submission__in=consented)
-        .select_related("submission__family", "submission__program", "submission__campaign")
-        .order_by("-submission__submitted_at", "submission_id", "instrument_id")
-    )
-
-
-def _csv_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection, OWASP)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _export_rows(scores: QuerySet[InstrumentScore], outputs: list[str]) -> Iterator[list[str]]:
-    for score in scores.iterator(chunk_size=500):
-        submission = score.submission
-        yield [
-            str(submission.public_id),
-            str(submission.family.public_id),
-            _csv_cell(submission.program.name),
-            submission.submitted_at.isoformat(),
-            submission.language,
-            _csv_cell(submission.campaign.name),
-            score.instrument_id,
-            score.instrument_version,
-            *(_csv_cell(score.values.get(column)) for column in outputs),
-            _csv_cell(score.reason),
-        ]
-
-
-def export_submissions(*, access: Access, actor: Any) -> tuple[list[str], Iterator[list[str]]]:
-    """The CSV header and a lazy iterator of rows (one per submission and instrument) of the
-    submissions the access sees, of families whose current consent covers ``care``.
-
-    The audit event ``export.csv`` (with the row count) is written before any row leaves,
-    so an export that is cut off half-way is still on the record.
-    """
-    scores = _export_scores(access)
-    with transaction.atomic():
-        row_count = scores.count()
-        audit_record(
-            verb="export.csv",
-            actor=actor,
-            organization=access.organization,
-            object_type="surveys.submission",
-            extra={"rows": row_count, "programs": _program_scope(access)},
-        )
-    outputs = export_output_columns()
-    return [*EXPORT_FIXED_COLUMNS, *outputs, "reason"], _export_rows(scores, outputs)
-
-
-def _program_scope(access: Access) -> str | list[str]:
-    ids = access.program_ids()
-    if ids is None:
-        return "all"
-    return sorted(
-        str(p) for p in Program.objects.filter(id__in=ids).values_list("public_id", flat=True)
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
-from hopeful.web.practice import selectors
+from hopeful.web.practice import export, selectors
 
 IDENTIFIABLE = (Role.ORG_ADMIN, Role.PRACTITIONER)
 
@@ -77,7 +77,7 @@ def _csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
 @org_view(*IDENTIFIABLE)
 @require_GET
 def export_csv(request: HttpRequest, access: Access) -> StreamingHttpResponse:
-    header, rows = selectors.export_submissions(access=access, actor=request.user)
+    header, rows = export.export_submissions(access=access, actor=request.user)
     response = StreamingHttpResponse(_csv_lines(header, rows), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="submissions.csv"'
     response["Cache-Control"] = "no-store"
