@@ -17,6 +17,12 @@ of the bulk tables and ANALYZE of the rest. PostgreSQL only.
 Prints the load time and rows/s on stderr, and a JSON line on stdout: the organizations'
 public ids, their programs' public ids and the analysts' emails. ``--check`` reads the rows
 back through the ORM afterwards (counts, JSON decoding, the consent selector).
+
+``--network`` (for bench/network_bench.py) makes every organization a HOPE Innovation Network
+member, crosses states and kinds (organization k: state k mod 10, kind k // 10 mod 5, so 500
+organizations give 10 of each of the 50 state x kind pairs) and adds a network staff user
+(``network@bench.example``, the same password; no support grant, so no second factor), whose
+email is in the JSON line as ``network_staff``.
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ from hopeful.web.surveys.models import (  # noqa: E402
 #: Responses per COPY transaction (at most; an organization's responses are split in chunks).
 CHUNK = 50_000
 PASSWORD = "bench-password"  # noqa: S105 - the bench analysts' password
+NETWORK_STAFF = "network@bench.example"
 STATES = ["WI", "NM", "KS", "SC", "MT", "CA", "TX", "NY", "WA", "GA"]
 KINDS = ["clinic", "home_visiting", "school", "community", "faith"]
 CONSENT_TEXT_VERSION = "2026-1"
@@ -325,7 +332,7 @@ def _reserve_ids(cursor: Any, model: type[models.Model], n: int) -> list[int]:
 # -- setup through the ORM ----------------------------------------------------------------------
 
 
-def _setup(n_orgs: int, now: dt.datetime) -> list[dict[str, Any]]:
+def _setup(n_orgs: int, now: dt.datetime, network: bool = False) -> list[dict[str, Any]]:
     pce7 = get_instrument("pce7")
     password = make_password(PASSWORD)  # hashed once: the same hash for every analyst
     orgs = []
@@ -333,8 +340,9 @@ def _setup(n_orgs: int, now: dt.datetime) -> list[dict[str, Any]]:
         for k in range(n_orgs):
             org = Organization.objects.create(
                 name=f"Bench organization {k + 1:02d}",
-                kind=KINDS[k % len(KINDS)],
+                kind=KINDS[(k // len(STATES) if network else k) % len(KINDS)],
                 state=STATES[k % len(STATES)],
+                network_member=network,
             )
             programs = [Program.objects.create(organization=org, name=f"Site {j}") for j in (1, 2)]
             analyst = User.objects.create_user(f"analyst{k + 1}@bench.example", None)
@@ -371,7 +379,7 @@ SCORE = ("organization_id", "submission_id", "instrument_id", "instrument_versio
          "reason")  # fmt: skip
 
 
-def load(n_responses: int, n_orgs: int, seed: int) -> dict[str, Any]:
+def load(n_responses: int, n_orgs: int, seed: int, network: bool = False) -> dict[str, Any]:
     if connection.vendor != "postgresql":
         raise SystemExit(
             f"bench/_dashboard_data.py loads with PostgreSQL COPY; DATABASE_URL names a "
@@ -380,7 +388,9 @@ def load(n_responses: int, n_orgs: int, seed: int) -> dict[str, Any]:
     rng = np.random.default_rng(seed)  # the data: reproducible
     now = timezone.now()
     started = time.perf_counter()
-    orgs = _setup(n_orgs, now)
+    orgs = _setup(n_orgs, now, network)
+    if network:
+        User.objects.create_user(NETWORK_STAFF, PASSWORD, is_network_staff=True)
     setup_seconds = time.perf_counter() - started
 
     connection.ensure_connection()
@@ -425,6 +435,7 @@ def load(n_responses: int, n_orgs: int, seed: int) -> dict[str, Any]:
         "organizations": [str(o["org"].public_id) for o in orgs],
         "programs": [[str(p.public_id) for p in o["programs"]] for o in orgs],
         "analysts": [o["analyst"].email for o in orgs],
+        **({"network_staff": NETWORK_STAFF} if network else {}),
         "responses": done,
         "rows": rows,
         "load_seconds": finished - started,
@@ -576,12 +587,17 @@ def check(result: dict[str, Any]) -> None:
     consenting = with_consent(in_org, "program_improvement").count()
     care = with_consent(in_org, "care").count()
     share = consenting / total if total else 0.0
-    if not 0.93 <= share <= 0.97:
+
+    def off(observed: float, p: float, at_least: float) -> bool:
+        """Farther from ``p`` than sampling explains (4 standard errors) or ``at_least``."""
+        return abs(observed - p) > max(at_least, 4 * (p * (1 - p) / max(total, 1)) ** 0.5)
+
+    if off(share, PROGRAM_IMPROVEMENT_SHARE, 0.02):
         problems.append(f"program-improvement consent {share:.1%}, expected about 95%")
     if care != total:
         problems.append(f"care consent {care:,} of {total:,}")
     spanish = in_org.filter(language="es").count() / total
-    if not 0.37 <= spanish <= 0.43:
+    if off(spanish, SPANISH_SHARE, 0.03):
         problems.append(f"Spanish {spanish:.1%}, expected about 40%")
     answered = in_org.filter(demographics__has_key="race_ethnicity").count() / total
     print(
@@ -600,8 +616,9 @@ def main() -> int:
     ap.add_argument("--organizations", type=int, default=50)
     ap.add_argument("--seed", type=int, default=20261126)
     ap.add_argument("--check", action="store_true", help="read the rows back through the ORM")
+    ap.add_argument("--network", action="store_true", help="network members and a staff user")
     args = ap.parse_args()
-    result = load(args.responses, args.organizations, args.seed)
+    result = load(args.responses, args.organizations, args.seed, args.network)
     if args.check:
         check(result)
     print(json.dumps(result))
