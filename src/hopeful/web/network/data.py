@@ -7,8 +7,9 @@ HOPE Innovation Network members, of families whose current consent covers
 for the chosen measure (the share in the top group, or one building block met), in the
 chosen calendar year's complete months.
 
-The data. One grouped query: submissions counted per organization, month and answer. The
-rest is arrays of a few thousand numbers at most, whatever the number of submissions.
+The data. The counts kept per organization, month and answer
+(:mod:`hopeful.web.network.counts`, brought up to date first): a few thousand rows whatever
+the number of submissions, and arrays of that size after.
 """
 
 from __future__ import annotations
@@ -20,22 +21,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, IntegerField, Max, Subquery, Sum, Value, When
-from django.db.models.fields.json import KT
-from django.utils import timezone
 
 from hopeful.framework import Instrument
-from hopeful.web.families.models import ConsentPurpose, ConsentRecord
-from hopeful.web.families.selectors import with_consent
 from hopeful.web.insights.data import band_of
+from hopeful.web.network import counts
 from hopeful.web.network.filters import (
     TOP_BAND,
     NetworkFilters,
     find_instrument,
     network_organizations,
 )
+from hopeful.web.network.models import NetworkCount
 from hopeful.web.organizations.models import OrganizationKind
-from hopeful.web.surveys.models import InstrumentScore, Submission
 
 
 def output_key(definition: Instrument | None, measure: str) -> str | None:
@@ -72,43 +69,16 @@ def _reader(definition: Instrument, measure: str) -> Any:
     return met
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _version_columns() -> dict[str, Any]:
-    columns: dict[str, Any] = {}
-    for name, model, count in (
-        ("s", Submission, True),
-        ("c", ConsentRecord, False),
-        ("i", InstrumentScore, False),
-    ):
-        rows = model.objects.order_by().annotate(one=Value(1)).values("one")
-        if count:
-            columns[f"version_{name}_n"] = Subquery(rows.annotate(v=Count("id")).values("v")[:1])
-        columns[f"version_{name}_max"] = Subquery(rows.annotate(v=Max("id")).values("v")[:1])
-    return columns
-
-
 def network_members() -> tuple[dict[int, tuple[str, str]], tuple[int, ...]]:
-    """The network organizations (pk -> state, kind) and the data version, in one query.
-
-    The data version changes whenever anything the view counts changes: a submission (and
-    its scores) or a consent record, anywhere. These rows are only ever added (consent is an
-    append-only history, scores are made with their submission, nothing is deleted), so the
-    highest ids say it all; the number of submissions is there too."""
-    columns = _version_columns()
-    members: dict[int, tuple[str, str]] = {}
-    version: tuple[int, ...] = ()
-    for row in (
-        network_organizations()
-        .order_by()
-        .annotate(**columns)
-        .values("pk", "state", "kind", *columns)
-    ):
-        members[row["pk"]] = (row["state"], row["kind"])
-        version = tuple(int(row[name] or 0) for name in columns)
-    return members, (*sorted(members), *version)
+    """The network organizations (pk -> state, kind) and the data version: the counts'
+    (:func:`hopeful.web.network.counts.version`, which brings them up to date) and the
+    members'."""
+    data_version = counts.version()
+    members = {
+        row["pk"]: (row["state"], row["kind"])
+        for row in network_organizations().order_by().values("pk", "state", "kind")
+    }
+    return members, (*sorted(members), *data_version)
 
 
 #: Grouped counts per questionnaire, measure, months, network members and data version (a
@@ -138,55 +108,33 @@ def grouped_counts(
 
 def query_grouped_counts(filters: NetworkFilters, months: list[dt.date]) -> pd.DataFrame:
     """Submissions counted per organization, month (index into ``months``) and outcome, with
-    the sum of their record keys (``key``, for the cell-key perturbation): one grouped query
-    (the month is a CASE over the months' first instants, so no per-row date function runs in
-    the database)."""
+    the sum of their record keys (``key``, for the cell-key perturbation), read from the
+    counts kept (:class:`~hopeful.web.network.models.NetworkCount`)."""
     columns = ["organization", "month", "outcome", "n", "key"]
     definition = find_instrument(filters.instrument_id)
     key = output_key(definition, filters.measure)
     if key is None or definition is None or not months:
         return pd.DataFrame({c: pd.Series([], dtype=np.int64) for c in columns})
-    edges = [_aware(m) for m in months]
-    last = months[-1]
-    edges.append(_aware(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)))
-    submissions = Submission.objects.filter(
-        organization__network_member=True, submitted_at__gte=edges[0], submitted_at__lt=edges[-1]
-    )
-    counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
-    month = Case(
-        *(
-            When(submission__submitted_at__lt=edges[i + 1], then=Value(i))
-            for i in range(len(months))
-        ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    rows = (
-        InstrumentScore.objects.filter(
-            organization__network_member=True,
-            instrument_id=filters.instrument_id,
-            submission__submitted_at__gte=edges[0],
-            submission__submitted_at__lt=edges[-1],
-            submission__in=counted.values("id"),
-        )
-        .annotate(month_index=month, raw=KT(f"values__{key}"))
-        .values_list("organization_id", "month_index", "raw")
-        .annotate(n=Count("id"), key=Sum("submission__record_key"))
-        .order_by()
-    )
+    index = {m: i for i, m in enumerate(months)}
+    rows = NetworkCount.objects.filter(
+        organization__network_member=True,
+        instrument_id=filters.instrument_id,
+        output=key,
+        month__gte=months[0],
+        month__lte=months[-1],
+    ).values_list("organization_id", "month", "value", "n", "key_sum")
     read = _reader(definition, filters.measure)
     seen: dict[Any, float] = {}
     records = []
-    for org, m, raw, n, key_sum in rows:
+    for org, month, raw, n, key_sum in rows:
         try:
             outcome = seen[raw]
         except KeyError:
             outcome = seen[raw] = read(raw)
-        except TypeError:  # an unhashable value: never an answer
-            outcome = np.nan
+        m = index.get(month, -1)
         if m < 0 or np.isnan(outcome):
             continue
-        records.append((org, m, int(outcome), n, int(key_sum or 0)))
+        records.append((org, m, int(outcome), n, int(key_sum)))
     frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
         return frame.astype(np.int64)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from hopeful.framework import BUILDING_BLOCKS, HopefulError, Instrument, get_instrument
 from hopeful.web.insights.selectors import DEFAULT_INSTRUMENT, InstrumentOption
+from hopeful.web.network import counts
+from hopeful.web.network.models import NetworkCount
 from hopeful.web.organizations.models import Organization, OrganizationKind
-from hopeful.web.surveys.models import InstrumentScore, Submission
 
 TOP_BAND = "top_band"
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -112,22 +113,23 @@ def filter_options(*, language: str) -> NetworkOptions:
     states = sorted({s for s, _k in pairs})
     present = {k for _s, k in pairs}
     kinds = [(value, str(label)) for value, label in OrganizationKind.choices if value in present]
-    ids = sorted(
-        InstrumentScore.objects.filter(organization__network_member=True)
-        .values_list("instrument_id", flat=True)
-        .distinct()
+    counts.bring_up_to_date()
+    kept = (
+        NetworkCount.objects.filter(organization__network_member=True)
+        .values_list("instrument_id")
+        .annotate(first=Min("month"))
         .order_by()
     )
+    firsts = dict(kept)
+    ids = sorted(firsts)
     instruments = []
     for instrument_id in ids:
         definition = find_instrument(instrument_id)
         title = definition.short_title.get_text(language) if definition else instrument_id
         instruments.append(InstrumentOption(id=instrument_id, title=title))
-    first = Submission.objects.filter(organization__network_member=True).aggregate(
-        first=Min("submitted_at")
-    )["first"]
+    first = min(firsts.values(), default=None)
     last = last_complete_month().year
-    years = list(range(last, timezone.localtime(first).year - 1, -1)) if first else []
+    years = list(range(last, first.year - 1, -1)) if first else []
     return NetworkOptions(states=states, kinds=kinds, instruments=instruments, years=years)
 
 
