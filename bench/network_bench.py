@@ -14,8 +14,9 @@ the real sign-in form and times the view through HTTP, for every view of :data:`
 - **after a new submission**: on that warm server, ``--fresh-repeat`` rounds of: for each view,
   one new consenting submission stored (a copy of one of an organization's own, dated in the
   view's last month, through the ORM in another process), then the view requested once. The
-  data version changes with any submission, so this request re-runs the grouped query; the
-  counts change too, so the protection is solved again.
+  data version changes with any submission, so this request counts that organization again
+  (``hopeful.web.network.counts``) and re-reads the counts; they change too, so the protection
+  is solved again.
 
 Last, where the time goes: in one more process (Django's test client, the same settings), the
 view's phases are timed by wrapping the network modules' functions (as dashboard_bench's PDF
@@ -463,8 +464,8 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         f"Cold: the view's first request on a freshly started server ({a['cold_repeat']} "
         f"servers per view). Warm: {a['repeat']} requests per view after untimed ones on every "
         f"worker. After a new submission: on the warm server, {a['fresh_repeat']} per view, each "
-        "right after one new consenting submission dated inside the view (the grouped query "
-        "its organization's counts and the protection run again). Target: every cold request and every first request "
+        "right after one new consenting submission dated inside the view (its organization is "
+        "counted again, then the grouped read and the protection run again). Target: every cold request and every first request "
         f"after a new submission <= {COLD_TARGET_MS:,} ms.",
         "",
         "| view | status | size | cold median | cold max | warm p50 | warm p95 | after a new "

@@ -41,7 +41,11 @@ from _readme import write_section
 
 
 def setup(
-    data_dir: str, max_noise: int | None, variance: float | None, families: int | None
+    data_dir: str,
+    max_noise: int | None,
+    variance: float | None,
+    families: int | None,
+    seed: int | None = None,
 ) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "hopeful.web.config.settings"
     os.environ["HOPEFUL_DATA_DIR"] = data_dir
@@ -61,6 +65,22 @@ def setup(
         args += ["--families", str(families)]
     with open(os.devnull, "w") as sink:  # noqa: PTH123
         call_command(*args, stdout=sink)
+    if seed is not None:
+        rekey(seed)
+
+
+def rekey(seed: int) -> None:
+    """Record keys from a generator seeded by ``seed`` (the demo draws them at random when it
+    loads), so a run's perturbations, and its numbers, repeat."""
+    from hopeful.stats import KEY_RANGE
+    from hopeful.web.surveys.models import CampaignLink, Submission
+
+    rng = np.random.default_rng(seed)
+    for model in (Submission, CampaignLink):
+        rows = list(model.objects.order_by("pk"))
+        for row, key in zip(rows, rng.integers(0, KEY_RANGE, size=len(rows)), strict=True):
+            row.record_key = int(key)
+        model.objects.bulk_update(rows, ["record_key"], batch_size=1000)
 
 
 def views(access: Any, options: Any) -> list[Any]:
@@ -204,6 +224,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
     return {
         "organization": args.organization,
+        "seed": args.seed,
         "max_noise": max_noise,
         "variance": variance,
         "views": len(requested),
@@ -286,7 +307,9 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         "## Protection (`bench/protection_bench.py`)",
         "",
         f"Command: `{command}`. Organization: {r['organization']} (the demo's data). "
-        f"pTable: maximum entropy, D = {r['max_noise']}, V = {r['variance']:g}. "
+        f"pTable: maximum entropy, D = {r['max_noise']}, V = {r['variance']:g}; record keys "
+        f"from seed {r['seed']} (the demo draws them at random, so other seeds give other "
+        "perturbations and numbers that differ a little). "
         f"{r['views']:,} requestable views ({r['views_with_data']:,} with answers) published "
         f"in {r['publish_s']:.0f} s; audit in {r['audit_s']:.0f} s.",
         "",
@@ -372,7 +395,7 @@ def main() -> int:
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        setup(data_dir, args.max_noise, args.variance, args.families)
+        setup(data_dir, args.max_noise, args.variance, args.families, args.seed)
         result = run(args)
     command = "python bench/protection_bench.py " + " ".join(sys.argv[1:])
     section, ok = report(result, command.strip())
