@@ -1,8 +1,9 @@
 """Demo data: what `hopeful demo` loads so a first look has something real-looking to explore.
 
 Everything is synthetic: two organizations with programs, staff in every role, a network staff
-member, an open campaign per program with a public link, and families answering in English and
-Spanish (400 per organization by default; ``hopeful demo --families N`` loads more, up to
+member, eight smaller network members beside them (:mod:`hopeful.web.core.demo_peers`, for the
+network view), an open campaign per program with a public link, and families answering in
+English and Spanish (400 per organization by default; ``hopeful demo --families N`` loads more, up to
 100,000, to try the dashboards at scale). Submissions are spread from 1 January of the previous
 calendar year up to the day of loading, so last year has a whole year of answers and this year
 has them up to today; more recent quarters are somewhat busier. Some families are invited again
@@ -48,6 +49,7 @@ from hopeful.web.accounts.models import User
 from hopeful.web.accounts.services import user_ensure
 from hopeful.web.audit.middleware import current_request_id
 from hopeful.web.audit.models import AuditEvent
+from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
 from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
 from hopeful.web.organizations.models import IDENTIFIABLE_ROLES, Membership, Organization, Program
@@ -720,7 +722,8 @@ def demo_load(
     result = DemoResult(email=DEMO_EMAIL, password=DEMO_PASSWORD, created=created)
     network = _staff("network@hopeful.example", "Network staff", network_staff=True)
     result.accounts.append(DemoAccount(network.email, "network staff", "HOPE network"))
-    for spec in ORGANIZATIONS:
+    for spec in [*ORGANIZATIONS, *peer_specs()]:
+        peer = bool(spec.get("peer"))
         org, org_created = Organization.objects.get_or_create(
             name=spec["name"],
             defaults={
@@ -734,7 +737,7 @@ def demo_load(
             for p in spec["programs"]
         ]
         people: dict[str, User] = {}
-        for role in ROLES:
+        for role in ROLES[:1] if peer else ROLES:  # a peer has its org admin only
             email = f"{role.replace('_', '-')}@{spec['slug']}.example"
             user = _staff(email, f"{role.replace('_', ' ').title()} ({spec['name']})")
             membership, _ = Membership.objects.update_or_create(
@@ -747,17 +750,21 @@ def demo_load(
                 _ensure_totp(user)
                 secret = totp_secret(email)
             people[role] = user
-            result.accounts.append(DemoAccount(email, role, org.name, secret))
+            if not peer:
+                result.accounts.append(DemoAccount(email, role, org.name, secret))
         if org_created and families:
             if not result.families:
                 how = "in bulk" if bulk else "through the submission service"
-                say(f"Loading {count:,} synthetic families per organization ({how}) ...")
+                say(
+                    f"Loading {count:,} synthetic families per organization ({how}), "
+                    f"{PEER_FAMILIES:,} for each of the network's {len(peer_specs())} others ..."
+                )
             result.families += _families(
                 spec,
                 org,
                 programs,
                 people["org_admin"],
-                count=count,
+                count=min(count, PEER_FAMILIES) if peer else count,
                 bulk=bulk,
                 now=now,
                 progress=say,
