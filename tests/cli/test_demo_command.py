@@ -98,7 +98,7 @@ def test_it_loads_the_number_of_families_asked_for_and_only_loads_with_no_serve(
     )
     assert setup.returncode == 0, setup.stderr
     assert "Loading 3 synthetic families per organization" in setup.stdout
-    assert "Loaded: 2 organizations, 6 families" in setup.stdout
+    assert "Loaded: 10 organizations, 30 families" in setup.stdout  # and 8 network peers
     assert "is serving" not in setup.stdout
     assert (tmp_path / "demo" / "hopeful.sqlite3").is_file()
 

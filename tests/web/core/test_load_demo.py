@@ -70,30 +70,44 @@ def test_it_refuses_to_load_the_demo_when_debug_is_off_unless_forced() -> None:
 def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_families() -> None:
     from django_otp.oath import totp
 
-    from hopeful.web.core.demo import totp_key
+    from hopeful.web.core.demo import ORGANIZATIONS, totp_key
+    from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
     from hopeful.web.organizations.models import Membership
     from hopeful.web.surveys.models import InstrumentScore
 
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert Organization.objects.count() == 2
-    for org in Organization.objects.all():
+    main = Organization.objects.filter(name__in=[o["name"] for o in ORGANIZATIONS])
+    peers = Organization.objects.filter(name__in=[o["name"] for o in peer_specs()])
+    assert main.count() == 2
+    assert peers.count() == 8
+    assert Organization.objects.count() == 10
+    for org in main:
         roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
         assert roles == {"org_admin", "practitioner", "analyst", "researcher", "viewer"}
         assert org.programs.count() == 2
-    assert Family.objects.count() == 800
-    submissions = Submission.objects.all()
+        assert Family.objects.filter(organization=org).count() == 400
+    for org in peers:  # network members for the network view: an org admin only
+        assert org.network_member
+        roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
+        assert roles == {"org_admin"}
+        assert Family.objects.filter(organization=org).count() == PEER_FAMILIES
+    submissions = Submission.objects.filter(organization__in=main)
     assert 800 < submissions.count() < 1000  # some families answered twice
     assert set(submissions.values_list("language", flat=True)) == {"en", "es"}
-    assert InstrumentScore.objects.count() == 2 * submissions.count()  # two instruments each
+    scores = InstrumentScore.objects.filter(organization__in=main)
+    assert scores.count() == 2 * submissions.count()  # two instruments each
     text = out.getvalue()
     assert "org-admin@sunrise.example" in text
     assert "two-factor secret" in text
+    assert "lakeview" not in text  # the peers' admins are not listed
     # the printed secret is the device's key, so authenticator apps produce valid codes
     assert totp(bytes.fromhex(totp_key("practitioner@riverbend.example"))) >= 0
-    loaded = submissions.count()
+    loaded = Submission.objects.count()
+    families = Family.objects.count()
+    assert families == 800 + 8 * PEER_FAMILIES
     call_command("load_demo", stdout=StringIO())  # again: nothing duplicated
-    assert Family.objects.count() == 800
+    assert Family.objects.count() == families
     assert Submission.objects.count() == loaded
 
 
@@ -162,7 +176,7 @@ def _load_and_look(*, bulk: bool, families: int) -> tuple[dict[str, list[str]], 
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
-            demo_load(families_per_organization=families, bulk=bulk)
+            demo_load(families_per_organization=families, bulk=bulk, peers=False)
             seen = _snapshot()
             counts = {
                 "families": Family.objects.count(),
@@ -214,7 +228,7 @@ def test_bulk_loading_writes_the_rows_the_submission_service_writes() -> None:
 
 def test_the_rows_have_what_the_service_writes_and_scores_from_the_framework() -> None:
     with time_machine.travel(TODAY, tick=False):
-        demo_load(families_per_organization=30)
+        demo_load(families_per_organization=30, peers=False)
     submissions = Submission.objects.select_related("link", "family", "campaign")
     for submission in submissions:
         assert submission.payload_hash
@@ -250,7 +264,7 @@ def test_the_history_starts_on_1_january_of_the_previous_year() -> None:
 
 def test_submissions_span_whole_years_busier_lately_in_both_languages_by_program() -> None:
     with time_machine.travel(TODAY, tick=False):
-        demo_load()
+        demo_load(peers=False)
     families = Family.objects.count()
     dates = list(Submission.objects.values_list("submitted_at", flat=True))
     assert max(dates) <= TODAY
@@ -296,7 +310,7 @@ def test_the_same_families_come_back_whatever_the_number_loaded() -> None:
         rows: set[tuple[Any, ...]] = set()
         try:
             with transaction.atomic(), time_machine.travel(TODAY, tick=False):
-                demo_load(families_per_organization=n)
+                demo_load(families_per_organization=n, peers=False)
                 for row in Submission.objects.values_list(
                     "client_uuid", "submitted_at", "language", "answers", "demographics"
                 ):
@@ -316,7 +330,7 @@ def test_families_takes_a_number_per_organization() -> None:
     for org in Organization.objects.all():
         assert Family.objects.filter(organization=org).count() == 7
     assert "Loading 7 synthetic families per organization" in out.getvalue()
-    assert "Loaded: 2 organizations, 14 families" in out.getvalue()
+    assert "Loaded: 10 organizations, 70 families" in out.getvalue()  # 8 network peers too
 
 
 @debug_on
@@ -358,7 +372,7 @@ def test_loading_again_with_another_number_keeps_the_families_and_says_so() -> N
     call_command("load_demo", "--families", "3", stdout=StringIO())
     out = StringIO()
     call_command("load_demo", "--families", "5", stdout=out)
-    assert Family.objects.count() == 6
+    assert Family.objects.count() == 30  # 3 in each of the 10 organizations
     assert "its families stay as they are (Sunrise Pediatrics 3, Riverbend" in out.getvalue()
     assert "--families 5 applies only to a new demo database" in out.getvalue()
     out = StringIO()

@@ -703,6 +703,7 @@ def demo_load(
     families: bool = True,
     families_per_organization: int = FAMILIES_PER_ORGANIZATION,
     bulk: bool = True,
+    peers: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Create (or reset) the demo data. Safe to run any number of times.
@@ -711,7 +712,9 @@ def demo_load(
     :class:`ValueError` before anything is written) applies to organizations created by this
     run; those loaded before keep their families (see :attr:`DemoResult.kept`). ``bulk=False``
     stores the families through the real submission service instead (the reference the bulk
-    rows are tested against; slow). ``progress`` receives a line now and then.
+    rows are tested against; slow). ``peers``: also the smaller network members
+    (:mod:`hopeful.web.core.demo_peers`, at most their number of families each).
+    ``progress`` receives a line now and then.
     """
     count = families_per_organization_check(families_per_organization)
     say = progress or (lambda line: None)
@@ -722,7 +725,7 @@ def demo_load(
     result = DemoResult(email=DEMO_EMAIL, password=DEMO_PASSWORD, created=created)
     network = _staff("network@hopeful.example", "Network staff", network_staff=True)
     result.accounts.append(DemoAccount(network.email, "network staff", "HOPE network"))
-    for spec in [*ORGANIZATIONS, *peer_specs()]:
+    for spec in [*ORGANIZATIONS, *(peer_specs() if peers else [])]:
         peer = bool(spec.get("peer"))
         org, org_created = Organization.objects.get_or_create(
             name=spec["name"],
