@@ -68,8 +68,16 @@ __all__ = [
 ]
 
 
-def filter_options(*, access: Access, language: str) -> FilterOptions:
-    """The organization's programs and the instruments it has submissions for."""
+#: The questionnaires each organization has answers for, per data version (scores come with
+#: their submission, so a new one changes the version).
+_ANSWERED: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+
+
+def filter_options(
+    *, access: Access, language: str, version: tuple[int, ...] | None = None
+) -> FilterOptions:
+    """The organization's programs and the instruments it has submissions for (with the data
+    ``version``, from :func:`data_version`, the latter is remembered for it)."""
     organization = access.organization
     programs = [
         ProgramOption(
@@ -77,12 +85,19 @@ def filter_options(*, access: Access, language: str) -> FilterOptions:
         )
         for p in Program.objects.filter(organization=organization).order_by("name", "id")
     ]
-    ids = sorted(
-        InstrumentScore.objects.filter(organization=organization)
-        .values_list("instrument_id", flat=True)
-        .distinct()
-        .order_by()
-    )
+    key = (organization.pk, version) if version is not None else None
+    ids = _ANSWERED.get(key) if key is not None else None
+    if ids is None:
+        ids = sorted(
+            InstrumentScore.objects.filter(organization=organization)
+            .values_list("instrument_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+        if key is not None:
+            if len(_ANSWERED) > 256:
+                _ANSWERED.clear()
+            _ANSWERED[key] = ids
     instruments = []
     for instrument_id in ids:
         definition = instrument(instrument_id)
@@ -144,13 +159,19 @@ def _reach(
 
 
 def dashboard(
-    *, access: Access, filters: Filters, options: FilterOptions, language: str
+    *,
+    access: Access,
+    filters: Filters,
+    options: FilterOptions,
+    language: str,
+    version: tuple[int, ...] | None = None,
 ) -> Dashboard:
     """Everything the dashboard (and its CSV/XLSX export and PDF report) publishes for these
     filters. The result is remembered per data version: the same filters on the same data
     give the same page without computing it again (and, being perturbed by the records' keys,
-    the same numbers even when computed again)."""
-    version = data_version(access.organization)
+    the same numbers even when computed again). ``version``: :func:`data_version`, when the
+    caller has just read it."""
+    version = data_version(access.organization) if version is None else version
     key = (
         access.organization.pk,
         filters,

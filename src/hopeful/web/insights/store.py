@@ -116,10 +116,11 @@ class OrgRows:
 
     def update(self, access: Access, version: tuple[int, ...]) -> bool:
         """Read what is new since the last update. False when what was read does not add up
-        to ``version``'s counts (a row removed, or one committed late with a lower id than
-        one already read): the caller then starts afresh."""
+        to the organization's numbers of rows (a row removed, or one committed late with a
+        lower id than one already read): the caller then starts afresh."""
         organization = access.organization
         horizon = self.horizon
+        counts = data.row_counts(organization)  # before the rows: what follows is no fewer
         program_index = {p.id: i for i, p in enumerate(self.programs)}
         for sid, family, program, when, language, link, key in data.submission_rows(
             access, self.submission_max
@@ -164,12 +165,12 @@ class OrgRows:
         self.children_seen += len(new_children)
         self.child_max = max([self.child_max, *(i for i, _f, _b in new_children)])
         self.version = version
-        # The version's counts (read before these rows) can only be at most what was read.
+        # The counts (read before these rows) can only be at most what was read.
         return (
-            len(self.s_id) >= version[0]
-            and self.consent_seen >= version[2]
-            and self.children_seen >= version[4]
-            and self.links_seen >= version[6]
+            len(self.s_id) >= counts[0]
+            and self.consent_seen >= counts[1]
+            and self.children_seen >= counts[2]
+            and self.links_seen >= counts[3]
         )
 
     # -- what the dashboard reads -------------------------------------------------------------

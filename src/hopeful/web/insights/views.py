@@ -51,7 +51,7 @@ def _query(filters: selectors.Filters, **changes: str) -> str:
 #: link shows): a warm request renders only the page around it. Dashboards are remembered
 #: per data version (:mod:`hopeful.web.insights.store`), so a body lives as long as its
 #: dashboard does.
-_BODIES: dict[int, dict[tuple[str, bool], str]] = {}
+_BODIES: dict[int, dict[tuple[object, ...], str]] = {}
 
 
 def _body(data: selectors.Dashboard, context: dict[str, object], language: str) -> SafeString:
@@ -65,17 +65,37 @@ def _body(data: selectors.Dashboard, context: dict[str, object], language: str) 
     return mark_safe(bodies[key])  # noqa: S308  # rendered by the template engine, escaped
 
 
+def _filter_fields(
+    data: selectors.Dashboard, form: DashboardFilterForm, request: HttpRequest, language: str
+) -> SafeString:
+    """The filter form's fields, rendered once per remembered dashboard and query (the
+    widgets are most of a warm request's rendering); a form with errors is rendered anew."""
+    if form.errors:
+        return mark_safe(render_to_string("insights/_filter_fields.html", {"form": form}))  # noqa: S308
+    bodies = _BODIES.get(id(data))
+    if bodies is None:
+        bodies = _BODIES[id(data)] = {}
+        weakref.finalize(data, _BODIES.pop, id(data), None)
+    key = ("form", language, *sorted((k, request.GET.get(k, "")) for k in form.fields))
+    if key not in bodies:
+        bodies[key] = render_to_string("insights/_filter_fields.html", {"form": form})
+    return mark_safe(bodies[key])  # noqa: S308  # rendered by the template engine, escaped
+
+
 # ``org_view`` goes outermost, so an outsider gets the same 404 whatever the method.
 @org_view(Role.ORG_ADMIN, Role.ANALYST)
 @require_GET
 def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     language = request.LANGUAGE_CODE
-    options = selectors.filter_options(access=access, language=language)
+    version = selectors.data_version(access.organization)
+    options = selectors.filter_options(access=access, language=language, version=version)
     form = DashboardFilterForm(request.GET or None, options=options)
     if form.is_bound:
         form.is_valid()
     filters = form.filters()
-    data = selectors.dashboard(access=access, filters=filters, options=options, language=language)
+    data = selectors.dashboard(
+        access=access, filters=filters, options=options, language=language, version=version
+    )
 
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_TYPES:
@@ -101,6 +121,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "can_set_sizes": access.role == Role.ORG_ADMIN and not access.via_support,
     }
     context["body"] = _body(data, context, language)
+    context["filter_fields"] = _filter_fields(data, form, request, language)
     return render(request, "insights/dashboard.html", context)
 
 
