@@ -226,7 +226,7 @@ HOPEFUL_TRUST_X_FORWARDED_FOR = env_bool("HOPEFUL_TRUST_X_FORWARDED_FOR", defaul
 # method with a maximum-entropy perturbation table (largest change D, variance V); counts
 # published below the threshold are shown as "fewer than" it. docs/insights.md says why these.
 HOPEFUL_SMALL_CELL_THRESHOLD = env_int("HOPEFUL_SMALL_CELL_THRESHOLD", 11, minimum=2)
-HOPEFUL_PTABLE_MAX_NOISE = env_int("HOPEFUL_PTABLE_MAX_NOISE", 5, minimum=1)
+HOPEFUL_PTABLE_MAX_NOISE = env_int("HOPEFUL_PTABLE_MAX_NOISE", 6, minimum=1)
 HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 7.0, above=0)
 
 #: Shown as the account's issuer in authenticator apps.
