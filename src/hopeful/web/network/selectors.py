@@ -4,13 +4,15 @@ a single organization's numbers.
 This module assembles the view; each part lives in a module of its own (lower modules never
 import higher ones):
 
+- :mod:`~hopeful.web.network.counts`: the counts kept in the database, brought up to date;
 - :mod:`~hopeful.web.network.filters`: the filters, their options and the year's periods;
-- :mod:`~hopeful.web.network.data`: what is counted (the consent-filtered grouped query) and
-  the base cells it gives;
+- :mod:`~hopeful.web.network.data`: what is counted (read from the kept counts) and the base
+  cells it gives;
 - :mod:`~hopeful.web.network.family`: the family of publishable cells of a year;
 - :mod:`~hopeful.web.network.trends`: which trends are pooled, and the trend's grain;
-- :mod:`~hopeful.web.network.plan`: the protection of the family (the rules, what
-  :mod:`~hopeful.web.network.protection` is asked) and what each row may show;
+- :mod:`~hopeful.web.network.plan`: the protection of the family (perturbed counts, the
+  minimum-organizations rule and what :class:`hopeful.stats.SuppressionProblem` is asked)
+  and what each row may show;
 - :mod:`~hopeful.web.network.estimates`: the shares, their intervals and NCHS judgement;
 - :mod:`~hopeful.web.network.model`: the published rows and view.
 
