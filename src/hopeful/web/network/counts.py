@@ -20,17 +20,17 @@ row arrives. A submission never waits for any of this: the next network view doe
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Subquery, Sum, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import TruncMonth
+from django.db.models import Max, Subquery, Value
+from django.utils import timezone
 
 from hopeful.framework import HopefulError, get_instrument
-from hopeful.web.families.models import ConsentPurpose, ConsentRecord
-from hopeful.web.families.selectors import with_consent
+from hopeful.web.families.models import ConsentPurpose, ConsentRecord, Family
+from hopeful.web.families.selectors import families_with_consent
 from hopeful.web.insights.data import band_of
 from hopeful.web.network.models import NetworkCount, NetworkCountState
 from hopeful.web.surveys.models import InstrumentScore, Submission
@@ -118,47 +118,75 @@ def bring_up_to_date() -> NetworkCountState:
 
 def recount(organizations: Collection[int] | None) -> int:
     """Count again the given organizations' rows (None: every organization's). Returns the
-    number of count rows written."""
+    number of count rows written.
+
+    Two plain reads, no correlated subquery joined to another table (which a planner without
+    statistics can run once per pair of rows): the families whose latest program-improvement
+    consent is a grant, then every score with its submission's family, month and record key,
+    added up here per organization, questionnaire, month, output and value."""
     if organizations is not None and not organizations:
         return 0
     scores = InstrumentScore.objects.all()
-    submissions = Submission.objects.all()
+    families = Family.objects.all()
     kept = NetworkCount.objects.all()
     if organizations is not None:
         ids = list(organizations)
         scores = scores.filter(organization_id__in=ids)
-        submissions = submissions.filter(organization_id__in=ids)
+        families = families.filter(organization_id__in=ids)
         kept = kept.filter(organization_id__in=ids)
-    counted = with_consent(submissions, ConsentPurpose.PROGRAM_IMPROVEMENT, family_field="family")
-    rows: list[NetworkCount] = []
-    for instrument_id in sorted(set(scores.values_list("instrument_id", flat=True).order_by())):
-        for output in outputs(instrument_id):
-            grouped = (
-                scores.filter(instrument_id=instrument_id, submission__in=counted.values("id"))
-                .annotate(month=TruncMonth("submission__submitted_at"), raw=KT(f"values__{output}"))
-                .values_list("organization_id", "month", "raw")
-                .annotate(n=Count("id"), key=Sum("submission__record_key"))
-                .order_by()
-            )
-            rows.extend(
-                NetworkCount(
-                    organization_id=org,
-                    instrument_id=instrument_id,
-                    month=_first_day(month),
-                    output=output,
-                    value="null" if raw is None else str(raw),
-                    n=n,
-                    key_sum=int(key or 0),
-                )
-                for org, month, raw, n, key in grouped
-                if len(str(raw)) <= VALUE_LENGTH  # longer: never an answer
-            )
+    counted = set(
+        families_with_consent(families, ConsentPurpose.PROGRAM_IMPROVEMENT).values_list(
+            "id", flat=True
+        )
+    )
+    wanted: dict[str, list[str]] = {}
+    totals: dict[tuple[int, str, dt.date, str, str], list[int]] = {}
+    rows = scores.values_list(
+        "organization_id",
+        "instrument_id",
+        "submission__family_id",
+        "submission__submitted_at",
+        "submission__record_key",
+        "values",
+    ).order_by()
+    for org, instrument_id, family, when, key, values in rows.iterator(chunk_size=5000):
+        if family not in counted:
+            continue
+        if instrument_id not in wanted:
+            wanted[instrument_id] = outputs(instrument_id)
+        month = timezone.localtime(when).date().replace(day=1)
+        for output in wanted[instrument_id]:
+            value = _as_text(values.get(output) if isinstance(values, dict) else None)
+            if len(value) > VALUE_LENGTH:
+                continue  # never an answer
+            total = totals.setdefault((org, instrument_id, month, output, value), [0, 0])
+            total[0] += 1
+            total[1] += int(key)
+    made = [
+        NetworkCount(
+            organization_id=org,
+            instrument_id=instrument_id,
+            month=month,
+            output=output,
+            value=value,
+            n=n,
+            key_sum=key_sum,
+        )
+        for (org, instrument_id, month, output, value), (n, key_sum) in totals.items()
+    ]
     with transaction.atomic():
         kept.delete()
-        NetworkCount.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        NetworkCount.objects.bulk_create(made, batch_size=2000)
+    return len(made)
 
 
-def _first_day(month: Any) -> dt.date:
-    day = month.date() if isinstance(month, dt.datetime) else month
-    return dt.date(day.year, day.month, 1)
+def _as_text(value: Any) -> str:
+    """A stored output value as the database's JSON text operator gives it ("null" for
+    none)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
