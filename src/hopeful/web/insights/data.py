@@ -348,15 +348,10 @@ def data_version(organization: Any) -> tuple[int, ...]:
     so the highest ids say it: one query of four index lookups, whatever the number of rows.
     (A row committed late with an id below one already read shows with the next new row:
     :func:`row_counts`, read when the rows are, finds it.)"""
-    columns: dict[str, Any] = {}
-    for name, model in VERSION_MODELS:
-        rows = model.objects.filter(organization=OuterRef("pk")).order_by("-id").values("id")
-        columns[name] = Subquery(rows[:1])
-    found = (
-        type(organization).objects.filter(pk=organization.pk).annotate(**columns).values(*columns)
+    return _per_model(
+        organization,
+        lambda rows: Subquery(rows.order_by("-id").values("id")[:1]),
     )
-    row = next(iter(found), {})
-    return tuple(int(row.get(name) or 0) for name in columns)
 
 
 #: What the data version follows, by name.
@@ -366,10 +361,21 @@ VERSION_MODELS = (("s", Submission), ("c", ConsentRecord), ("k", Child), ("l", C
 def row_counts(organization: Any) -> tuple[int, ...]:
     """How many rows of each of :data:`VERSION_MODELS` the organization has (one query; read
     before the rows, so what is read afterwards can only be more)."""
-    columns: dict[str, Any] = {}
-    for name, model in VERSION_MODELS:
-        rows = model.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
-        columns[name] = Subquery(rows.annotate(v=DbCount("id")).values("v")[:1])
+    return _per_model(
+        organization,
+        lambda rows: Subquery(
+            rows.order_by().values("organization").annotate(v=DbCount("id")).values("v")[:1]
+        ),
+    )
+
+
+def _per_model(organization: Any, column: Any) -> tuple[int, ...]:
+    """One number per model of :data:`VERSION_MODELS`, in one query: ``column`` turns the
+    model's rows of the organization into a subquery."""
+    columns = {
+        name: column(model.objects.filter(organization=OuterRef("pk")))
+        for name, model in VERSION_MODELS
+    }
     found = (
         type(organization).objects.filter(pk=organization.pk).annotate(**columns).values(*columns)
     )
