@@ -527,7 +527,8 @@ def test_the_shares_go_through_the_nchs_standard() -> None:
     [
         (([1], [2, 3]), {}, "differ in shape"),
         (([-1], [2]), {}, "negative"),
-        (([0.5], [2]), {}, "whole"),
+        (([np.nan], [2]), {}, "finite"),
+        ((["1"], [2]), {}, "numbers"),
         (([[1]], [[2]]), {}, "unless weights"),
         (([1], [2]), {"weights": [3]}, "shares x strata"),
         (([[1, 1]], [[2, 2]]), {"weights": [3, 4, 5]}, "do not fit"),
@@ -562,3 +563,13 @@ def test_with_positive_a_positive_count_is_never_published_as_zero(d: int, v: fl
     published = table.perturb(counts, keys)
     assert published[0] == 0
     assert (published[1:] >= 1).all()
+
+
+def test_shares_from_estimated_counts_are_the_same_formulas() -> None:
+    """Estimated (non-whole) counts, as :func:`hopeful.stats.smoothed_counts` gives, go
+    through the same formulas: p = yes / n, var = p (1 - p) / (n - 1)."""
+    frame = proportions_from_counts([30.4], [99.2])
+    p = 30.4 / 99.2
+    assert frame["estimate"].iloc[0] == pytest.approx(p)
+    assert frame["se"].iloc[0] == pytest.approx(np.sqrt(p * (1 - p) / 98.2))
+    assert frame["ci_low"].iloc[0] < p < frame["ci_high"].iloc[0]

@@ -27,6 +27,7 @@ from hopeful.stats.perturbation import (
     proportions_from_counts,
 )
 from hopeful.stats.reliability import nchs_proportions
+from hopeful.stats.smoothing import SmoothedCounts, smoothed_counts
 from hopeful.stats.suppression import Suppression, SuppressionProblem
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "EstimationError",
     "PTable",
     "RegressionResult",
+    "SmoothedCounts",
     "StatsError",
     "Suppression",
     "SuppressionProblem",
@@ -47,4 +49,5 @@ __all__ = [
     "nchs_proportions",
     "new_record_key",
     "proportions_from_counts",
+    "smoothed_counts",
 ]

@@ -405,6 +405,19 @@ def _counts(counts: npt.ArrayLike, name: str) -> IntArray:
     return values.astype(np.int64)
 
 
+def _amounts(counts: npt.ArrayLike, name: str) -> FloatArray:
+    """Counts, or estimates of counts (:func:`hopeful.stats.smoothed_counts`): finite, >= 0."""
+    values = np.asarray(counts)
+    if values.dtype.kind not in "iuf":
+        raise EstimationError(f"{name} must be numbers")
+    values = values.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise EstimationError(f"{name} must be finite")
+    if values.size and values.min() < 0:
+        raise EstimationError(f"{name} cannot be negative")
+    return values
+
+
 def _cumulative(probabilities: FloatArray) -> FloatArray:
     cumulative = np.cumsum(probabilities, axis=1)
     for r, row in enumerate(probabilities):
@@ -520,11 +533,12 @@ def proportions_from_counts(
     Parameters
     ----------
     yes
-        Counts of "yes" (integers >= 0): shape (shares,), or (shares, strata) with weights.
+        Counts of "yes" (>= 0: whole numbers, or estimated counts such as
+        :func:`hopeful.stats.smoothed_counts` gives): shape (shares,), or (shares, strata) with weights.
         A perturbed ``yes`` can exceed the perturbed ``n``; it is then clipped to ``n`` (the
         share is 1).
     n
-        Denominators (integers >= 0), the shape of ``yes``. ``n = 0`` gives NaN throughout
+        Denominators (>= 0, like ``yes``), the shape of ``yes``. ``n = 0`` gives NaN throughout
         (``n`` and ``population`` 0).
     level
         Confidence level of the interval.
@@ -540,8 +554,8 @@ def proportions_from_counts(
     """
     if not 0 < level < 1:
         raise EstimationError(f"level must be between 0 and 1, not {level!r}")
-    y = _counts(yes, "yes").astype(np.float64)
-    total = _counts(n, "n").astype(np.float64)
+    y = _amounts(yes, "yes")
+    total = _amounts(n, "n")
     if y.shape != total.shape:
         raise EstimationError(f"yes and n differ in shape: {y.shape} and {total.shape}")
     if weights is None:

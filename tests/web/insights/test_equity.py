@@ -87,6 +87,7 @@ def true_share(high: int, count: int) -> float:
 # -- the numbers: each group's own records, published -------------------------------------------
 
 
+@pytest.mark.usefixtures("shares_from_counts")
 def test_breakdown_estimates_are_the_groups_published_counts(two_tenants: dict[str, Any]) -> None:
     t = two_tenants
     low = add(t, 60, {"income": "<25k"}, high=24, start=0)
@@ -232,6 +233,7 @@ def test_small_groups_show_fewer_than_11_on_the_page_and_in_the_csv(
 # -- multi-select, not answered, consent ----------------------------------------------------
 
 
+@pytest.mark.usefixtures("shares_from_counts")
 def test_race_is_multi_select_and_counted_in_every_group_chosen(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
@@ -282,6 +284,7 @@ def test_a_rare_combination_is_never_a_cell_of_its_own(two_tenants: dict[str, An
     assert (1, key_sum(both[:1]).key) not in ledger.values  # nor its one in the top group
 
 
+@pytest.mark.usefixtures("shares_from_counts")
 def test_families_without_program_improvement_consent_are_not_counted(
     two_tenants: dict[str, Any],
 ) -> None:
@@ -311,6 +314,7 @@ def test_language_and_child_age_breakdowns(two_tenants: dict[str, Any]) -> None:
     assert rows["not_answered"].estimate.n == expected_count(spanish)
 
 
+@pytest.mark.usefixtures("shares_from_counts")
 def test_the_breakdown_covers_the_views_own_program_and_period(
     two_tenants: dict[str, Any], time_machine: Any
 ) -> None:

@@ -66,6 +66,7 @@ def same(a: Any, b: Any) -> None:
 
 
 @pytest.mark.usefixtures("frozen")
+@pytest.mark.usefixtures("shares_from_counts")
 def test_the_headline_has_respondents_each_group_and_block_with_intervals_and_the_change(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
@@ -160,6 +161,7 @@ def test_a_change_needs_answers_in_the_previous_period(two_tenants: dict[str, An
 
 
 @pytest.mark.usefixtures("frozen")
+@pytest.mark.usefixtures("shares_from_counts")
 def test_the_trend_spans_the_quarters_with_answers_and_matches_each_quarters_view(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:
@@ -255,6 +257,7 @@ def test_small_quarters_are_pooled_into_half_years(
 
 
 @pytest.mark.usefixtures("frozen")
+@pytest.mark.usefixtures("shares_from_counts")
 def test_small_half_years_are_pooled_into_years(two_tenants: dict[str, Any]) -> None:
     t = two_tenants
     spring = add(t, 2024, 2, 60, high=30, start=0)

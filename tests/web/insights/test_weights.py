@@ -110,6 +110,7 @@ def test_an_analyst_may_not_change_the_weights(client: Client, two_tenants: dict
     assert t["program_a"].families_served is None
 
 
+@pytest.mark.usefixtures("shares_from_counts")
 def test_weighted_shares_are_stratified_from_each_programs_published_counts(
     two_tenants: dict[str, Any],
 ) -> None:

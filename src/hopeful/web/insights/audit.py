@@ -33,7 +33,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from hopeful.stats import blue_standard_errors, count_bounds
-from hopeful.web.insights import protection
+from hopeful.web.insights import equity, protection
 
 
 class Ledger:
@@ -200,9 +200,9 @@ def audit(
 
 # -- the averaging attack, in the space of what the cells are defined by ------------------------
 
-#: Breakdowns where a respondent is in exactly one group (or "not answered"): their groups add
-#: up to everyone, so another breakdown's groups are one more path to the same total.
-SINGLE_CHOICE = ("language", "income", "child_age", "gender", "child_gender", "disability", "zip3")
+#: Breakdowns whose groups add up to everyone: another breakdown's groups are one more path to
+#: the same total.
+SINGLE_CHOICE = equity.SINGLE_CHOICE
 
 
 def _in_space(tag: tuple[Any, ...], instrument: str, breakdown: str, outcome: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db.models import Count as DbCount
-from django.db.models import JSONField, OuterRef, Subquery, TextField, Value
+from django.db.models import F, JSONField, OuterRef, Subquery, TextField, Value
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -95,6 +95,11 @@ def _flag(value: Any) -> float:
     return 1.0 if bool(value) else 0.0
 
 
+#: ``respondent_table``'s ``demographic`` for every answer of the demographics (one read for
+#: every breakdown: :mod:`hopeful.web.insights.smoothing`).
+ALL_DEMOGRAPHICS = "*"
+
+
 def respondent_table(
     access: Access,
     instrument_id: str,
@@ -169,10 +174,12 @@ def respondent_table(
         if len(values) < n:
             values.extend([np.nan] * (n - len(values)))
 
-    demographic_value = (
-        KeyTransform(demographic, "submission__demographics")
-        if demographic is not None
-        else Value(None, output_field=JSONField())
+    demographic_value: Any = (
+        Value(None, output_field=JSONField())
+        if demographic is None
+        else F("submission__demographics")
+        if demographic == ALL_DEMOGRAPHICS
+        else KeyTransform(demographic, "submission__demographics")
     )
     # The scores repeat (a handful of outputs with few values): each distinct text is decoded
     # and read once (the same json.loads the JSONField would run on each row).
@@ -239,7 +246,10 @@ def respondent_table(
         bands.append(band_value)
         scores.append(score_value)
         # for the equity breakdowns (never published: grouped and protected first)
-        demographics.append({} if raw_demo is None else {demographic: raw_demo})
+        if demographic == ALL_DEMOGRAPHICS:
+            demographics.append(raw_demo if isinstance(raw_demo, dict) else {})
+        else:
+            demographics.append({} if raw_demo is None else {demographic: raw_demo})
         languages.append(lang)
         families.append(family)
         submitted.append(local.date())

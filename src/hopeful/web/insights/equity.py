@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -45,6 +46,8 @@ from hopeful.web.insights.data import band_of
 from hopeful.web.insights.model import Estimate, Filters
 from hopeful.web.insights.outcomes import View, block_label
 from hopeful.web.surveys import demographics as demo
+
+BoolArray = npt.NDArray[np.bool_]
 
 ALPHA = 0.05
 NOT_ANSWERED = "not_answered"
@@ -61,6 +64,9 @@ BREAKDOWNS: dict[str, Promise] = {
     "zip3": gettext_lazy("ZIP3 area"),
 }
 DEFAULT_BREAKDOWN = "race_ethnicity"
+#: Breakdowns where a respondent is in exactly one group (or "not answered"): their groups add
+#: up to everyone.
+SINGLE_CHOICE = ("language", "income", "child_age", "gender", "child_gender", "disability", "zip3")
 TOP_BAND = "top_band"
 
 
@@ -157,48 +163,75 @@ def demographic_key(breakdown: str) -> str | None:
     return demo.QUESTIONS_BY_KEY[breakdown].key
 
 
-def _groups(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]], list[list[str]]]:
-    """``([(key, label)], [each respondent's group keys])``; "not answered" is not listed
-    among the groups but is a respondent's only key when they gave no answer."""
+def _by_value(values: list[Any], groups_of: Any, width: int) -> BoolArray:
+    """Rows x (``width`` groups, then "not answered"): ``groups_of(value)`` gives the group
+    positions of a row's value, worked out once per distinct value."""
+    n = len(values)
+    matrix = np.zeros((n, width + 1), dtype=bool)
+    if n:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+        for u, value in enumerate(uniques):
+            rows = codes == u
+            for j in groups_of(value):
+                matrix[rows, j] = True
+    matrix[:, -1] = ~matrix[:, :-1].any(axis=1)
+    return matrix
+
+
+def group_matrix(breakdown: str, table: pd.DataFrame) -> tuple[list[tuple[str, str]], BoolArray]:
+    """``([(key, label)] of the groups, rows x (each group, then "not answered"))``: who is in
+    which group. A respondent is "not answered" alone when they gave no answer (or only
+    "prefer not to say"); race and ethnicity is multi-select, so a row can hold several
+    groups; every other breakdown puts a respondent in exactly one column."""
+    n = len(table)
+    demographics = list(table["demographics"]) if n else []
+    if breakdown == "race_ethnicity":
+        question = demo.RACE_ETHNICITY
+        groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
+        position = {key: j for j, (key, _label) in enumerate(groups)}
+        chosen = [tuple(d.get(question.key) or ()) for d in demographics]
+        matrix = _by_value(
+            chosen,
+            lambda codes: {position[c] for c in codes if c in position},
+            len(groups),
+        )
+        return groups, matrix
     if breakdown == "language":
         groups = [(str(v), str(label)) for v, label in Language.choices]
-        answers = [_answer(v) for v in table["language"]]
+        answers = list(table["language"]) if n else []
     elif breakdown == "child_age":
         groups = [(str(v), str(label)) for v, label in AgeBand.choices]
         # the age band of the family's most recently added child, in the month of answering
         # (hopeful.web.insights.store.OrgRows.table)
-        answers = [_answer(b) for b in table.get("child_band", pd.Series([None] * len(table)))]
+        answers = list(table["child_band"]) if "child_band" in table.columns else [None] * n
     elif breakdown == "zip3":
-        answers = [_answer(d.get(demo.ZIP3_KEY)) for d in table["demographics"]]
-        observed = sorted({a for a in answers if a is not None})
+        answers = [d.get(demo.ZIP3_KEY) for d in demographics]
+        observed = sorted({a for a in (_answer(v) for v in set(answers)) if a is not None})
         groups = [
             (z, _("000 (sparsely populated areas)") if z == demo.RESTRICTED_ZIP3_STORED else z)
             for z in observed
         ]
-    elif breakdown == "race_ethnicity":
-        question = demo.RACE_ETHNICITY
-        groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
-        members = []
-        known_codes = question.codes
-        for d in table["demographics"]:
-            codes = [c for c in d.get(question.key) or [] if c in known_codes]
-            codes = [c for c in codes if c != demo.PREFER_NOT]
-            members.append(codes or [NOT_ANSWERED])
-        return groups, members
     else:
         question = demo.QUESTIONS_BY_KEY[breakdown]
         groups = [(c, str(label)) for c, label in question.choices if c != demo.PREFER_NOT]
-        answers = [_answer(d.get(question.key)) for d in table["demographics"]]
-    known = {key for key, _label in groups}
-    return groups, [[a] if a in known else [NOT_ANSWERED] for a in answers]
+        answers = [d.get(question.key) for d in demographics]
+    position = {key: j for j, (key, _label) in enumerate(groups)}
+
+    def one(value: Any) -> set[int]:
+        j = position.get(_answer(value) or "")
+        return set() if j is None else {j}
+
+    return groups, _by_value(answers, one, len(groups))
 
 
 # -- the section ---------------------------------------------------------------------------------
 
 
-def _rest(members: list[list[str]], key: str) -> np.ndarray[Any, Any]:
-    """Everyone who answered the question and is not in group ``key``."""
-    return np.array([NOT_ANSWERED not in m and key not in m for m in members], dtype=bool)
+def rest_of(matrix: BoolArray, j: int) -> BoolArray:
+    """Everyone who answered the question and is not in group ``j`` (of
+    :func:`group_matrix`)."""
+    rest: BoolArray = ~matrix[:, -1] & ~matrix[:, j]
+    return rest
 
 
 def equity_section(
@@ -221,19 +254,29 @@ def equity_section(
     breakdown = filters.breakdown if filters.breakdown in BREAKDOWNS else DEFAULT_BREAKDOWN
     multiple = breakdown == "race_ethnicity"
     table = view.table
-    groups, members = _groups(breakdown, table)
+    groups, matrix = group_matrix(breakdown, table)
     values = view.column(outcome)
     listed = [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]
-    requests = [view.share(key="equity:overall", label=_("Everyone"), values=values)]
-    for key, label in listed:
-        inside = np.array([key in m for m in members], dtype=bool)
-        requests.append(view.share(key=f"equity:{key}", label=label, values=values, inside=inside))
+    base = ("base", "band" if outcome == TOP_BAND else outcome)
+    space = ("groups", breakdown, outcome)
+    requests = [view.share(key="equity:overall", label=_("Everyone"), values=values, space=base)]
+    for j, (key, label) in enumerate(listed):
+        inside = matrix[:, j]
+        requests.append(
+            view.share(key=f"equity:{key}", label=label, values=values, inside=inside, space=space)
+        )
     published = protection.shares(requests, closed=closed)
     # Each group's rest (everyone who answered and is not in it), for the gap test only:
     # its share is never shown.
     rest_requests = [
-        view.share(key=f"rest:{key}", label="", values=values, inside=_rest(members, key))
-        for key, _label in groups
+        view.share(
+            key=f"rest:{key}",
+            label="",
+            values=values,
+            inside=rest_of(matrix, j),
+            space=space,
+        )
+        for j, (key, _label) in enumerate(groups)
     ]
     published += protection.shares(rest_requests, closed=closed, shown_cells=False)
     everyone_estimate = published[0]

@@ -82,8 +82,11 @@ class View:
         inside: BoolArray | None = None,
         quarters: range | None = None,
         benchmark: Benchmark | None = None,
+        space: tuple[str, ...] | None = None,
     ) -> Share:
-        """The share of ``variable`` (or ``values``) = 1 among the view's rows ``inside``."""
+        """The share of ``variable`` (or ``values``) = 1 among the view's rows ``inside``,
+        estimated in table ``space`` (default: the variable's own,
+        :mod:`hopeful.web.insights.smoothing`)."""
         column = self.column(variable or "") if values is None else values
         within = np.ones(len(self.table), dtype=bool) if inside is None else inside
         yes, n = self.cells_of(within, column, quarters)
@@ -100,6 +103,7 @@ class View:
             strata=strata,
             sizes=self.sizes if strata else (),
             benchmark=benchmark,
+            space=space if space is not None else (("base", variable) if variable else ()),
         )
 
 
@@ -150,6 +154,7 @@ def profile_shares(view: View, definition: Instrument, language: str) -> dict[st
                 label=name,
                 variable=f"band_is_{b}",
                 benchmark=benchmarks.for_band(definition.id, name),
+                space=("base", "band"),
             )
             for b, (_low, _high, name) in enumerate(band.cuts)
         ]
@@ -252,6 +257,7 @@ def trend(
                     values=top,
                     inside=everyone,
                     quarters=s,
+                    space=("base", "band"),
                 )
                 for s in spans
             ]

@@ -88,6 +88,27 @@ class Tally:
 LEDGER: contextvars.ContextVar[Any] = contextvars.ContextVar("insights_ledger", default=None)
 
 
+#: When set (by the dashboard's selector), a share's counts are estimated from every published
+#: count of its table (:class:`hopeful.web.insights.smoothing.Tables`).
+TABLES: contextvars.ContextVar[Any] = contextvars.ContextVar("insights_tables", default=None)
+
+
+def estimated_counts(
+    request: Share, yes: int, n: int, cells: tuple[Tally, Tally] | None = None
+) -> tuple[float, float]:
+    """(yes, n) of a share as its table estimates them; as published (``yes``, ``n``) when
+    either is not estimated (``cells``: a stratum's cells, instead of the share's)."""
+    cell_yes, cell_n = cells if cells is not None else (request.yes, request.n)
+    tables = TABLES.get()
+    if tables is None or not request.space or cell_n.n == 0:
+        return float(yes), float(n)
+    total = tables.estimate(request.space, cell_n)
+    y = 0.0 if cell_yes.n == 0 else tables.estimate(request.space, cell_yes)
+    if total is None or y is None or total <= 0:
+        return float(yes), float(n)
+    return min(max(float(y), 0.0), float(total)), float(total)
+
+
 def tally(mask: npt.NDArray[np.bool_], keys: IntArray) -> Tally:
     """The cell of the rows ``mask`` selects."""
     cell = Tally(int(mask.sum()), int(keys[mask].sum()))
@@ -164,6 +185,9 @@ class Share:
     """(yes, n) per program, with ``sizes``: a weighted, stratified share."""
     sizes: tuple[int, ...] = ()
     benchmark: Benchmark | None = None
+    space: tuple[str, ...] = ()
+    """The table its counts are estimated in (:mod:`hopeful.web.insights.smoothing`); empty:
+    the share is its two published counts'."""
 
 
 def plain_reason(reason: str) -> str:
@@ -240,8 +264,11 @@ def shares(
         else:
             plain.append(i)
     if plain:
-        yes_values = np.array([values[2 * i] for i in plain], dtype=np.float64)
-        n_values = np.array([values[2 * i + 1] for i in plain], dtype=np.float64)
+        both = [
+            estimated_counts(requests[i], int(values[2 * i]), int(values[2 * i + 1])) for i in plain
+        ]
+        yes_values = np.array([b[0] for b in both], dtype=np.float64)
+        n_values = np.array([b[1] for b in both], dtype=np.float64)
         judged = nchs_proportions(proportions_from_counts(yes_values, n_values))
         for row, i in zip(judged.itertuples(index=False), plain, strict=True):
             out[i] = _judged_estimate(requests[i], row, threshold, values[2 * i], values[2 * i + 1])
@@ -288,6 +315,12 @@ def _weighted(request: Share, blank: dict[str, Any], threshold: int) -> Estimate
         return hidden(protected_reason(threshold, numerator=True), protected=True, **blank)
     if not (n > 0).any():
         return hidden(_("No answers in this view."), **blank)
+    both = [
+        estimated_counts(request, int(y), int(t), cells)
+        for y, t, cells in zip(yes, n, request.strata, strict=True)
+    ]
+    yes = np.array([b[0] for b in both], dtype=np.float64)
+    n = np.array([b[1] for b in both], dtype=np.float64)
     frame = proportions_from_counts(
         yes[np.newaxis, :], n[np.newaxis, :], weights=np.asarray(request.sizes, dtype=np.float64)
     )

@@ -19,9 +19,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import cast
 
+import numpy as np
+
 from hopeful.web.accounts.models import Language
-from hopeful.web.insights import equity, headline, outcomes, protection, store
-from hopeful.web.insights.data import RATE_OUTPUTS, data_version, instrument, respondent_table
+from hopeful.web.insights import equity, headline, outcomes, protection, smoothing, store
+from hopeful.web.insights.data import (
+    ALL_DEMOGRAPHICS,
+    RATE_OUTPUTS,
+    band_of,
+    data_version,
+    instrument,
+    respondent_table,
+)
 from hopeful.web.insights.model import (
     DEFAULT_INSTRUMENT,
     CountRow,
@@ -179,15 +188,70 @@ def dashboard(
         language,
         small_cell_threshold(),
         protection.ptable_parameters(),
+        smoothing.enabled(),
         version,
     )
     found = store.DASHBOARDS.get(key)
     if found is None:
-        found = _dashboard(
-            access=access, filters=filters, options=options, language=language, version=version
-        )
+        tables = _tables(access, filters, options, version, key[4:6]) if key[6] else None
+        token = protection.TABLES.set(tables)
+        try:
+            found = _dashboard(
+                access=access, filters=filters, options=options, language=language, version=version
+            )
+        finally:
+            protection.TABLES.reset(token)
         store.DASHBOARDS.put(key, found)
     return cast(Dashboard, found)
+
+
+def _tables(
+    access: Access,
+    filters: Filters,
+    options: FilterOptions,
+    version: tuple[int, ...],
+    settings_key: tuple[object, ...],
+) -> smoothing.Tables:
+    """The tables the dashboard's shares are estimated in (one set per questionnaire and data
+    version, shared by every view of it)."""
+    programs = options.programs
+    horizon = filters.horizon
+    key = (access.organization.pk, filters.instrument_id, tuple(programs), horizon, settings_key)
+    found = store.TABLES.get(key)
+    if found is not None and found[0] == version:
+        return cast(smoothing.Tables, found[1])
+    rows = store.rows_for(access, programs, horizon, version)
+    threshold = small_cell_threshold()
+    counted, counted_keys, _every, _every_keys = rows.reach()
+
+    everyone = rows.table(access, filters.instrument_id, ALL_DEMOGRAPHICS)
+    quarters = everyone["quarter"].to_numpy(dtype=np.int64) if len(everyone) else np.zeros(0)
+    program_of = everyone["program"].to_numpy(dtype=np.int64) if len(everyone) else np.zeros(0)
+    keys = everyone["key"].to_numpy(dtype=np.int64) if len(everyone) else np.zeros(0)
+
+    def is_open(program: int | None, span: range) -> bool:
+        """Whether the view opens: its totals are shown as numbers (as :func:`_dashboard`)."""
+        which = slice(None) if program is None else slice(program, program + 1)
+        total = protection.value(cell(counted, counted_keys, (which, slice(span.start, span.stop))))
+        inside = (quarters >= span.start) & (quarters < span.stop)
+        if program is not None:
+            inside &= program_of == program
+        respondents = protection.value(protection.Tally(int(inside.sum()), int(keys[inside].sum())))
+        return not (
+            protection.fewer_than(total, threshold) or protection.fewer_than(respondents, threshold)
+        )
+
+    definition = instrument(filters.instrument_id)
+    band = band_of(definition) if definition else None
+    tables = smoothing.Tables(
+        table=everyone,
+        is_open=is_open,
+        n_programs=len(programs),
+        horizon=horizon,
+        band_columns=[f"band_is_{b}" for b in range(len(band.cuts))] if band else [],
+    )
+    store.TABLES.put(key, (version, tables))
+    return tables
 
 
 def _dashboard(

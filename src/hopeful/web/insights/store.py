@@ -67,11 +67,14 @@ class Recent:
 #: Organizations' rows (a few MB each at 20,000 responses) and whole dashboards (small).
 ROWS = Recent(16)
 DASHBOARDS = Recent(256)
+#: The tables shares are estimated in (hopeful.web.insights.smoothing), per questionnaire.
+TABLES = Recent(64)
 
 
 def clear_caches() -> None:
     ROWS.clear()
     DASHBOARDS.clear()
+    TABLES.clear()
 
 
 _LANGUAGES = [lang.value for lang in Language]
@@ -176,10 +179,10 @@ class OrgRows:
     # -- what the dashboard reads -------------------------------------------------------------
 
     def counted_mask(self, families: Any) -> npt.NDArray[np.bool_]:
-        counted = self.counted
-        return np.fromiter(
-            (counted.get(int(f), False) for f in families), dtype=bool, count=len(families)
-        )
+        """Which of ``families`` (ids; NaN: none) are counted for program improvement."""
+        ids = np.asarray(families, dtype=np.float64)
+        counted = np.fromiter((f for f, ok in self.counted.items() if ok), dtype=np.float64)
+        return np.asarray(np.isin(ids, counted), dtype=bool)
 
     def table(self, access: Access, instrument_id: str, demographic: str | None) -> pd.DataFrame:
         """The respondent rows of families counted for program improvement (every family's
@@ -202,7 +205,7 @@ class OrgRows:
                 self.tables[key] = (kept, self.submission_max)
         mask = self.counted_mask(kept["family"].to_numpy()) if len(kept) else np.zeros(0, bool)
         table = kept[mask].reset_index(drop=True)
-        if demographic is None and len(table):
+        if demographic in (None, data.ALL_DEMOGRAPHICS) and len(table):
             table = table.assign(child_band=self.child_bands(table))
         return table
 

@@ -1,0 +1,112 @@
+"""Shares estimated from every published count of their table
+(:mod:`hopeful.web.insights.smoothing`): the same share shows the same number in every view,
+it reads only counts published as numbers, and it comes from the table's least squares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hopeful.stats import KEY_RANGE
+from hopeful.web.insights import protection
+from hopeful.web.surveys.models import CampaignLink, Submission
+from hopeful.web.insights.selectors import clear_caches
+from tests.web.insights.factories import add_submissions, build, tenant
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2026, 8, 15, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def data(two_tenants: dict[str, Any], time_machine: Any) -> dict[str, Any]:
+    """A's main site: 150 respondents over four quarters of 2026 and 2025, varied answers."""
+    time_machine.move_to(TODAY, tick=False)
+    program, campaign, link = tenant(two_tenants)
+    for i, when in enumerate(
+        [dt.datetime(2025, 11, 10, tzinfo=dt.UTC), dt.datetime(2026, 2, 10, tzinfo=dt.UTC)]
+        + [dt.datetime(2026, 5, 10, tzinfo=dt.UTC), dt.datetime(2026, 7, 10, tzinfo=dt.UTC)]
+    ):
+        add_submissions(program, campaign, link, 40 if i else 30, when=when, start=100 * i)
+    # seeded record keys (they are drawn at random when a row is written): the same
+    # perturbations, and the same pages, on every run
+    rng = np.random.default_rng(20261206)
+    for model in (Submission, CampaignLink):
+        rows = list(model.objects.order_by("pk"))
+        for row in rows:
+            row.record_key = int(rng.integers(0, KEY_RANGE))
+        model.objects.bulk_update(rows, ["record_key"])
+    clear_caches()
+    return two_tenants
+
+
+def shown_shares(page: Any) -> dict[str, Any]:
+    out = {}
+    for e in [*page.items, *page.blocks, *page.bands, *page.rates]:
+        if e.shown:
+            out[e.key] = e
+    return out
+
+
+def test_a_share_shows_the_same_number_in_every_view_that_shows_it(data: dict[str, Any]) -> None:
+    year = build(data, {"period": "2026"})
+    top = year.bands[-1]
+    assert top.shown
+    for breakdown in ("race_ethnicity", "language", "income", "child_age"):
+        page = build(data, {"period": "2026", "breakdown": breakdown})
+        assert page.bands[-1].estimate == top.estimate
+        assert page.equity is not None
+        assert page.equity.overall.estimate == top.estimate
+    # the trend (pooled by year: quarters have fewer than 11 in the top group) shows 2026 as
+    # the 2026 view does, and 2026 in the view of all years' trend too
+    assert year.trend is not None
+    assert year.trend.step == "year"
+    (point,) = year.trend.points
+    assert point.estimate.shown
+    assert point.estimate.estimate == top.estimate
+    everything = build(data, {"period": "all"})
+    assert everything.trend is not None
+    assert everything.trend.points[-1].estimate.estimate == top.estimate
+
+
+def test_shares_come_from_the_tables_not_from_their_two_counts(
+    data: dict[str, Any], settings: Any
+) -> None:
+    smoothed = shown_shares(build(data, {"period": "2026"}))
+    settings.HOPEFUL_SHARES_FROM_TABLES = False
+    clear_caches()
+    plain = shown_shares(build(data, {"period": "2026"}))
+    common = sorted(set(smoothed) & set(plain))
+    assert len(common) >= 10
+    # the same counts are shown; the estimates differ (the table's least squares)
+    assert all(smoothed[k].n == plain[k].n for k in common)
+    assert sum(smoothed[k].estimate != plain[k].estimate for k in common) >= len(common) // 2
+    # and stay within the perturbation's reach of the two counts' share
+    for k in common:
+        assert abs(smoothed[k].estimate - plain[k].estimate) < 0.1
+
+
+def test_counts_shown_as_fewer_than_are_never_read(
+    data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever a "fewer than 11" count's perturbed value is, no shown share changes: the
+    estimates read only counts published as numbers."""
+    pages = {q: build(data, {"period": q}) for q in ("all", "2026", "2026-Q3")}
+    before = {q: shown_shares(p) for q, p in pages.items()}
+    original = protection.perturbed
+
+    def other_small_values(counts: Any, key_sums: Any, *, shown: bool = True) -> Any:
+        out = original(counts, key_sums, shown=shown)
+        small = (out > 0) & (out < protection.small_cell_threshold())
+        return np.where(small, 11 - out, out)  # another value from 1 to 10
+
+    monkeypatch.setattr(protection, "perturbed", other_small_values)
+    clear_caches()
+    for q in before:
+        after = shown_shares(build(data, {"period": q}))
+        assert after.keys() == before[q].keys()
+        for key, estimate in after.items():
+            assert estimate.estimate == before[q][key].estimate, (q, key)
