@@ -24,8 +24,8 @@ from hopeful.stats.perturbation import (
     cell_keys,
     make_ptable,
     new_record_key,
-    proportions_from_counts,
 )
+from hopeful.stats.proportions import proportions_from_counts
 from hopeful.stats.reliability import nchs_proportions
 from hopeful.stats.smoothing import SmoothedCounts, smoothed_counts
 from hopeful.stats.suppression import Suppression, SuppressionProblem

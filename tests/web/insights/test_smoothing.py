@@ -12,8 +12,8 @@ import pytest
 
 from hopeful.stats import KEY_RANGE
 from hopeful.web.insights import protection
-from hopeful.web.surveys.models import CampaignLink, Submission
 from hopeful.web.insights.selectors import clear_caches
+from hopeful.web.surveys.models import CampaignLink, Submission
 from tests.web.insights.factories import add_submissions, build, tenant
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,9 @@ def data(two_tenants: dict[str, Any], time_machine: Any) -> dict[str, Any]:
     """A's main site: 150 respondents over four quarters of 2026 and 2025, varied answers."""
     time_machine.move_to(TODAY, tick=False)
     program, campaign, link = tenant(two_tenants)
-    for i, when in enumerate(
-        [dt.datetime(2025, 11, 10, tzinfo=dt.UTC), dt.datetime(2026, 2, 10, tzinfo=dt.UTC)]
-        + [dt.datetime(2026, 5, 10, tzinfo=dt.UTC), dt.datetime(2026, 7, 10, tzinfo=dt.UTC)]
-    ):
+    months = [(2025, 11), (2026, 2), (2026, 5), (2026, 7)]
+    for i, (year, month) in enumerate(months):
+        when = dt.datetime(year, month, 10, tzinfo=dt.UTC)
         add_submissions(program, campaign, link, 40 if i else 30, when=when, start=100 * i)
     # seeded record keys (they are drawn at random when a row is written): the same
     # perturbations, and the same pages, on every run

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from hopeful.stats import blue_standard_errors, count_bounds
-from hopeful.web.insights import equity, protection
+from hopeful.web.insights import model, protection
 
 
 class Ledger:
@@ -202,7 +202,7 @@ def audit(
 
 #: Breakdowns whose groups add up to everyone: another breakdown's groups are one more path to
 #: the same total.
-SINGLE_CHOICE = equity.SINGLE_CHOICE
+SINGLE_CHOICE = model.SINGLE_CHOICE
 
 
 def _in_space(tag: tuple[Any, ...], instrument: str, breakdown: str, outcome: str) -> bool:

@@ -41,7 +41,7 @@ from hopeful.framework import Instrument
 from hopeful.stats.equity import GroupShare, gap_tests
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import AgeBand
-from hopeful.web.insights import protection
+from hopeful.web.insights import model, protection
 from hopeful.web.insights.data import band_of
 from hopeful.web.insights.model import Estimate, Filters
 from hopeful.web.insights.outcomes import View, block_label
@@ -64,9 +64,8 @@ BREAKDOWNS: dict[str, Promise] = {
     "zip3": gettext_lazy("ZIP3 area"),
 }
 DEFAULT_BREAKDOWN = "race_ethnicity"
-#: Breakdowns where a respondent is in exactly one group (or "not answered"): their groups add
-#: up to everyone.
-SINGLE_CHOICE = ("language", "income", "child_age", "gender", "child_gender", "disability", "zip3")
+#: Breakdowns where a respondent is in exactly one group (or "not answered").
+SINGLE_CHOICE = model.SINGLE_CHOICE
 TOP_BAND = "top_band"
 
 

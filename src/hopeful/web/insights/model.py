@@ -15,6 +15,10 @@ from hopeful.web.insights.periods import Horizon, Period
 
 DEFAULT_INSTRUMENT = "pce7"
 
+#: Equity breakdowns where a respondent is in exactly one group (or "not answered"): their
+#: groups add up to everyone.
+SINGLE_CHOICE = ("language", "income", "child_age", "gender", "child_gender", "disability", "zip3")
+
 
 # -- filters -----------------------------------------------------------------------------------
 

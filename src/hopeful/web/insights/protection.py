@@ -10,10 +10,11 @@ gives a count plus noise.
 
 - A published count from 1 to ``threshold - 1`` is shown as "fewer than ``threshold``"; a
   true 0 stays 0 (a small count may also be published as 0).
-- A share is computed from the perturbed numerator and denominator
-  (:func:`hopeful.stats.proportions_from_counts`), so it never reveals more than its two
-  published counts; it is hidden when its numerator is shown as "fewer than" (the share times
-  ``n`` would give it away). The NCHS presentation standard
+- A share is computed (:func:`hopeful.stats.proportions_from_counts`) from its numerator and
+  denominator as estimated from every published count of their table
+  (:mod:`hopeful.web.insights.smoothing`, read through :data:`TABLES`; their published values
+  when not estimated), so it never reveals more than the published counts; it is hidden when
+  its numerator is shown as "fewer than" (the share times ``n`` would give it away). The NCHS presentation standard
   (:func:`hopeful.stats.nchs_proportions`) then decides which shares are too unreliable to
   show: a reliability rule, not a privacy one.
 - Weighted all-programs shares are stratified by program from each program's published
