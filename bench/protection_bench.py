@@ -235,6 +235,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "atoms": result.atoms,
         "small": result.small,
         "inconsistent": len(result.inconsistent),
+        "shares_inconsistent": len(audit.inconsistent_shares(ledger)),
+        "shares_distinct": len(ledger.share_values),
         "lp_checked": args.lp_limit if args.lp_limit >= 0 else result.small,
         "recoverable": len(result.recoverable),
         "se_min": float(ses.min()) if ses.size else float("inf"),
@@ -295,7 +297,7 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
     kept30 = (r["at30"] - r["protected30"]) / r["at30"] if r["at30"] else float("nan")
     counts30 = r["counts30_shown"] / r["counts30"] if r["counts30"] else float("nan")
     passed = {
-        "consistent": r["inconsistent"] == 0,
+        "consistent": r["inconsistent"] == 0 and r["shares_inconsistent"] == 0,
         "no exact recovery": r["recoverable"] == 0 and r["attack_recoverable"] == 0,
         "averaging SE >= 1.0": r["attack_se"] >= 1.0,
         "n >= 30 shown >= 90%": counts30 >= 0.9 and kept30 >= 0.9,
@@ -318,7 +320,10 @@ def report(r: dict[str, Any], command: str) -> tuple[str, bool]:
         f"| distinct cells published (with their records) | {r['cells']:,} ({r['atoms']:,} "
         f"atoms) | | |",
         f"| same records, same number | {r['inconsistent']} inconsistent | 0 | "
-        f"{'PASS' if passed['consistent'] else 'FAIL'} |",
+        f"{'PASS' if r['inconsistent'] == 0 else 'FAIL'} |",
+        f"| same share (the same records counted), same estimate in every view that shows it "
+        f"({r['shares_distinct']:,} shares shown) | {r['shares_inconsistent']} inconsistent | 0 | "
+        f"{'PASS' if r['shares_inconsistent'] == 0 else 'FAIL'} |",
         f"| (i) true counts 1-10 pinned to one number by linear programming, in each of the "
         f"{r['attack_spaces']} spaces of (ii) ({r['attack_measured']:,} small cells) | "
         f"{r['attack_recoverable']} | 0 | "

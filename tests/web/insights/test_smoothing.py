@@ -5,13 +5,14 @@ it reads only counts published as numbers, and it comes from the table's least s
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import numpy as np
 import pytest
 
 from hopeful.stats import KEY_RANGE
-from hopeful.web.insights import protection
+from hopeful.web.insights import audit, protection
 from hopeful.web.insights.selectors import clear_caches
 from hopeful.web.surveys.models import CampaignLink, Submission
 from tests.web.insights.factories import add_submissions, build, tenant
@@ -109,3 +110,27 @@ def test_counts_shown_as_fewer_than_are_never_read(
         assert after.keys() == before[q].keys()
         for key, estimate in after.items():
             assert estimate.estimate == before[q][key].estimate, (q, key)
+
+
+def test_every_share_shows_one_number_across_every_view(data: dict[str, Any]) -> None:
+    """Every program, period, breakdown and outcome: a share of the same records is shown
+    with the same estimate wherever it appears (profile, headline, trend, equity)."""
+    program = str(data["program_a"].public_id)
+    with audit.recording() as ledger:
+        for query in itertools.product(
+            ("", program),
+            ("all", "2026", "2025", "2026-Q1", "2026-Q3"),
+            ("race_ethnicity", "language", "income", "child_age"),
+            ("top_band", "bb_relationships"),
+        ):
+            build(
+                data,
+                {
+                    "program": query[0],
+                    "period": query[1],
+                    "breakdown": query[2],
+                    "outcome": query[3],
+                },
+            )
+    assert len(ledger.share_values) >= 20
+    assert audit.inconsistent_shares(ledger) == []

@@ -97,8 +97,11 @@ PROTECT_NOTE = (
     "same families always give the same number however the view is chosen, and comparing "
     'views gives no exact count. Counts below %(below)s are shown as "fewer than '
     '%(below)s", and a percentage whose count is fewer than %(below)s is not shown. A 0 '
-    "always means none. Percentages and their intervals are computed from the changed counts. "
-    "Pooling a longer period or all programs may show hidden numbers."
+    "always means none. Percentages and their intervals are estimated from all the changed "
+    "counts of their table together (programs, periods and groups add up to one another), "
+    "which is more precise than their own two counts alone, so a percentage can differ a "
+    "little from the ratio of the counts shown. Pooling a longer period or all programs may "
+    "show hidden numbers."
 )
 
 #: Msgids of ``render.py`` that the catalogue does not have (none now).

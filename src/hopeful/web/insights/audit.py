@@ -44,6 +44,8 @@ class Ledger:
         self.values: dict[tuple[int, int], set[int]] = {}
         #: every share published: (its cells) -> (the request, the estimate)
         self.published_shares: dict[Any, tuple[Any, Any]] = {}
+        #: every estimate shown for the same cells (one, if shares are consistent)
+        self.share_values: dict[Any, set[float]] = {}
         #: what each cell is: (instrument, breakdown, outcome, program, period, key, part)
         self.tags: dict[tuple[int, int], set[tuple[Any, ...]]] = {}
         #: the view being published (set by the caller): instrument, breakdown, outcome,
@@ -68,6 +70,10 @@ class Ledger:
         for request, estimate in zip(requests, estimates, strict=True):
             key = (request.yes.n, request.yes.key, request.n.n, request.n.key, request.sizes)
             self.published_shares[key] = (request, estimate)
+            if estimate.shown and request.label:
+                # to 1e-9: the same share from two tables of the same records (an item and a
+                # building block made of it alone) can differ in the last bits
+                self.share_values.setdefault(key, set()).add(round(float(estimate.estimate), 9))
             self.tag(request.yes, request.key, "yes")
             self.tag(request.n, request.key, "n")
 
@@ -115,6 +121,11 @@ class AuditResult:
     worst: Finding | None = None
     """The small count the averaging attack estimates best."""
     standard_errors: list[float] = field(default_factory=list)
+
+
+def inconsistent_shares(ledger: Ledger) -> list[Any]:
+    """The shares (their cells) shown with more than one estimate across the views."""
+    return [key for key, values in ledger.share_values.items() if len(values) > 1]
 
 
 def _published(ledger: Ledger) -> list[tuple[npt.NDArray[np.int64], int, int]]:

@@ -103,10 +103,10 @@ def estimated_counts(
     tables = TABLES.get()
     if tables is None or not request.space or cell_n.n == 0:
         return float(yes), float(n)
-    total = tables.estimate(request.space, cell_n)
-    y = 0.0 if cell_yes.n == 0 else tables.estimate(request.space, cell_yes)
-    if total is None or y is None or total <= 0:
+    found = tables.estimate_share(request.space, cell_yes, cell_n)
+    if found is None or found[1] <= 0:
         return float(yes), float(n)
+    y, total = found
     return min(max(float(y), 0.0), float(total)), float(total)
 
 

@@ -55,17 +55,23 @@ def enabled() -> bool:
     return bool(getattr(settings, "HOPEFUL_SHARES_FROM_TABLES", True))
 
 
-def spans(horizon: Horizon) -> list[range]:
-    """Every period a user can choose, as quarter positions: all, each year, each quarter."""
-    out = [horizon.quarters(Period())]
+def spans(horizon: Horizon) -> tuple[list[range], list[range]]:
+    """Every period a user can choose, as quarter positions (all, each year, each quarter),
+    then the half-years a trend may pool quarters into (estimated, never read: a half-year's
+    counts are published only when a trend pools)."""
+    chosen = [horizon.quarters(Period())]
+    halves = []
     for year in range(horizon.first_year, horizon.last_year + 1):
-        out.append(horizon.quarters(Period(year)))
-        out.extend(
+        chosen.append(horizon.quarters(Period(year)))
+        chosen.extend(
             horizon.quarters(Period(year, quarter))
             for quarter in range(1, 5)
             if horizon.index(year, quarter) <= horizon.current_quarter
         )
-    return [s for s in out if len(s)]
+        for first in (1, 3):
+            start = horizon.index(year, first)
+            halves.append(range(start, min(start + 2, horizon.current_quarter + 1)))
+    return [s for s in chosen if len(s)], [s for s in halves if len(s)]
 
 
 class Tables:
@@ -89,7 +95,9 @@ class Tables:
         self._table = table
         self._is_open = is_open
         self._programs: list[int | None] = [None, *range(max(n_programs, 1))]
-        self._spans = spans(horizon)
+        chosen, halves = spans(horizon)
+        self._spans = chosen + halves
+        self._chosen = len(chosen)
         self._band_columns = tuple(band_columns)
         self._estimates: dict[tuple[str, ...], dict[tuple[int, int], float]] = {}
         self._open: BoolArray | None = None
@@ -121,13 +129,35 @@ class Tables:
                 self._estimates[space] = found
         return found.get((cell.n, cell.key))
 
+    def estimate_share(
+        self, space: tuple[str, ...], yes: Tally, n: Tally
+    ) -> tuple[float, float] | None:
+        """A share's two counts as table ``space`` estimates them (None: not both estimated).
+        A group that is everyone (every respondent of the view in one group) is everyone's
+        share, estimated in everyone's table, so it shows the same number."""
+        if space[:1] == ("groups",) and len(space) == 3:
+            base = ("base", "band" if space[2] == equity.TOP_BAND else space[2])
+            found = self._pair(base, yes, n)
+            if found is not None:
+                return found
+        return self._pair(space, yes, n)
+
+    def _pair(self, space: tuple[str, ...], yes: Tally, n: Tally) -> tuple[float, float] | None:
+        total = self.estimate(space, n)
+        y = 0.0 if yes.n == 0 else self.estimate(space, yes)
+        return None if total is None or y is None else (y, total)
+
     # -- building a table -----------------------------------------------------------------------
 
     def _view_open(self) -> BoolArray:
         """Which program x period views open (their cells are published)."""
         if self._open is None:
             self._open = np.array(
-                [[self._is_open(p, s) for s in self._spans] for p in self._programs], dtype=bool
+                [
+                    [i < self._chosen and self._is_open(p, s) for i, s in enumerate(self._spans)]
+                    for p in self._programs
+                ],
+                dtype=bool,
             )
         return self._open
 
@@ -191,7 +221,9 @@ class Tables:
             & ~cells.is_rest
             & self._view_open()[cells.program, cells.span]
         )
-        targets = np.flatnonzero(observed | (cells.is_rest & (cells.counts > 0)))
+        # every published cell, and the rests and half-years (estimated, never read)
+        pooled = cells.span >= self._chosen
+        targets = np.flatnonzero(observed | ((cells.is_rest | pooled) & (cells.counts > 0)))
         if cells.atoms * len(targets) > _LIMIT:
             # Too large to solve exactly per view (many group patterns in a large
             # organization, where the perturbation moves shares least): the counts' own shares.
