@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Max, Subquery, Value
 from django.utils import timezone
 
-from hopeful.framework import HopefulError, get_instrument
+from hopeful.framework import HopefulError, Instrument, get_instrument
 from hopeful.web.families.models import ConsentPurpose, ConsentRecord, Family
 from hopeful.web.families.selectors import families_with_consent
 from hopeful.web.insights.data import band_of
@@ -40,15 +40,30 @@ SOURCES = (("submission", Submission), ("consent", ConsentRecord), ("score", Ins
 VALUE_LENGTH = NetworkCount._meta.get_field("value").max_length or 64
 
 
+#: The measure of the share in the questionnaire's top group (the others: building blocks).
+TOP_BAND = "top_band"
+
+
+def output_key(definition: Instrument | None, measure: str) -> str | None:
+    """The score output a measure reads (the group, ``band``, or a building block's count),
+    or None if the questionnaire has no such one."""
+    if definition is None:
+        return None
+    if measure == TOP_BAND:
+        return "band" if band_of(definition) is not None else None
+    if measure in {o.id for o in definition.block_count_outputs}:
+        return measure
+    return None
+
+
 def outputs(instrument_id: str) -> list[str]:
-    """The score outputs the network view can read for a questionnaire: its group (``band``)
-    and each building block's count."""
+    """The score outputs the network view can read for a questionnaire: every measure's."""
     try:
         definition = get_instrument(instrument_id)
     except HopefulError:
         return []
-    found = ["band"] if band_of(definition) is not None else []
-    return found + [o.id for o in definition.block_count_outputs]
+    measures = [TOP_BAND, *(o.id for o in definition.block_count_outputs)]
+    return [key for m in measures if (key := output_key(definition, m)) is not None]
 
 
 def _highest(model: type[Any]) -> Subquery:

@@ -25,6 +25,7 @@ import pandas as pd
 from hopeful.framework import Instrument
 from hopeful.web.insights.data import band_of
 from hopeful.web.network import counts
+from hopeful.web.network.counts import output_key
 from hopeful.web.network.filters import (
     TOP_BAND,
     NetworkFilters,
@@ -33,17 +34,6 @@ from hopeful.web.network.filters import (
 )
 from hopeful.web.network.models import NetworkCount
 from hopeful.web.organizations.models import OrganizationKind
-
-
-def output_key(definition: Instrument | None, measure: str) -> str | None:
-    """The score output the measure reads, or None if the questionnaire has no such one."""
-    if definition is None:
-        return None
-    if measure == TOP_BAND:
-        return "band" if band_of(definition) is not None else None
-    if measure in {o.id for o in definition.block_count_outputs}:
-        return measure
-    return None
 
 
 def _reader(definition: Instrument, measure: str) -> Any:

@@ -20,7 +20,7 @@ from hopeful.web.network import counts
 from hopeful.web.network.models import NetworkCount
 from hopeful.web.organizations.models import Organization, OrganizationKind
 
-TOP_BAND = "top_band"
+TOP_BAND = counts.TOP_BAND
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 
 
