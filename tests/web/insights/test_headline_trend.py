@@ -220,6 +220,7 @@ def test_a_single_quarter_with_answers_is_that_quarter(two_tenants: dict[str, An
 
 
 @pytest.mark.usefixtures("frozen")
+@pytest.mark.usefixtures("shares_from_counts")
 def test_small_quarters_are_pooled_into_half_years(
     client: Client, two_tenants: dict[str, Any]
 ) -> None:

@@ -103,6 +103,8 @@ class Tables:
         self._open: BoolArray | None = None
         self._lock = threading.Lock()
         self._coded: dict[str, tuple[IntArray, list[int]]] = {}
+        #: every cell read, as (count, key sum): the tests check each is published as a number
+        self.read: set[tuple[int, int]] = set()
         self._grouped: dict[str, BoolArray] = {}
         n = len(table)
         self._columns: tuple[IntArray, IntArray, IntArray] = (
@@ -133,12 +135,16 @@ class Tables:
         self, space: tuple[str, ...], yes: Tally, n: Tally
     ) -> tuple[float, float] | None:
         """A share's two counts as table ``space`` estimates them (None: not both estimated).
-        A group that is everyone (every respondent of the view in one group) is everyone's
-        share, estimated in everyone's table, so it shows the same number."""
-        if space[:1] == ("groups",) and len(space) == 3:
-            base = ("base", "band" if space[2] == equity.TOP_BAND else space[2])
-            found = self._pair(base, yes, n)
-            if found is not None:
+        The same records are always estimated in the same table, the first of the equity
+        outcomes' (the bands', then each building block's) that has both counts, else its
+        own: a rate that means being in the top group, an item that is a building block on
+        its own, or a group that is everyone (every respondent of the view in one group) each
+        shows one number wherever it appears."""
+        # the equity outcomes' tables first (the most published counts), in a fixed order
+        first: list[tuple[str, ...]] = [("base", "band")]
+        first += [("base", c) for c in sorted(self._table.columns) if c.startswith("bb_")]
+        for table in first:
+            if table != space and (found := self._pair(table, yes, n)) is not None:
                 return found
         return self._pair(space, yes, n)
 
@@ -215,10 +221,14 @@ class Tables:
         cells = _Cells(self._columns, codes, parts, groups, rest, self._programs, self._spans)
         published = protection.perturbed(cells.counts, cells.keys, shown=False)
         threshold = protection.small_cell_threshold()
+        # A group's counts are published for the equity outcome only (the top group, or the
+        # building block, and those who answered); everyone's for every band too.
+        group_parts = _group_parts(parts)
         observed = (
             (cells.counts > 0)
             & (published >= threshold)
             & ~cells.is_rest
+            & ((cells.group == 0) | np.isin(cells.part, group_parts))
             & self._view_open()[cells.program, cells.span]
         )
         # every published cell, and the rests and half-years (estimated, never read)
@@ -228,6 +238,9 @@ class Tables:
             # Too large to solve exactly per view (many group patterns in a large
             # organization, where the perturbation moves shares least): the counts' own shares.
             return {}
+        self.read.update(
+            zip(cells.counts[observed].tolist(), cells.keys[observed].tolist(), strict=True)
+        )
         rows: list[npt.NDArray[np.float64]] = [
             cells.membership(np.flatnonzero(observed)).astype(np.float64)
         ]
@@ -284,11 +297,17 @@ class Tables:
         complete = ((~present) | (published >= threshold)).all(axis=2) & present.any(axis=2)
         complete &= self._view_open()[:, :, None]
         # the same everyone (the same rows: the same count and key sum) in both
+        keys_each = keys
+        keys = keys.sum(axis=2)
         mine = (slice(None), slice(None), 0, slice(None))
         same = complete & (counts.sum(axis=2) == target.counts.reshape(target.shape)[mine])
-        same &= keys.sum(axis=2) == target.keys.reshape(target.shape)[mine]
+        # groups publish only the equity outcome's parts
+        same &= np.isin(np.arange(same.shape[2]), _group_parts(target.parts))[None, None, :]
+        same &= keys == target.keys.reshape(target.shape)[mine]
         if not same.any():
             return None
+        used = same[:, :, None, :] & present
+        self.read.update(zip(counts[used].tolist(), keys_each[used].tolist(), strict=True))
         p, s, c = np.nonzero(same)
         everyone = np.ravel_multi_index((p, s, np.zeros_like(p), c), target.shape)
         return (
@@ -296,6 +315,12 @@ class Tables:
             np.where(present, published, 0).sum(axis=2)[same].astype(np.float64),
             present.sum(axis=2)[same].astype(np.float64),
         )
+
+
+def _group_parts(parts: list[int]) -> IntArray:
+    """The parts (positions) a group publishes: the equity outcome's ("yes": the top band, or
+    the building block met) and "answered" (the last)."""
+    return np.array([len(parts) - 1, len(parts)], dtype=np.int64)
 
 
 def _tallies(
@@ -389,7 +414,7 @@ class _Cells:
         self.keys = np.einsum("pa,sa,ga,ca,a->psgc", *ints, atom_keys, optimize=True).ravel()
         index = np.indices(self.shape).reshape(4, -1)
         self.index = index
-        self.program, self.span = index[0], index[1]
+        self.program, self.span, self.group, self.part = index[0], index[1], index[2], index[3]
         self.is_rest = index[2] >= groups.shape[1]
 
     def membership(self, which: IntArray) -> BoolArray:
