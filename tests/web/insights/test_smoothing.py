@@ -173,3 +173,32 @@ def test_the_tables_read_only_counts_published_as_numbers(data: dict[str, Any]) 
     assert len(read) > 50
     shown = {cell for cell, values in ledger.values.items() if min(values) >= threshold}
     assert read <= shown, sorted(read - shown)[:5]
+
+
+def test_after_a_new_submission_only_its_groups_are_worked_out(
+    data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next data version reuses the groups of the rows it already had (only the new
+    row's are worked out), and they are exactly what working every row out again gives."""
+    build(data, {"breakdown": "income"})
+    program, campaign, link = tenant(data)
+    (new,) = add_submissions(program, campaign, link, 1, start=900)
+    new.demographics = {"income": "<25k", "race_ethnicity": ["asian", "white"]}
+    new.save(update_fields=["demographics"])
+    rows_read: dict[str, list[int]] = {}
+    original = equity.group_matrix
+
+    def counting(breakdown: str, table: Any) -> Any:
+        rows_read.setdefault(breakdown, []).append(len(table))
+        return original(breakdown, table)
+
+    monkeypatch.setattr(equity, "group_matrix", counting)
+    build(data, {"breakdown": "income"})
+    ((_version, tables),) = store.TABLES.items.values()
+    assert tables._table["sid"].iloc[-1] == new.pk
+    assert rows_read["gender"] == [1]  # the new row only
+    assert rows_read["child_age"][0] == len(tables._table)  # a child added changes old rows
+    for breakdown in ("income", "race_ethnicity", "language", "child_age", "zip3"):
+        np.testing.assert_array_equal(
+            tables._groups(breakdown), original(breakdown, tables._table)[1]
+        )

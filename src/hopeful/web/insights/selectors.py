@@ -220,6 +220,7 @@ def _tables(
     found = store.TABLES.get(key)
     if found is not None and found[0] == version:
         return cast(smoothing.Tables, found[1])
+    previous = cast(smoothing.Tables, found[1]) if found is not None else None
     rows = store.rows_for(access, programs, horizon, version)
     threshold = small_cell_threshold()
     counted, counted_keys, _every, _every_keys = rows.reach()
@@ -249,6 +250,7 @@ def _tables(
         n_programs=len(programs),
         horizon=horizon,
         band_columns=[f"band_is_{b}" for b in range(len(band.cuts))] if band else [],
+        previous=previous,
     )
     store.TABLES.put(key, (version, tables))
     return tables

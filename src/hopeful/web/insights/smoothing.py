@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,8 +92,22 @@ class Tables:
         n_programs: int,
         horizon: Horizon,
         band_columns: Sequence[str],
+        previous: Tables | None = None,
     ) -> None:
         self._table = table
+        # The groups of the rows an earlier data version already had: new submissions add
+        # rows at the end, so only theirs are worked out (a change of consent or a removal
+        # changes the rows before them, and they are all worked out again). Not for the
+        # child's age (a child added changes earlier rows' bands) or ZIP3 (its groups are the
+        # areas answered).
+        self._earlier: dict[str, tuple[Any, Any, Any]] = {}
+        if previous is not None and "sid" in table.columns and "sid" in previous._table.columns:
+            sids = previous._table["sid"].to_numpy()
+            with previous._lock:
+                earlier = list(previous._grouped.items())
+            for b, matrix in earlier:
+                if b not in ("child_age", "zip3"):
+                    self._earlier[b] = (sids, matrix, previous._listed.get(b))
         self._is_open = is_open
         self._programs: list[int | None] = [None, *range(max(n_programs, 1))]
         chosen, halves = spans(horizon)
@@ -106,6 +121,7 @@ class Tables:
         #: every cell read, as (count, key sum): the tests check each is published as a number
         self.read: set[tuple[int, int]] = set()
         self._grouped: dict[str, BoolArray] = {}
+        self._listed: dict[str, list[tuple[str, str]]] = {}
         n = len(table)
         self._columns: tuple[IntArray, IntArray, IntArray] = (
             table["program"].to_numpy(dtype=np.int64) if n else np.zeros(0, np.int64),
@@ -192,8 +208,21 @@ class Tables:
     def _groups(self, breakdown: str) -> BoolArray:
         """Rows x (each group, "not answered") of a breakdown (:func:`equity.group_matrix`)."""
         found = self._grouped.get(breakdown)
+        if found is not None:
+            return found
+        table = self._table
+        kept, old, listed_before = self._earlier.pop(breakdown, (None, None, None))
+        if kept is not None and old is not None and listed_before is not None:
+            new = table["sid"].to_numpy()
+            if len(kept) <= len(new) and np.array_equal(kept, new[: len(kept)]):
+                listed, fresh = equity.group_matrix(breakdown, table.iloc[len(kept) :])
+                if listed == listed_before:
+                    found = np.vstack([old, fresh])
+                    self._listed[breakdown] = listed
         if found is None:
-            found = self._grouped[breakdown] = equity.group_matrix(breakdown, self._table)[1]
+            listed, found = equity.group_matrix(breakdown, table)
+            self._listed[breakdown] = listed
+        self._grouped[breakdown] = found
         return found
 
     def _build(self, space: tuple[str, ...]) -> dict[tuple[int, int], float]:
