@@ -211,10 +211,6 @@ def audit(
 
 # -- the averaging attack, in the space of what the cells are defined by ------------------------
 
-#: Breakdowns whose groups add up to everyone: another breakdown's groups are one more path to
-#: the same total.
-SINGLE_CHOICE = model.SINGLE_CHOICE
-
 
 def _in_space(tag: tuple[Any, ...], instrument: str, breakdown: str, outcome: str) -> bool:
     """Whether a cell is defined by program, period, the breakdown's groups and the outcome's
@@ -306,7 +302,7 @@ def averaging_attack(
                     and t[0] == instrument
                     and t[2] == outcome
                     and t[1] != breakdown
-                    and t[1] in SINGLE_CHOICE
+                    and t[1] in model.SINGLE_CHOICE  # its groups add up to everyone
                     and str(t[5]).startswith("equity:")
                     and t[5] != "equity:overall"
                 ):

@@ -41,7 +41,7 @@ from hopeful.framework import Instrument
 from hopeful.stats.equity import GroupShare, gap_tests
 from hopeful.web.accounts.models import Language
 from hopeful.web.families.models import AgeBand
-from hopeful.web.insights import model, protection
+from hopeful.web.insights import protection
 from hopeful.web.insights.data import band_of
 from hopeful.web.insights.model import Estimate, Filters
 from hopeful.web.insights.outcomes import View, block_label
@@ -64,8 +64,6 @@ BREAKDOWNS: dict[str, Promise] = {
     "zip3": gettext_lazy("ZIP3 area"),
 }
 DEFAULT_BREAKDOWN = "race_ethnicity"
-#: Breakdowns where a respondent is in exactly one group (or "not answered").
-SINGLE_CHOICE = model.SINGLE_CHOICE
 TOP_BAND = "top_band"
 
 
@@ -256,8 +254,9 @@ def equity_section(
     groups, matrix = group_matrix(breakdown, table)
     values = view.column(outcome)
     listed = [*groups, (NOT_ANSWERED, _("Not answered or prefer not to say"))]
-    base = ("base", "band" if outcome == TOP_BAND else outcome)
-    space = ("groups", breakdown, outcome)
+    variable = "band" if outcome == TOP_BAND else outcome  # the tables' name of the output
+    base = ("base", variable)
+    space = ("groups", breakdown, variable)
     requests = [view.share(key="equity:overall", label=_("Everyone"), values=values, space=base)]
     for j, (key, label) in enumerate(listed):
         inside = matrix[:, j]

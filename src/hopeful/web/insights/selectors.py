@@ -181,19 +181,13 @@ def dashboard(
     the same numbers even when computed again). ``version``: :func:`data_version`, when the
     caller has just read it."""
     version = data_version(access.organization) if version is None else version
-    key = (
-        access.organization.pk,
-        filters,
-        tuple(options.programs),
-        language,
-        small_cell_threshold(),
-        protection.ptable_parameters(),
-        smoothing.enabled(),
-        version,
-    )
+    protected = (small_cell_threshold(), protection.ptable_parameters())
+    estimated = smoothing.enabled()
+    key = (access.organization.pk, filters, tuple(options.programs), language, *protected)
+    key += (estimated, version)
     found = store.DASHBOARDS.get(key)
     if found is None:
-        tables = _tables(access, filters, options, version, key[4:6]) if key[6] else None
+        tables = _tables(access, filters, options, version, protected) if estimated else None
         token = protection.TABLES.set(tables)
         try:
             found = _dashboard(
@@ -222,7 +216,6 @@ def _tables(
         return cast(smoothing.Tables, found[1])
     previous = cast(smoothing.Tables, found[1]) if found is not None else None
     rows = store.rows_for(access, programs, horizon, version)
-    threshold = small_cell_threshold()
     counted, counted_keys, _every, _every_keys = rows.reach()
 
     everyone = rows.table(access, filters.instrument_id, ALL_DEMOGRAPHICS)
@@ -231,16 +224,15 @@ def _tables(
     keys = everyone["key"].to_numpy(dtype=np.int64) if len(everyone) else np.zeros(0)
 
     def is_open(program: int | None, span: range) -> bool:
-        """Whether the view opens: its totals are shown as numbers (as :func:`_dashboard`)."""
+        """Whether the view opens: its totals (the reach's and the respondents') are shown as
+        numbers, as :func:`_dashboard` decides."""
         which = slice(None) if program is None else slice(program, program + 1)
-        total = protection.value(cell(counted, counted_keys, (which, slice(span.start, span.stop))))
+        total = cell(counted, counted_keys, (which, slice(span.start, span.stop)))
         inside = (quarters >= span.start) & (quarters < span.stop)
         if program is not None:
             inside &= program_of == program
-        respondents = protection.value(protection.Tally(int(inside.sum()), int(keys[inside].sum())))
-        return not (
-            protection.fewer_than(total, threshold) or protection.fewer_than(respondents, threshold)
-        )
+        respondents = protection.Tally(int(inside.sum()), int(keys[inside].sum()))
+        return not (protection.count(total).suppressed or protection.count(respondents).suppressed)
 
     definition = instrument(filters.instrument_id)
     band = band_of(definition) if definition else None

@@ -10,12 +10,13 @@ unbiased estimate), and a share is computed from the estimates of its two counts
 
 **Tables** (``Share.space``):
 
-- ``("base", variable)``: one questionnaire output (a band, an item, a building block, a
-  rate) by program and period: the profile, the trend, the headline and the equity section's
+- ``("base", variable)``: one questionnaire output (``"band"``, the bands; an item, a
+  building block or a rate, by its column) by program and period: the profile, the trend, the headline and the equity section's
   "Everyone" read it. For the equity outcomes (the top band, each building block), every
   single-choice breakdown's groups, added up, observe everyone once more.
-- ``("groups", breakdown, outcome)``: the equity section's groups by program and period, with
-  everyone and the outcome's values, and the other single-choice breakdowns' sums.
+- ``("groups", breakdown, variable)``: the equity section's groups by program and period
+  (``variable`` as above: ``"band"`` for the top band), with everyone and the output's values,
+  and the other single-choice breakdowns' sums.
 
 The same share is always estimated in the same table, whichever view shows it, so it shows
 the same number everywhere; the counts themselves are shown as published.
@@ -40,6 +41,7 @@ from django.conf import settings
 
 from hopeful.stats import smoothed_counts
 from hopeful.web.insights import equity, protection
+from hopeful.web.insights.model import SINGLE_CHOICE
 from hopeful.web.insights.periods import Horizon, Period
 from hopeful.web.insights.protection import Tally
 
@@ -114,6 +116,10 @@ class Tables:
         self._spans = chosen + halves
         self._chosen = len(chosen)
         self._band_columns = tuple(band_columns)
+        # the equity outcomes' tables (the most published counts), in a fixed order: a share
+        # is estimated in the first that has both its counts
+        self._first: list[tuple[str, ...]] = [("base", "band")]
+        self._first += [("base", c) for c in sorted(table.columns) if c.startswith("bb_")]
         self._estimates: dict[tuple[str, ...], dict[tuple[int, int], float]] = {}
         self._open: BoolArray | None = None
         self._lock = threading.Lock()
@@ -156,10 +162,7 @@ class Tables:
         own: a rate that means being in the top group, an item that is a building block on
         its own, or a group that is everyone (every respondent of the view in one group) each
         shows one number wherever it appears."""
-        # the equity outcomes' tables first (the most published counts), in a fixed order
-        first: list[tuple[str, ...]] = [("base", "band")]
-        first += [("base", c) for c in sorted(self._table.columns) if c.startswith("bb_")]
-        for table in first:
+        for table in self._first:
             if table != space and (found := self._pair(table, yes, n)) is not None:
                 return found
         return self._pair(space, yes, n)
@@ -191,7 +194,7 @@ class Tables:
         table = self._table
         codes = np.full(len(table), -1, dtype=np.int64)
         parts: list[int] = []
-        if variable in ("band", equity.TOP_BAND):
+        if variable == "band":
             columns = [c for c in self._band_columns if c in table.columns]
             if columns:
                 matrix = table[columns].to_numpy(dtype=np.float64)
@@ -277,8 +280,8 @@ class Tables:
         variances = [np.ones(int(observed.sum()))]
         # Each other single-choice breakdown's groups add up to everyone: one more observation
         # of everyone's cells, with the groups' summed noise.
-        equity_outcome = variable in ("band", equity.TOP_BAND) or variable.startswith("bb_")
-        for other in equity.SINGLE_CHOICE if equity_outcome else ():
+        equity_outcome = variable == "band" or variable.startswith("bb_")
+        for other in SINGLE_CHOICE if equity_outcome else ():
             if other != breakdown:
                 found = self._sums(other, codes, cells)
                 if found is not None:
@@ -326,17 +329,15 @@ class Tables:
         complete = ((~present) | (published >= threshold)).all(axis=2) & present.any(axis=2)
         complete &= self._view_open()[:, :, None]
         # the same everyone (the same rows: the same count and key sum) in both
-        keys_each = keys
-        keys = keys.sum(axis=2)
         mine = (slice(None), slice(None), 0, slice(None))
         same = complete & (counts.sum(axis=2) == target.counts.reshape(target.shape)[mine])
+        same &= keys.sum(axis=2) == target.keys.reshape(target.shape)[mine]
         # groups publish only the equity outcome's parts
         same &= np.isin(np.arange(same.shape[2]), _group_parts(target.parts))[None, None, :]
-        same &= keys == target.keys.reshape(target.shape)[mine]
         if not same.any():
             return None
         used = same[:, :, None, :] & present
-        self.read.update(zip(counts[used].tolist(), keys_each[used].tolist(), strict=True))
+        self.read.update(zip(counts[used].tolist(), keys[used].tolist(), strict=True))
         p, s, c = np.nonzero(same)
         everyone = np.ravel_multi_index((p, s, np.zeros_like(p), c), target.shape)
         return (
