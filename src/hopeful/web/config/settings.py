@@ -78,6 +78,8 @@ ALLOWED_HOSTS = env_list(
     "HOPEFUL_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("HOPEFUL_CSRF_TRUSTED_ORIGINS", default=[])
+#: A refused form gets a designed page (the family survey its own), not Django's bare one.
+CSRF_FAILURE_VIEW = "hopeful.web.core.errors.csrf_failure"
 
 DATA_DIR = env_path("HOPEFUL_DATA_DIR", default=Path("var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -27,3 +27,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         prefix_default_language=False,
     ),
 ]
+
+# Designed error pages (see hopeful.web.core.errors); Django's own are bare and English only.
+handler400 = "hopeful.web.core.errors.bad_request"
+handler403 = "hopeful.web.core.errors.permission_denied"
+handler404 = "hopeful.web.core.errors.page_not_found"
+handler500 = "hopeful.web.core.errors.server_error"

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.urls import ResolverMatch, reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hopeful.framework import BUILDING_BLOCKS, LANGUAGES
@@ -88,6 +89,17 @@ def language_links(*, path: str, current: str) -> list[LanguageLink]:
         )
         for code, name in settings.LANGUAGES
     ]
+
+
+def home_language_links(*, current: str) -> list[LanguageLink]:
+    """Links to the home page in every UI language: for pages that must not echo their own
+    address (404) or cannot resolve it (400, 500)."""
+    links = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            url = reverse("core:home")
+        links.append(LanguageLink(code, LANGUAGES.get(code, str(name)), url, code == current))
+    return links
 
 
 def database_is_reachable() -> bool:

@@ -13,7 +13,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 from hopeful.web.insights import charts
 from hopeful.web.network import exports, selectors
 from hopeful.web.network.forms import NetworkFilterForm
-from hopeful.web.organizations.access import is_network_staff
+from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -35,7 +34,7 @@ def network_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., H
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_network_staff(request.user):
-            raise PermissionDenied
+            raise NetworkStaffRequired
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -62,9 +62,15 @@ class Access:
         return not roles or self.role in roles
 
     def require(self, *roles: str) -> None:
-        """Raise PermissionDenied (403) unless the role is one of ``roles``."""
+        """Raise :class:`RoleRequired` (403) unless the role is one of ``roles``."""
         if self.role not in roles:
-            raise PermissionDenied
+            raise RoleRequired(self, roles)
+
+    def require_own_access(self) -> None:
+        """Raise :class:`RoleRequired` (403) when the access is a support grant: support staff
+        may look and help, not hand out access or change what is published."""
+        if self.via_support:
+            raise RoleRequired(self, support=True)
 
     def program_ids(self) -> set[int] | None:
         """Programs whose families this access sees; ``None`` means every program."""
@@ -75,6 +81,25 @@ class Access:
         if self.membership is None:
             return set()
         return set(self.membership.programs.values_list("id", flat=True))
+
+
+class RoleRequired(PermissionDenied):
+    """403 for a member of the organization (or a support grant holder) whose role does not
+    allow the page. It carries what the 403 page explains: the roles the page needs, or that
+    support access only looks. Outsiders never get it: they get 404."""
+
+    def __init__(self, access: Access, roles: Iterable[str] = (), *, support: bool = False):
+        super().__init__("support access" if support else "role")
+        self.organization = access.organization
+        self.role = access.role
+        self.roles = tuple(roles)
+        self.via_support = access.via_support
+        self.support = support
+
+
+class NetworkStaffRequired(PermissionDenied):
+    """403 for a signed-in person who is not network staff on a network page (the pages are
+    not about any one organization, so this tells nothing an outsider should not know)."""
 
 
 def _parse_uuid(value: Any) -> UUID:
@@ -170,7 +195,7 @@ def get_object_in_scope(
 def require_identifiable(access: Access) -> None:
     """403 for roles that may not see identifiable records (analyst, researcher, viewer)."""
     if not access.sees_identifiable:
-        raise PermissionDenied
+        raise RoleRequired(access, sorted(IDENTIFIABLE_ROLES))
 
 
 def roles(*values: Iterable[str] | str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hopeful.web.organizations.access import Access, active_support_grants, is_network_staff
 from hopeful.web.organizations.decorators import org_view_roles_for
+from hopeful.web.organizations.models import Membership, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,18 +111,25 @@ def may_open(access: Access, url: str) -> bool:
     return roles is not None and access.allows(*roles)
 
 
+def page_url(access: Access, name: str, **kwargs: Any) -> str:
+    """The URL of the organization page ``name`` (``kwargs``: its other URL arguments) when
+    this access may open it, else "": for the next step an empty list offers, so a link is
+    offered only to a person its page lets in."""
+    if access.via_support and name in NOT_THROUGH_SUPPORT:
+        return ""
+    url = reverse(name, kwargs={"org_id": access.organization.public_id, **kwargs})
+    return url if may_open(access, url) else ""
+
+
 def organization_pages(*, access: Access) -> list[PageGroup]:
     """The organization's pages this access may open, grouped as the home page shows them
     (groups with nothing to offer are left out)."""
-    org_id = access.organization.public_id
     groups = []
     for title, pages in ORGANIZATION_PAGES:
         links = []
         for name, label, hint in pages:
-            if access.via_support and name in NOT_THROUGH_SUPPORT:
-                continue
-            url = reverse(name, kwargs={"org_id": org_id})
-            if may_open(access, url):
+            url = page_url(access, name)
+            if url:
                 links.append(PageLink(label=str(label), url=url, hint=str(hint)))
         if links:
             groups.append(PageGroup(title=str(title), links=links))
@@ -171,3 +179,21 @@ def support_organizations(*, user: Any) -> list[SupportRow]:
             ),
         )
     return list(rows.values())
+
+
+@dataclass(frozen=True, slots=True)
+class AdminContact:
+    """An org admin as the 403 page names them to a member: who can change a role."""
+
+    name: str
+
+
+def admin_contacts(*, organization: Any) -> list[AdminContact]:
+    """The organization's admins by name (their display name, else their email address), for
+    its members' 403 page. Never call it for someone outside the organization."""
+    admins = (
+        Membership.objects.filter(organization=organization, role=Role.ORG_ADMIN)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    return [AdminContact(name=m.user.display_name or m.user.email) for m in admins]

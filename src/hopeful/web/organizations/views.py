@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +47,7 @@ def _membership(access: Access, member_id: Any) -> Membership:
 
 def _no_support_changes(access: Access) -> None:
     # Support staff may look and help, but not hand out access to the organization.
-    if access.via_support:
-        raise PermissionDenied
+    access.require_own_access()
 
 
 @org_view(Role.ORG_ADMIN)
