@@ -103,8 +103,9 @@ def test_a_family_answers_in_spanish_through_the_es_prefix(two_tenants: dict[str
     consent_page = client.get(f"/es/s/{token}/agree/")
     assert 'lang="es"' in consent_page.content.decode()
     assert "Paso 2 de 6" in consent_page.content.decode()
-    items = client.get(f"/es/s/{token}/q/pce7/")
-    assert items.status_code == 302  # consent comes first
+    items = client.get(f"/es/s/{token}/q/pce7/")  # consent comes first: nothing to show yet
+    assert items.templates[0].name == "surveys/public/answers_not_found.html"
+    assert f'href="/es/s/{token}/resume/"' in items.content.decode()
     page = answer_everything(client, "/es", token, CODES)
     html = page.content.decode()
     assert page.status_code == 200
@@ -137,7 +138,9 @@ def test_without_any_consent_nothing_is_stored_and_the_family_is_told_kindly(
     assert page.status_code == 200
     assert "Nothing was stored" in page.content.decode()
     assert not Draft.objects.exists()
-    assert client.get(f"/s/{token}/q/pce7/").status_code == 302
+    later = client.get(f"/s/{token}/q/pce7/")
+    assert "We could not find your answers" in later.content.decode()
+    assert "<form" not in later.content.decode()
 
 
 def test_the_sensitive_topic_notice_comes_before_the_ace_questions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, register_converter
 
-from hopeful.web.surveys import api
+from hopeful.web.surveys import api, views_expired
 from hopeful.web.surveys import views_public as views
 
 
@@ -35,7 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<survey_token:token>/review/", views.review, name="review"),
     path("<survey_token:token>/submit/", views.submit, name="submit"),
     path("<survey_token:token>/done/<str:signed>/", views.summary, name="summary"),
-    path("<survey_token:token>/resume/", views.resume, name="resume"),
+    path("<survey_token:token>/resume/", views_expired.resume, name="resume"),
     path("<survey_token:token>/consent/", views.consent, name="consent"),
     path("<survey_token:token>/api/submissions/", api.submit, name="api_submit"),
 ]

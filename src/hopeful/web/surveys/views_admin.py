@@ -17,6 +17,7 @@ from hopeful.framework import get_instrument
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
+from hopeful.web.organizations.selectors import page_url
 from hopeful.web.surveys import services
 from hopeful.web.surveys.forms import CampaignForm, LinkForm
 from hopeful.web.surveys.models import Campaign, CampaignStatus
@@ -38,11 +39,13 @@ def _detail_url(access: Access, campaign: Campaign) -> str:
 @org_view(*READERS)
 @require_http_methods(["GET"])
 def campaign_list(request: HttpRequest, access: Access) -> HttpResponse:
-    return render(
-        request,
-        "surveys/admin/list.html",
-        {"access": access, "campaigns": list(campaigns_for(access))},
-    )
+    context = {
+        "access": access,
+        "campaigns": list(campaigns_for(access)),
+        # "" when the role may not create one: the page then says who can.
+        "create_url": page_url(access, "campaigns:create"),
+    }
+    return render(request, "surveys/admin/list.html", context)
 
 
 @org_view(*ADMIN)
@@ -125,6 +128,9 @@ def campaign_detail(request: HttpRequest, access: Access, campaign_id: Any) -> H
             "instruments": instruments,
             "links": list(campaign.links.select_related("family").order_by("-created_at")),
             "n_submissions": campaign.submissions.count(),
+            "link_create_url": page_url(
+                access, "campaigns:link_create", campaign_id=campaign.public_id
+            ),
         },
     )
 

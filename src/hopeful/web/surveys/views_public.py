@@ -3,9 +3,11 @@
 Short pages, one step each, that work without JavaScript: language, consent, a name (public
 links), the child's birth month (when a questionnaire is about a child), each questionnaire
 (after a notice for sensitive topics), optional questions about the family, review, then the
-strengths summary. Every step after consent saves a draft the family can resume with a code. Link pages
-send ``Referrer-Policy: same-origin``, so the token in the path never reaches another site (and
-there are no third parties on these pages), and are never cached. Not ``no-referrer``: with it
+strengths summary. Every step after consent saves a draft the family can resume with a code
+(the session side of it is in :mod:`~hopeful.web.surveys.flow`; the pages for a lost session or
+a refused form in :mod:`~hopeful.web.surveys.views_expired`). Link pages send
+``Referrer-Policy: same-origin``, so the token in the path never reaches another site (and there
+are no third parties on these pages), and are never cached. Not ``no-referrer``: with it
 browsers send ``Origin: null`` on the family's own form posts, which CSRF checking rightly
 refuses.
 """
@@ -13,19 +15,16 @@ refuses.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,6 +34,19 @@ from hopeful.web.families.selectors import consent_current
 from hopeful.web.families.services import CONSENT_TEXT_VERSION
 from hopeful.web.surveys import services
 from hopeful.web.surveys.demographics import demographics_rows
+from hopeful.web.surveys.flow import (
+    display_code,
+    error_page,
+    flow_key,
+    open_link,
+    private,
+    remember,
+    session_code,
+    session_draft,
+    step_url,
+    survey_language,
+    survey_page,
+)
 from hopeful.web.surveys.forms import (
     ABOUT_PREFIX,
     AboutForm,
@@ -45,7 +57,7 @@ from hopeful.web.surveys.forms import (
     instrument_form_class,
     parse_submission,
 )
-from hopeful.web.surveys.models import AttemptKind, CampaignLink, CampaignStatus, Draft, LinkKind
+from hopeful.web.surveys.models import AttemptKind, CampaignLink, Draft, LinkKind
 from hopeful.web.surveys.selectors import (
     birth_month_label,
     child_age_notes,
@@ -54,90 +66,12 @@ from hopeful.web.surveys.selectors import (
     review_for,
     strengths_summary,
 )
+from hopeful.web.surveys.views_expired import require_draft
 
 SUMMARY_SALT = "hopeful.surveys.summary"
 SUMMARY_MAX_AGE = 24 * 60 * 60
 
-SurveyView = Callable[..., HttpResponse]
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _open_link(request: HttpRequest, token: str) -> CampaignLink | HttpResponse:
-    """The link of this token, or the page to answer with: unknown 404; revoked, expired or
-    closed 410 (with no form content)."""
-    link = link_for_token(token)
-    if link is None:
-        return render(request, "surveys/public/not_found.html", status=404)
-    if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
-        return render(request, "surveys/public/gone.html", status=410)
-    return link
-
-
-def survey_page(view: SurveyView) -> SurveyView:
-    """A family-facing page of an open link (see :func:`_open_link`), kept private."""
-
-    @login_not_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        link = _open_link(request, token)
-        if isinstance(link, HttpResponse):
-            return _private(link)
-        return _private(view(request, link, token, *args, **kwargs))
-
-    return wrapper
-
-
-def _language() -> str:
-    return "es" if (get_language() or "en").startswith("es") else "en"
-
-
-# -- the family's place in the flow (session + draft) ------------------------------------------
-
-
-def _flow_key(link: CampaignLink) -> str:
-    return f"survey:{link.public_id}"
-
-
-def _draft(request: HttpRequest, link: CampaignLink) -> Draft | None:
-    entry = request.session.get(_flow_key(link))
-    if not entry:
-        return None
-    return Draft.objects.filter(
-        link=link, public_id=entry.get("draft"), expires_at__gt=timezone.now()
-    ).first()
-
-
-def _remember(request: HttpRequest, link: CampaignLink, draft: Draft, code: str) -> None:
-    request.session[_flow_key(link)] = {"draft": str(draft.public_id), "code": code}
-
-
-def _code(request: HttpRequest, link: CampaignLink) -> str:
-    entry = request.session.get(_flow_key(link)) or {}
-    return str(entry.get("code", ""))
-
-
-def _step_url(token: str, step: str) -> str:
-    if step == "language":
-        return reverse("survey:start", args=[token])
-    if step == "consent":
-        return reverse("survey:agree", args=[token])
-    if step == "name":
-        return reverse("survey:name", args=[token])
-    if step == "child":
-        return reverse("survey:child", args=[token])
-    if step == "about":
-        return reverse("survey:about", args=[token])
-    if step == "review":
-        return reverse("survey:review", args=[token])
-    kind, instrument_id = step.split(":", 1)
-    name = "survey:notice" if kind == "notice" else "survey:items"
-    return reverse(name, args=[token, instrument_id])
+# -- the family's place in the flow -----------------------------------------------------------
 
 
 def _after(link: CampaignLink, step: str) -> str:
@@ -159,21 +93,10 @@ def _context(
         "token": token,
         "step_number": steps.index(step) + 1,
         "step_total": len(steps),
-        "back_url": _step_url(token, _before(link, step)) if step != "language" else "",
-        "resume_code": _display_code(_code(request, link)),
+        "back_url": step_url(token, _before(link, step)) if step != "language" else "",
+        "resume_code": display_code(session_code(request, link)),
         **extra,
     }
-
-
-def _display_code(code: str) -> str:
-    return f"{code[:5]} {code[5:]}" if code else ""
-
-
-def _require_draft(request: HttpRequest, link: CampaignLink, token: str) -> Draft | HttpResponse:
-    draft = _draft(request, link)
-    if draft is None:
-        return redirect(_step_url(token, "consent"))
-    return draft
 
 
 # -- steps -------------------------------------------------------------------------------------
@@ -199,8 +122,8 @@ def start(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
 @survey_page
 @require_http_methods(["GET", "POST"])
 def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
-    draft = _draft(request, link)
-    language = _language()
+    draft = session_draft(request, link)
+    language = survey_language()
     if request.method == "POST":
         form = ConsentForm(request.POST)
         if form.is_valid():
@@ -208,7 +131,7 @@ def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
             if not any(choices.values()):
                 if draft is not None:
                     Draft.objects.filter(pk=draft.pk).delete()
-                request.session.pop(_flow_key(link), None)
+                request.session.pop(flow_key(link), None)
                 return render(
                     request,
                     "surveys/public/nothing_stored.html",
@@ -216,10 +139,10 @@ def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
                 )
             if draft is None:
                 draft, code = services.draft_start(link=link, language=language, consent=choices)
-                _remember(request, link, draft, code)
+                remember(request, link, draft, code)
             else:
                 services.draft_save(draft=draft, language=language, step="consent", consent=choices)
-            return redirect(_step_url(token, _after(link, "consent")))
+            return redirect(step_url(token, _after(link, "consent")))
     else:
         initial = [p for p, v in (draft.state.get("consent", {}) if draft else {}).items() if v]
         form = ConsentForm(initial={"purposes": initial})
@@ -236,16 +159,16 @@ def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
 def name(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     if link.kind != LinkKind.PUBLIC:
         raise Http404
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
     if request.method == "POST":
         form = NameForm(request.POST)
         if form.is_valid():
             services.draft_save(
-                draft=draft, language=_language(), step="name", name=form.cleaned_data["name"]
+                draft=draft, language=survey_language(), step="name", name=form.cleaned_data["name"]
             )
-            return redirect(_step_url(token, _after(link, "name")))
+            return redirect(step_url(token, _after(link, "name")))
     else:
         form = NameForm(initial={"name": draft.state.get("name", "")})
     return render(
@@ -261,10 +184,10 @@ def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     before the family continues."""
     if "child" not in flow_steps(link):
         raise Http404
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
-    language = _language()
+    language = survey_language()
     today = timezone.localdate()
     status = 200
     if request.method == "POST":
@@ -276,7 +199,7 @@ def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
                 child_birth_month="",
                 child_nickname="",
             )
-            return redirect(_step_url(token, _after(link, "child")))
+            return redirect(step_url(token, _after(link, "child")))
         form = ChildForm(request.POST, today=today)
         if form.is_valid():
             birth_month = form.birth_month_value()
@@ -289,8 +212,8 @@ def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
             )
             noted = request.POST.get("noted", "")
             if birth_month and birth_month != noted and _age_notes(link, birth_month, language):
-                return redirect(_step_url(token, "child"))
-            return redirect(_step_url(token, _after(link, "child")))
+                return redirect(step_url(token, "child"))
+            return redirect(step_url(token, _after(link, "child")))
         status = 400
     else:
         form = ChildForm(initial=ChildForm.initial_from(draft.state), today=today)
@@ -337,10 +260,10 @@ def notice(
     instrument = _pinned(link, instrument_id)
     if instrument.content_note is None:
         raise Http404
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
-    language = _language()
+    language = survey_language()
     step = f"notice:{instrument.id}"
     return render(
         request,
@@ -351,8 +274,8 @@ def notice(
             step,
             request,
             note=instrument.content_note.get_text(language),
-            continue_url=_step_url(token, f"items:{instrument.id}"),
-            skip_url=_step_url(token, _after(link, f"items:{instrument.id}")),
+            continue_url=step_url(token, f"items:{instrument.id}"),
+            skip_url=step_url(token, _after(link, f"items:{instrument.id}")),
         ),
     )
 
@@ -361,10 +284,10 @@ def notice(
 @require_http_methods(["GET", "POST"])
 def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: str) -> HttpResponse:
     instrument = _pinned(link, instrument_id)
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
-    language = _language()
+    language = survey_language()
     step = f"items:{instrument.id}"
     form_class = instrument_form_class(instrument, language)
     status = 200
@@ -377,7 +300,7 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
                 step=step,
                 answers={instrument.id: dict(form.cleaned_data.items())},
             )
-            return redirect(_step_url(token, _after(link, step)))
+            return redirect(step_url(token, _after(link, step)))
         status = 400
     else:
         saved = draft.state.get("answers", {}).get(instrument.id, {})
@@ -404,24 +327,26 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
 def about(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     """Optional questions about the family, for the program's equity checks; every one can be
     skipped, and "Skip" leaves them all unanswered."""
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
     about_child = "child" in flow_steps(link)
     status = 200
     if request.method == "POST":
         if request.POST.get("skip"):
-            services.draft_save(draft=draft, language=_language(), step="about", demographics={})
-            return redirect(_step_url(token, _after(link, "about")))
+            services.draft_save(
+                draft=draft, language=survey_language(), step="about", demographics={}
+            )
+            return redirect(step_url(token, _after(link, "about")))
         form = AboutForm(request.POST, about_child=about_child)
         if form.is_valid():
             services.draft_save(
                 draft=draft,
-                language=_language(),
+                language=survey_language(),
                 step="about",
                 demographics=form.cleaned_answers(),
             )
-            return redirect(_step_url(token, _after(link, "about")))
+            return redirect(step_url(token, _after(link, "about")))
         status = 400
     else:
         form = AboutForm(initial=AboutForm.initial_from(draft.state), about_child=about_child)
@@ -445,10 +370,10 @@ def _about_hidden(given: dict[str, Any]) -> list[tuple[str, str]]:
 @survey_page
 @require_http_methods(["GET"])
 def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
-    draft = _require_draft(request, link, token)
+    draft = require_draft(request, link, token)
     if isinstance(draft, HttpResponse):
         return draft
-    language = _language()
+    language = survey_language()
     state = dict(draft.state)
     if not state.get("client_uuid"):
         # One UUID per version of the answers: a double tap or a retry sends the same one.
@@ -476,7 +401,7 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
                 state.get("answers", {}),
                 language,
                 edit_urls={
-                    s.split(":", 1)[1]: _step_url(token, s)
+                    s.split(":", 1)[1]: step_url(token, s)
                     for s in flow_steps(link)
                     if s.startswith("items:")
                 },
@@ -496,26 +421,24 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
     )
 
 
-def _error(
-    request: HttpRequest, link: CampaignLink, token: str, status: int, message: str
-) -> HttpResponse:
-    return render(
-        request,
-        "surveys/public/error.html",
-        {"status": status, "message": message, "link": link, "token": token},
-        status=status,
-    )
-
-
 @login_not_required
 @require_POST
 def submit(request: HttpRequest, token: str) -> HttpResponse:
     """The final POST: store once (idempotent on client_uuid), then show the summary (PRG)."""
     with services.sqlite_serialised():
-        link = _open_link(request, token)
+        link = open_link(request, token)
         if isinstance(link, HttpResponse):
-            return _private(link)
-        return _private(_submit(request, link, token))
+            return private(link)
+        return private(_submit(request, link, token))
+
+
+def _body_size(request: HttpRequest) -> int:
+    """The body's size; 0 when a multipart body was already read as a stream (to check the
+    CSRF token), which only its Content-Length and Django's upload limits then bound."""
+    try:
+        return len(request.body)
+    except RawPostDataException:
+        return 0
 
 
 def _submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
@@ -523,17 +446,20 @@ def _submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > services.MAX_SUBMISSION_BYTES or len(request.body) > services.MAX_SUBMISSION_BYTES:
-        return _error(request, link, token, 413, _("The answers sent were too large."))
+    if (
+        length > services.MAX_SUBMISSION_BYTES
+        or _body_size(request) > services.MAX_SUBMISSION_BYTES
+    ):
+        return error_page(request, link, token, 413, _("The answers sent were too large."))
     try:
         payload = parse_submission(request.POST, link.campaign)
-        draft = _draft(request, link)
+        draft = session_draft(request, link)
         result = services.submission_create(link=link, payload=payload, draft=draft)
     except services.SurveyError as exc:
-        return _error(request, link, token, exc.status, _message(exc))
-    code = _code(request, link)
+        return error_page(request, link, token, exc.status, _message(exc))
+    code = session_code(request, link)
     if result.created:
-        request.session.pop(_flow_key(link), None)
+        request.session.pop(flow_key(link), None)
         if code:
             request.session[f"survey:code:{result.submission.public_id}"] = code
     signed = signing.dumps(
@@ -593,9 +519,9 @@ def summary(request: HttpRequest, token: str, signed: str) -> HttpResponse:
     # use survey_page's 410 rule; the token and the signature must still match.
     link = link_for_token(token)
     if link is None:
-        return _private(render(request, "surveys/public/not_found.html", status=404))
+        return private(render(request, "surveys/public/not_found.html", status=404))
     submission = _submission_from(link, signed)
-    language = _language()
+    language = survey_language()
     if request.method == "POST":
         form = ConsentForm(request.POST)
         if form.is_valid():
@@ -604,9 +530,9 @@ def summary(request: HttpRequest, token: str, signed: str) -> HttpResponse:
                     family=submission.family, choices=form.choices(), language=language
                 )
             messages.success(request, _("Your choices were saved."))
-            return _private(redirect(reverse("survey:summary", args=[token, signed])))
+            return private(redirect(reverse("survey:summary", args=[token, signed])))
     code = request.session.get(f"survey:code:{submission.public_id}", "")
-    return _private(
+    return private(
         render(
             request,
             "surveys/public/summary.html",
@@ -615,48 +541,10 @@ def summary(request: HttpRequest, token: str, signed: str) -> HttpResponse:
                 "token": token,
                 "summary": strengths_summary(submission, language),
                 "purposes": _consent_rows(submission.family),
-                "family_code": _display_code(code),
+                "family_code": display_code(code),
                 "consent_url": reverse("survey:consent", args=[token]),
             },
         )
-    )
-
-
-def _resume_step(link: CampaignLink, draft: Draft) -> str:
-    """The first step the family has not finished (its notice first, if it has one)."""
-    done = set(draft.state.get("done", []))
-    steps = flow_steps(link)
-    for step in steps[2:]:
-        if step in done or step.startswith("notice:"):
-            continue
-        notice = "notice:" + step.split(":", 1)[-1]
-        return notice if step.startswith("items:") and notice in steps else step
-    return "review"
-
-
-@survey_page
-@require_http_methods(["GET", "POST"])
-def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
-    form = CodeForm(request.POST or None)
-    if request.method == "POST":
-        if services.code_attempts_exceeded(link=link, kind=AttemptKind.RESUME):
-            return _error(
-                request,
-                link,
-                token,
-                429,
-                _("Too many codes were tried. Please wait 10 minutes and try again."),
-            )
-        if form.is_valid():
-            code = services.normalize_code(form.cleaned_data["code"])
-            draft = services.draft_for_code(link=link, code=code)
-            if draft is not None:
-                _remember(request, link, draft, code)
-                return redirect(_step_url(token, _resume_step(link, draft)))
-            services.code_attempt_record(link=link, kind=AttemptKind.RESUME)
-            form.add_error("code", _("We could not find answers saved with this code."))
-    return render(
-        request, "surveys/public/resume.html", {"link": link, "token": token, "form": form}
     )
 
 
@@ -668,7 +556,7 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
     family = None
     if request.method == "POST":
         if services.code_attempts_exceeded(link=link, kind=AttemptKind.CONSENT):
-            return _error(
+            return error_page(
                 request,
                 link,
                 token,
@@ -685,7 +573,7 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
                 if choices.is_valid():
                     with transaction.atomic():
                         services.family_consent_change(
-                            family=family, choices=choices.choices(), language=_language()
+                            family=family, choices=choices.choices(), language=survey_language()
                         )
                     return render(
                         request,
