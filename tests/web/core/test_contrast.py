@@ -27,6 +27,10 @@ PAIRS = [
     ("--error", "--paper", 4.5),
     ("--error", "--note-bg", 4.5),
     ("--border", "--paper", 3.0),
+    # an empty list's box (.empty-state): links and its border on the tint
+    ("--link", "--paper-tint", 4.5),
+    ("--link-visited", "--paper-tint", 4.5),
+    ("--border", "--paper-tint", 3.0),
     ("--focus-ink", "--paper", 3.0),
     ("--block-relationships", "--paper-tint", 3.0),
     ("--block-environment", "--paper-tint", 3.0),

@@ -19,6 +19,11 @@ class AuditFilters:
     date_to: dt.date | None = None
     object_id: str = ""
 
+    @property
+    def is_filtered(self) -> bool:
+        """Whether any filter narrows the events (an empty page then says so)."""
+        return self != AuditFilters()
+
 
 def audit_events(
     *, organization: Organization, filters: AuditFilters | None = None

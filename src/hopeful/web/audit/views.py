@@ -8,6 +8,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,7 @@ from hopeful.web.audit.selectors import AuditFilters, audit_events, audit_verbs
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
+from hopeful.web.organizations.selectors import page_url
 
 EVENTS_PER_PAGE = 50
 
@@ -54,7 +56,8 @@ class AuditFilterForm(forms.Form):
 def event_list(request: HttpRequest, access: Access) -> HttpResponse:
     organization = access.organization
     form = AuditFilterForm(request.GET or None, verbs=audit_verbs(organization=organization))
-    events = audit_events(organization=organization, filters=form.filters())
+    filters = form.filters()
+    events = audit_events(organization=organization, filters=filters)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,5 +67,10 @@ def event_list(request: HttpRequest, access: Access) -> HttpResponse:
         "query": query.urlencode(),
         "org_id": organization.public_id,
         "organization": organization,
+        # for an empty page: filters that match nothing can be cleared; with none, the
+        # members page is where who sees family records is decided
+        "filtered": filters.is_filtered,
+        "clear_url": reverse("audit:events", kwargs={"org_id": organization.public_id}),
+        "members_url": page_url(access, "organizations:members"),
     }
     return render(request, "audit/event_list.html", context)

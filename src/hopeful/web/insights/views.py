@@ -10,7 +10,6 @@ import weakref
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from hopeful.web.insights.forms import DashboardFilterForm, ProgramSizesForm
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Program, Role
+from hopeful.web.organizations.selectors import page_url
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "dashboard.csv"),
@@ -48,14 +48,14 @@ def _query(filters: selectors.Filters, **changes: str) -> str:
 
 
 #: The rendered body of each remembered dashboard (per language and whether the program sizes
-#: link shows): a warm request renders only the page around it. Dashboards are remembered
-#: per data version (:mod:`hopeful.web.insights.store`), so a body lives as long as its
-#: dashboard does.
+#: and the create-a-campaign links show): a warm request renders only the page around it.
+#: Dashboards are remembered per data version (:mod:`hopeful.web.insights.store`), so a body
+#: lives as long as its dashboard does.
 _BODIES: dict[int, dict[tuple[object, ...], str]] = {}
 
 
 def _body(data: selectors.Dashboard, context: dict[str, object], language: str) -> SafeString:
-    key = (language, bool(context["can_set_sizes"]))
+    key = (language, bool(context["can_set_sizes"]), bool(context["create_campaign_url"]))
     bodies = _BODIES.get(id(data))
     if bodies is None:
         bodies = _BODIES[id(data)] = {}
@@ -119,6 +119,8 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
         "all_programs_query": _query(filters, program="") if filters.program else "",
         "equity_test": equity.method_text(),
         "can_set_sizes": access.role == Role.ORG_ADMIN and not access.via_support,
+        # the next step of a dashboard with no answer yet ("" when the role may not take it)
+        "create_campaign_url": page_url(access, "campaigns:create"),
     }
     context["body"] = _body(data, context, language)
     context["filter_fields"] = _filter_fields(data, form, request, language)
@@ -129,8 +131,7 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
 def program_sizes(request: HttpRequest, access: Access) -> HttpResponse:
     """Org admins enter how many families each program serves; when every program has it, the
     dashboard weights all-programs views by it. Each change is audited."""
-    if access.via_support:
-        raise PermissionDenied  # support staff may look, not change what is published
+    access.require_own_access()  # support staff may look, not change what is published
     programs = list(Program.objects.filter(organization=access.organization).order_by("name"))
     form = ProgramSizesForm(request.POST if request.method == "POST" else None, programs=programs)
     if request.method == "POST":

@@ -162,6 +162,11 @@ class OrganizationHome:
     """The organization's pages this role may open, in groups."""
     threshold: int
     """Published counts below this are shown as "fewer than" it."""
+    nothing_yet: bool = False
+    """No family in the programs this access sees (roles that see families), or no counted
+    submission (the others): the page says what will show there and the next step."""
+    no_programs: bool = False
+    """A member who sees the families of chosen programs only and has been given none."""
 
 
 def _quarter_counts(organization: Any) -> dict[int, list[QuarterCount]]:
@@ -239,6 +244,8 @@ def organization_home(*, access: Access) -> OrganizationHome:
         sees_identifiable=access.sees_identifiable,
         pages=organization_pages(access=access),
         threshold=protection.small_cell_threshold(),
+        nothing_yet=not any(family_counts.values()) if access.sees_identifiable else not by_program,
+        no_programs=access.sees_identifiable and visible_ids == set(),
     )
 
 

@@ -16,9 +16,19 @@ from django.views.decorators.http import require_GET
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
+from hopeful.web.organizations.selectors import page_url
 from hopeful.web.practice import export, selectors
 
 IDENTIFIABLE = (Role.ORG_ADMIN, Role.PRACTITIONER)
+
+
+def _campaign_steps(access: Access) -> dict[str, str]:
+    """Where an empty list of families or answers sends this person next: answers come in
+    through campaigns. A URL is "" when the role may not open that page."""
+    return {
+        "create_campaign_url": page_url(access, "campaigns:create"),
+        "campaigns_url": page_url(access, "campaigns:list"),
+    }
 
 
 @require_GET
@@ -32,9 +42,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organization_home(request: HttpRequest, access: Access) -> HttpResponse:
     home = selectors.organization_home(access=access)
-    return render(
-        request, "practice/home.html", {"home": home, "org_id": access.organization.public_id}
-    )
+    context = {"home": home, "org_id": access.organization.public_id, **_campaign_steps(access)}
+    return render(request, "practice/home.html", context)
 
 
 @org_view(*IDENTIFIABLE)
@@ -46,7 +55,14 @@ def submission_list(request: HttpRequest, access: Access) -> HttpResponse:
         page_number=request.GET.get("page"),
         language=request.LANGUAGE_CODE,
     )
-    context = {"page": page, "rows": rows, "org_id": access.organization.public_id}
+    context = {
+        "page": page,
+        "rows": rows,
+        "org_id": access.organization.public_id,
+        # a practitioner given no program yet sees no family: the empty page says so
+        "no_programs": not rows and access.program_ids() == set(),
+        **_campaign_steps(access),
+    }
     return render(request, "practice/submission_list.html", context)
 
 
@@ -56,7 +72,7 @@ def family_detail(request: HttpRequest, access: Access, family_id: str) -> HttpR
     family = selectors.family_detail(
         access=access, actor=request.user, family_id=family_id, language=request.LANGUAGE_CODE
     )
-    context = {"family": family, "org_id": access.organization.public_id}
+    context = {"family": family, "org_id": access.organization.public_id, **_campaign_steps(access)}
     return render(request, "practice/family_detail.html", context)
 
 
