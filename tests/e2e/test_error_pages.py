@@ -30,6 +30,8 @@ WORDS = {
         "back_org": "Back to Sunrise Clinic",
         "home": "Go to the home page",
         "back": "Back to the page",
+        "survey": "We could not accept this page",
+        "start": "Start from the beginning",
     },
     "es": {
         400: "No se pudo leer la solicitud",
@@ -40,6 +42,8 @@ WORDS = {
         "back_org": "Volver a Sunrise Clinic",
         "home": "Ir a la página de inicio",
         "back": "Volver a la página",
+        "survey": "No pudimos aceptar esta página",
+        "start": "Empezar desde el principio",
     },
 }
 
@@ -95,6 +99,17 @@ def test_every_error_page_in_both_languages(
                 check(page, language, "csrf")
                 page.get_by_role("link", name=WORDS[language]["back"]).click()
                 assert page.url == f"{base}{prefix}/accounts/login/"
+
+                # a family's refused consent page: the survey's own page, back to the start
+                page.goto(f"{base}{prefix}/s/{two_tenants['token_a']}/agree/")
+                page.context.clear_cookies()
+                page.locator("input[type=checkbox]").first.check()
+                with page.expect_response(lambda r: r.request.method == "POST") as refused:
+                    page.locator("#main button[type=submit]").first.click()
+                assert refused.value.status == 403
+                check(page, language, "survey")
+                page.get_by_role("link", name=WORDS[language]["start"]).click()
+                assert page.url == f"{base}{prefix}/s/{two_tenants['token_a']}/"
 
             sign_in(page, base, analyst)
             for language, prefix in (("en", ""), ("es", "/es")):

@@ -151,7 +151,9 @@ def test_the_network_page_tells_others_it_is_for_network_staff(
 # -- 400 and 500 ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("prefix", "words"), [("", "could not be read"), ("/es", "No se pudo leer")])
+@pytest.mark.parametrize(
+    ("prefix", "words"), [("", "could not be read"), ("/es", "No se pudo leer")]
+)
 def test_a_bad_request_gets_the_400_page(client: Client, prefix: str, words: str) -> None:
     response = client.get(f"{prefix}/", HTTP_HOST="not-this-site.example")
     text = _text(response)
