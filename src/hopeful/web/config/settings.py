@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hopeful.web.families",
     "hopeful.web.surveys",
     "hopeful.web.practice",
+    "hopeful.web.casework",
     "hopeful.web.insights",
     "hopeful.web.reports",
     "hopeful.web.network",

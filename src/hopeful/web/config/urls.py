@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/audit/", include("hopeful.web.audit.urls")),
         path("orgs/<uuid:org_id>/dashboard/", include("hopeful.web.insights.urls")),
         path("orgs/<uuid:org_id>/reports/", include("hopeful.web.reports.urls")),
+        path("orgs/<uuid:org_id>/", include("hopeful.web.casework.urls")),
         path("network/", include("hopeful.web.network.urls")),
         path("s/", include("hopeful.web.surveys.urls_public")),
         prefix_default_language=False,

@@ -99,6 +99,14 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     programs = models.ManyToManyField(Program, blank=True, related_name="members")
     all_programs = models.BooleanField(_("sees every program"), default=False)
+    is_supervisor = models.BooleanField(
+        _("supervisor"),
+        default=False,
+        help_text=_(
+            "Supervises the practitioners of the programs this member sees: signs case reviews "
+            "off and reads their restricted visit notes."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
