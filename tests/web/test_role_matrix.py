@@ -38,6 +38,7 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "practice:home": ("get", EVERYONE),
     "practice:submissions": ("get", IDENTIFIABLE),
     "practice:family_detail": ("get", IDENTIFIABLE),
+    "casework:map": ("get", IDENTIFIABLE),
     "practice:export_csv": ("get", IDENTIFIABLE),
     "audit:events": ("get", ADMIN_ONLY),
     "organizations:members": ("get", ADMIN_ONLY),
@@ -63,7 +64,12 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 #: Pages with identifiable family records: never for analysts, researchers or viewers.
-IDENTIFIABLE_PAGES = ("practice:submissions", "practice:family_detail", "practice:export_csv")
+IDENTIFIABLE_PAGES = (
+    "practice:submissions",
+    "practice:family_detail",
+    "practice:export_csv",
+    "casework:map",
+)
 
 #: The only tenant pages aggregate roles may open. Widening this is a privacy decision.
 AGGREGATE_PAGES = frozenset(

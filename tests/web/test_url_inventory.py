@@ -175,6 +175,8 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "practice:home": org_a,
     "practice:submissions": org_a,
     "practice:family_detail": family_a,
+    # casework: a family's strengths map
+    "casework:map": family_a,
     "practice:export_csv": org_a,
     # audit log
     "audit:events": org_a,

@@ -1,7 +1,12 @@
-"""Casework URLs: visits (mounted under ``/orgs/<org_id>/`` by :mod:`hopeful.web.casework.urls`)."""
+"""Casework URLs: a family's visits and strengths map (mounted under ``/orgs/<org_id>/`` by
+:mod:`hopeful.web.casework.urls`)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from hopeful.web.casework import views_visits as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("families/<uuid:family_id>/map/", views.strengths_map, name="map"),
+]
