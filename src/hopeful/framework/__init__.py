@@ -1,4 +1,4 @@
-"""HOPEful's pure core: the HOPE vocabulary, the instrument registry and scoring.
+"""HOPEful's pure core: the HOPE vocabulary, the instrument registry, scoring, the visit guide.
 
 This package never imports Django (a test enforces it), so it can score a file from the
 command line, a notebook or a web request alike.
@@ -22,10 +22,15 @@ from hopeful.framework.blocks import (
     get_building_block,
 )
 from hopeful.framework.errors import (
+    AgeBandError,
     DefinitionError,
+    GuideError,
+    GuideFileError,
     HopefulError,
     InstrumentError,
     InvalidCodeError,
+    UnknownGuideEntryError,
+    UnknownGuideVersionError,
     UnknownInstrumentError,
     UnknownItemError,
     UnknownLanguageError,
@@ -59,15 +64,32 @@ from hopeful.framework.scoring import (
     score_table,
 )
 from hopeful.framework.text import DEFAULT_LANGUAGE, LANGUAGES, Text
+from hopeful.framework.visit_guide import (
+    AGE_BAND_IDS,
+    AGE_BANDS,
+    GUIDE_VERSIONS,
+    GuideAgeBand,
+    GuideItem,
+    GuideSection,
+    VisitGuide,
+    age_band,
+    get_age_band,
+    get_visit_guide,
+    load_visit_guide,
+)
 
 __all__ = [
+    "AGE_BANDS",
+    "AGE_BAND_IDS",
     "BLOCK_IDS",
     "BUILDING_BLOCKS",
     "DEFAULT_LANGUAGE",
     "ECOLOGICAL_LEVELS",
+    "GUIDE_VERSIONS",
     "LANGUAGES",
     "MISSING_CODES",
     "PATHWAYS",
+    "AgeBandError",
     "AgeRange",
     "AllMet",
     "Audience",
@@ -75,6 +97,11 @@ __all__ = [
     "BuildingBlock",
     "Count",
     "DefinitionError",
+    "GuideAgeBand",
+    "GuideError",
+    "GuideFileError",
+    "GuideItem",
+    "GuideSection",
     "HopefulError",
     "Indicator",
     "Instrument",
@@ -92,13 +119,20 @@ __all__ = [
     "Text",
     "Translation",
     "TranslationStatus",
+    "UnknownGuideEntryError",
+    "UnknownGuideVersionError",
     "UnknownInstrumentError",
     "UnknownItemError",
     "UnknownLanguageError",
     "UnknownVersionError",
+    "VisitGuide",
+    "age_band",
+    "get_age_band",
     "get_building_block",
     "get_instrument",
+    "get_visit_guide",
     "list_instruments",
+    "load_visit_guide",
     "register",
     "score_response",
     "score_table",

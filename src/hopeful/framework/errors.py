@@ -8,10 +8,15 @@ programming errors by accident.
 from __future__ import annotations
 
 __all__ = [
+    "AgeBandError",
     "DefinitionError",
+    "GuideError",
+    "GuideFileError",
     "HopefulError",
     "InstrumentError",
     "InvalidCodeError",
+    "UnknownGuideEntryError",
+    "UnknownGuideVersionError",
     "UnknownInstrumentError",
     "UnknownItemError",
     "UnknownLanguageError",
@@ -80,3 +85,59 @@ class InvalidCodeError(InstrumentError, ValueError):
         self.valid = valid
         codes = ", ".join(str(c) for c in valid)
         super().__init__(f"code {value!r} is not valid for item {item_id} (valid codes: {codes})")
+
+
+class GuideError(HopefulError):
+    """A problem with the visit guide: its data files or a lookup in them."""
+
+
+class GuideFileError(GuideError, ValueError):
+    """A visit guide file is broken; the message names the file, block, band and item id.
+
+    >>> str(GuideFileError("guide-2026.1.toml", "the 'es' text is empty",
+    ...                    block="relationships", band="under_1", item_id="rel-u1-p2"))
+    "guide-2026.1.toml: block 'relationships', band 'under_1', id 'rel-u1-p2': the 'es' text is empty"
+    """
+
+    def __init__(
+        self,
+        source: str,
+        problem: str,
+        *,
+        block: str | None = None,
+        band: str | None = None,
+        item_id: str | None = None,
+        position: str | None = None,
+    ) -> None:
+        self.source = source
+        self.problem = problem
+        self.block = block
+        self.band = band
+        self.item_id = item_id
+        where = [f"block {block!r}"] if block is not None else []
+        if band is not None:
+            where.append(f"band {band!r}")
+        if item_id is not None:
+            where.append(f"id {item_id!r}")
+        elif position is not None:
+            where.append(position)
+        place = f"{source}: {', '.join(where)}" if where else source
+        super().__init__(f"{place}: {problem}")
+
+
+class UnknownGuideVersionError(GuideError, LookupError):
+    """No visit guide ships in the requested version."""
+
+    def __init__(self, version: str, known: tuple[str, ...] = ()) -> None:
+        self.version = version
+        self.known = known
+        hint = f" (known versions: {', '.join(known)})" if known else " (none ships)"
+        super().__init__(f"there is no visit guide version {version!r}{hint}")
+
+
+class UnknownGuideEntryError(GuideError, LookupError):
+    """A visit guide has no building block, age band or item with this id."""
+
+
+class AgeBandError(GuideError, ValueError):
+    """A child's age band cannot be worked out from what was given (e.g. a future birth)."""
