@@ -378,3 +378,35 @@ def test_loading_again_with_another_number_keeps_the_families_and_says_so() -> N
     out = StringIO()
     call_command("load_demo", "--families", "3", stdout=out)  # the same number: nothing to say
     assert "stay as they are" not in out.getvalue()
+
+
+def test_each_demo_practitioner_gets_a_caseload_with_a_history() -> None:
+    from hopeful.web.casework.models import (
+        Assignment,
+        CaseReview,
+        Goal,
+        StrengthsMap,
+        Visit,
+    )
+    from hopeful.web.core.demo_casework import CASELOAD
+
+    with time_machine.travel(TODAY, tick=False):
+        demo_load(families_per_organization=60, peers=False)
+        demo_load(families_per_organization=60, peers=False)  # again: the history is kept
+    for org in Organization.objects.all():
+        assigned = Assignment.objects.filter(
+            organization=org, membership__role="practitioner"
+        ).values_list("family", flat=True)
+        assert len(assigned) == CASELOAD
+        families = Family.objects.filter(pk__in=assigned)
+        assert Visit.objects.filter(family__in=families).count() >= CASELOAD
+        assert StrengthsMap.objects.filter(family__in=families, version=2).count() == CASELOAD
+        assert Goal.objects.filter(family__in=families).count() == CASELOAD
+        assert CaseReview.objects.filter(family__in=families).exists()
+        assert CaseReview.objects.filter(family__in=families, signed_off_at__isnull=False).exists()
+        assert Visit.objects.filter(family__in=families, restricted=True).exists()
+        # every family on a caseload is one the practitioner sees
+        practitioner = org.memberships.get(role="practitioner")
+        assert set(families.values_list("program", flat=True)) <= set(
+            practitioner.programs.values_list("pk", flat=True)
+        )

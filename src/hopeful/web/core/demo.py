@@ -46,6 +46,7 @@ from hopeful.web.accounts.models import User
 from hopeful.web.accounts.services import user_ensure
 from hopeful.web.audit.middleware import current_request_id
 from hopeful.web.audit.models import AuditEvent
+from hopeful.web.core.demo_casework import casework_load
 from hopeful.web.core.demo_families import (
     _consent_changes,
     _family_plan,
@@ -552,6 +553,10 @@ def demo_load(
             )
         elif not org_created:
             result.kept[org.name] = Family.objects.filter(organization=org).count()
+        if families and not peer:
+            assigned = casework_load(org, timezone.localdate())
+            if assigned:
+                say(f"{org.name}: a caseload of {assigned} families with visits, maps and goals.")
         result.submissions += Submission.objects.filter(organization=org).count()
     return result
 
