@@ -284,6 +284,9 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import call_command
 
+    from hopeful.web.casework.tasks import schedule
+
+    schedule()  # the daily reminders, unless a run is already waiting
     # No autoreload, even with DEBUG on: a reload could stop a report half-way.
     options: dict[str, object] = {"interval": args.interval, "batch": args.batch, "reload": False}
     if args.max_tasks is not None:

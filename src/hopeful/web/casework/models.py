@@ -264,3 +264,43 @@ class CaseReview(models.Model):
 
     def __str__(self) -> str:
         return f"case review {self.reviewed_on:%Y-%m-%d}"
+
+
+class ReminderKind(models.TextChoices):
+    GOAL_DUE = "goal_due", _("A goal's date is near or past")
+    FOLLOW_UP_DUE = "follow_up_due", _("A case review's follow-up is near or past")
+    SIGN_OFF = "sign_off", _("A case review waits for your sign-off")
+
+
+class Reminder(models.Model):
+    """Something due for one person (made by :mod:`hopeful.web.casework.reminders`, once per
+    thing and date): shown in the app until done, and emailed once by the background worker."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    #: the goal's or the case review's public id
+    object_id = models.UUIDField()
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["due_on", "created_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id", "due_on"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_on:%Y-%m-%d})"

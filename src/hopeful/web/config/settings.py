@@ -31,6 +31,9 @@ Environment variables (all optional unless DEBUG is off):
     Minutes of inactivity after which a signed-in session ends (default 30).
 ``HOPEFUL_SMALL_CELL_THRESHOLD``
     Published counts below it are shown as "fewer than" it (default 11).
+``HOPEFUL_SITE_URL``
+    The site's address as people open it (``https://hopeful.example.org``), for links in
+    emails the background worker sends (reminders). Default ``http://127.0.0.1:8000``.
 ``HOPEFUL_PTABLE_MAX_NOISE`` / ``HOPEFUL_PTABLE_VARIANCE``
     The perturbation table of published counts: the largest change D and the variance V
     (docs/insights.md, bench/protection_bench.py).
@@ -78,6 +81,8 @@ ALLOWED_HOSTS = env_list(
     "HOPEFUL_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("HOPEFUL_CSRF_TRUSTED_ORIGINS", default=[])
+#: Where people open the site, for links in emails sent without a request (reminders).
+SITE_URL = env_str("HOPEFUL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 #: A refused form gets a designed page (the family survey its own), not Django's bare one.
 CSRF_FAILURE_VIEW = "hopeful.web.core.errors.csrf_failure"
 
