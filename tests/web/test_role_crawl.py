@@ -41,7 +41,7 @@ from tests.web import factories as f
 from tests.web.accounts.helpers import code_for
 from tests.web.practice.factories import make_submission
 from tests.web.test_role_matrix import OK, ROLE_MATRIX
-from tests.web.test_url_inventory import iter_urls
+from tests.web.test_url_inventory import goal_a, iter_urls, review_a, visit_a
 
 NETWORK_STAFF, SUPPORT_STAFF = "network_staff", "support_staff"
 NO_ORGANIZATION = "no_organization"
@@ -56,6 +56,13 @@ SUPPORT_REFUSED = frozenset(
         "organizations:member_remove",
         "organizations:support_grant",
         "insights:program_sizes",
+        # who has a family on their caseload, and its contact details: the care team decides
+        "casework:assign",
+        "casework:contact",
+        # a family's goals, celebrations and case reviews are written by its care team
+        "casework:goal_new",
+        "casework:celebration_new",
+        "casework:review_new",
     }
 )
 
@@ -116,6 +123,9 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
         content=b"%PDF-1.7 organization A",
         size=23,
     )
+    goal_a(t)  # a family's goal and case review, linked from the family's goals page
+    review_a(t)
+    visit_a(t)  # a visit, linked from the family page's timeline
     people: dict[str, User] = dict(t["members_a"])
     people[NETWORK_STAFF] = f.make_user("staff@hope.example.org", is_network_staff=True)
     people[SUPPORT_STAFF] = f.make_user("support@hope.example.org", is_network_staff=True)

@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from hopeful.web.accounts.models import User
 from hopeful.web.audit.models import AuditEvent
+from hopeful.web.casework import services as casework_services
 from hopeful.web.organizations.models import (
     Invitation,
     Membership,
@@ -116,6 +117,20 @@ def family_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "family_id": t["family_a"].public_id}
 
 
+def visit_a(t: Cases) -> dict[str, Any]:
+    from hopeful.web.casework.models import Visit
+
+    visit = Visit.objects.create(
+        organization=t["org_a"],
+        family=t["family_a"],
+        author=t["members_a"]["org_admin"],
+        visited_on=dt.date(2026, 1, 5),
+        mode="home",
+        note="Reading together at bedtime.",
+    )
+    return {**org_a(t), "visit_id": visit.public_id}
+
+
 def campaign_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "campaign_id": t["campaign_a"].public_id}
 
@@ -169,14 +184,59 @@ def report_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "report_id": report.public_id}
 
 
+def goal_a(t: Cases) -> dict[str, Any]:
+    """A goal of A's family (its page takes progress by POST)."""
+    goal = casework_services.goal_add(
+        family=t["family_a"],
+        actor=t["members_a"][Role.PRACTITIONER],
+        block="relationships",
+        text="Read together at bedtime",
+        next_step="Pick a book at the library",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return {**org_a(t), "goal_id": goal.public_id}
+
+
+def review_a(t: Cases) -> dict[str, Any]:
+    """A case review of A's family waiting for sign-off (its page signs off by POST)."""
+    review = casework_services.case_review_create(
+        family=t["family_a"],
+        actor=t["members_a"][Role.PRACTITIONER],
+        reviewed_on=timezone.localdate(),
+        strengths={"relationships": "A grandmother who helps every week"},
+        family_wants="More time outside together",
+        plan="Find a playgroup near home",
+        follow_up_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return {**org_a(t), "review_id": review.public_id}
+
+
 #: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
 OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # practice (org home, records, export)
     "practice:home": org_a,
     "practice:submissions": org_a,
     "practice:family_detail": family_a,
+    # casework: the caseload, assigning a family, a family's contact details
+    "casework:caseload": org_a,
+    "casework:assign": family_a,
+    "casework:contact": family_a,
     # casework: a family's strengths map
     "casework:map": family_a,
+    "casework:visit_new": family_a,
+    "casework:visit": visit_a,
+    "casework:reminders": org_a,
+    # casework: a family's take-home summary, on screen and as a PDF
+    "casework:summary": family_a,
+    "casework:summary_pdf": family_a,
+    # casework: a family's goals, celebrations and case reviews, and the reviews due
+    "casework:family_goals": family_a,
+    "casework:goal_new": family_a,
+    "casework:goal": goal_a,
+    "casework:celebration_new": family_a,
+    "casework:review_new": family_a,
+    "casework:review": review_a,
+    "casework:reviews": org_a,
     "practice:export_csv": org_a,
     # audit log
     "audit:events": org_a,
@@ -217,6 +277,19 @@ HOSTILE_POST = {
     "kind": "public",
     "languages": "en",
     "instruments": "pce7",
+    # goals, progress, celebrations, case reviews
+    "block": "relationships",
+    "text": "An outsider's goal",
+    "next_step": "cross-tenant attempt",
+    "due_on": "2099-01-01",
+    "status": "reached",
+    "words": "cross-tenant attempt",
+    "celebrated_on": "2020-01-01",
+    "reviewed_on": "2020-01-01",
+    "strengths-relationships": "cross-tenant attempt",
+    "family_wants": "cross-tenant attempt",
+    "plan": "cross-tenant attempt",
+    "follow_up_on": "2099-01-01",
 }
 
 

@@ -25,10 +25,14 @@ class AuditFilterForm(forms.Form):
     verb = forms.ChoiceField(label=_("Action"), required=False)
     actor_email = forms.EmailField(label=_("Person (email)"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
 

@@ -15,7 +15,8 @@ from hopeful.web.casework.selectors_visit import ShownSection
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the visit"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     mode = forms.ChoiceField(
         label=_("How you met"), choices=VisitMode.choices, widget=forms.RadioSelect

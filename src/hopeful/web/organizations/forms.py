@@ -44,10 +44,20 @@ class MembershipForm(forms.Form):
         required=False,
         help_text=_("Org admins always see every program."),
     )
+    is_supervisor = forms.BooleanField(
+        label=_("Supervisor"),
+        required=False,
+        help_text=_(
+            "Supervises the practitioners of the programs this member sees: signs off their "
+            "case reviews and reads their restricted visit notes."
+        ),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_is_supervisor_hint"}),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programs"] = _programs_field(organization)
+        self.order_fields(["role", "all_programs", "programs", "is_supervisor"])
 
 
 class SupportGrantForm(forms.Form):

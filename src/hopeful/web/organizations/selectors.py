@@ -62,9 +62,24 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
         _("Families and surveys"),
         (
             (
+                "casework:caseload",
+                _("Caseload"),
+                _("Your families, the next thing due first; find any family by name or code."),
+            ),
+            (
+                "casework:reminders",
+                _("Reminders"),
+                _("Goals and reviews due for your families, and reviews to sign off."),
+            ),
+            (
                 "practice:submissions",
                 _("Recent submissions"),
                 _("The latest answers, and each family's page."),
+            ),
+            (
+                "casework:reviews",
+                _("Case reviews due"),
+                _("Reviews waiting for a supervisor's sign-off, and follow-ups due soon."),
             ),
             (
                 "campaigns:list",
@@ -102,7 +117,19 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
 
 #: Pages whose view refuses access through a support grant: support staff may look and help,
 #: not hand out access or change what the dashboard publishes.
-NOT_THROUGH_SUPPORT = frozenset({"organizations:member_invite", "insights:program_sizes"})
+NOT_THROUGH_SUPPORT = frozenset(
+    {
+        "organizations:member_invite",
+        "insights:program_sizes",
+        # who has a family on their caseload, and its contact details: the care team decides
+        "casework:assign",
+        "casework:contact",
+        # a family's goals, celebrations and case reviews are written by its care team
+        "casework:goal_new",
+        "casework:celebration_new",
+        "casework:review_new",
+    }
+)
 
 
 def may_open(access: Access, url: str) -> bool:

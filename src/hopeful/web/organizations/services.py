@@ -206,8 +206,10 @@ def membership_update(
     role: str,
     programs: Iterable[Program],
     all_programs: bool,
+    is_supervisor: bool | None = None,
 ) -> Membership:
-    """Change a member's role and programs. The last org admin cannot be demoted."""
+    """Change a member's role and programs, and whether they supervise (``None`` keeps it).
+    The last org admin cannot be demoted."""
     organization = membership.organization
     if role not in Role.values:
         raise ValidationError(_("Choose a role."))
@@ -222,15 +224,19 @@ def membership_update(
         "role": membership.role,
         "all_programs": membership.all_programs,
         "programs": sorted(str(p.public_id) for p in membership.programs.all()),
+        "is_supervisor": membership.is_supervisor,
     }
     membership.role = role
     membership.all_programs = all_programs
-    membership.save(update_fields=["role", "all_programs"])
+    if is_supervisor is not None:
+        membership.is_supervisor = is_supervisor
+    membership.save(update_fields=["role", "all_programs", "is_supervisor"])
     membership.programs.set(programs)
     after = {
         "role": role,
         "all_programs": all_programs,
         "programs": sorted(str(p.public_id) for p in programs),
+        "is_supervisor": membership.is_supervisor,
     }
     if before != after:
         audit_record(

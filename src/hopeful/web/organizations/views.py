@@ -144,6 +144,7 @@ def member_edit(request: HttpRequest, access: Access, member_id: Any) -> HttpRes
         "role": membership.role,
         "all_programs": membership.all_programs,
         "programs": list(membership.programs.all()),
+        "is_supervisor": membership.is_supervisor,
     }
     form = MembershipForm(request.POST or None, initial=initial, organization=access.organization)
     if request.method == "POST" and form.is_valid():
@@ -154,6 +155,7 @@ def member_edit(request: HttpRequest, access: Access, member_id: Any) -> HttpRes
                 role=form.cleaned_data["role"],
                 programs=form.cleaned_data["programs"],
                 all_programs=form.cleaned_data["all_programs"],
+                is_supervisor=form.cleaned_data["is_supervisor"],
             )
         except ValidationError as error:
             form.add_error(None, error)

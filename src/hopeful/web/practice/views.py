@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hopeful.web.casework import selectors_family
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
@@ -72,7 +73,16 @@ def family_detail(request: HttpRequest, access: Access, family_id: str) -> HttpR
     family = selectors.family_detail(
         access=access, actor=request.user, family_id=family_id, language=request.LANGUAGE_CODE
     )
-    context = {"family": family, "org_id": access.organization.public_id, **_campaign_steps(access)}
+    # what casework knows of the family: timeline, building blocks over time, team, contact
+    casework = selectors_family.family_casework(
+        access=access, user=request.user, family_id=family_id, language=request.LANGUAGE_CODE
+    )
+    context = {
+        "family": family,
+        "casework": casework,
+        "org_id": access.organization.public_id,
+        **_campaign_steps(access),
+    }
     return render(request, "practice/family_detail.html", context)
 
 

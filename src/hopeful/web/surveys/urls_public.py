@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path, register_converter
 
+from hopeful.web.casework import views_summary
 from hopeful.web.surveys import api, views_expired
 from hopeful.web.surveys import views_public as views
 
@@ -37,5 +38,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<survey_token:token>/done/<str:signed>/", views.summary, name="summary"),
     path("<survey_token:token>/resume/", views_expired.resume, name="resume"),
     path("<survey_token:token>/consent/", views.consent, name="consent"),
+    # a personal link's take-home summary (casework), until the link is revoked or expires
+    path("<survey_token:token>/plan/", views_summary.family_plan, name="plan"),
+    path("<survey_token:token>/plan.pdf", views_summary.family_plan_pdf, name="plan_pdf"),
     path("<survey_token:token>/api/submissions/", api.submit, name="api_submit"),
 ]
