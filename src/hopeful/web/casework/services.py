@@ -124,7 +124,7 @@ def assignments_set(
             actor=actor,
             organization=family.organization,
             obj=family,
-            extra={"members": sorted(str(m.public_id) for m in chosen)},
+            extra={"members": [str(m.public_id) for m in chosen]},
         )
     return chosen
 

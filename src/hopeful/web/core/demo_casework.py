@@ -242,7 +242,7 @@ def casework_load(organization: Any, today: dt.date, *, seed: int = 20261206) ->
         families_with_consent(
             Family.objects.filter(organization=organization, program__in=programs),
             ConsentPurpose.CARE,
-        ).order_by("-created_at", "-id")[:CASELOAD]
+        ).order_by("-created_at", "display_name", "-id")[:CASELOAD]
     )
     for index, family in enumerate(families):
         team = [practitioner, admin] if index % 5 == 0 else [practitioner]
