@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from hopeful.framework import BUILDING_BLOCKS, HopefulError, Instrument, get_instrument
 from hopeful.web.audit.services import audit_record
@@ -416,13 +416,13 @@ class FamilyCasework:
 
 #: The casework pages a family's page links to, in this order: (URL name, label).
 FAMILY_ACTIONS = (
-    ("casework:visit_new", _lazy("Record a visit")),
-    ("casework:map", _lazy("Strengths map")),
-    ("casework:goal_new", _lazy("Add a goal")),
-    ("casework:celebration_new", _lazy("Record a celebration")),
-    ("casework:review_new", _lazy("Write a case review")),
-    ("casework:assign", _lazy("Assign to practitioners")),
-    ("casework:contact", _lazy("Edit contact details")),
+    ("casework:visit_new", gettext_lazy("Record a visit")),
+    ("casework:map", gettext_lazy("Strengths map")),
+    ("casework:goal_new", gettext_lazy("Add a goal")),
+    ("casework:celebration_new", gettext_lazy("Record a celebration")),
+    ("casework:review_new", gettext_lazy("Write a case review")),
+    ("casework:assign", gettext_lazy("Assign to practitioners")),
+    ("casework:contact", gettext_lazy("Edit contact details")),
 )
 
 
