@@ -155,7 +155,8 @@ def _history(
         content = {
             block: {
                 "strengths": "; ".join(
-                    _pick(rng, STRENGTHS[block], language) for _ in range(version)
+                    spanish if language == "es" else english
+                    for english, spanish in rng.sample(STRENGTHS[block], version)
                 ),
                 "people_places": _pick(rng, PEOPLE, language),
                 "barriers": rng.sample(["transport", "time", "money", "safe_play"], k=version - 1),
