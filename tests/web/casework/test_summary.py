@@ -467,3 +467,16 @@ def test_only_get(story: dict[str, Any]) -> None:
     assert Client().post(family_url(story["token"])).status_code == 405
     client = signed_in(story["members_a"]["practitioner"])
     assert client.post(staff_url(story)).status_code == 405
+
+
+def test_a_personal_link_offers_the_familys_plan_and_a_public_link_does_not(
+    two_tenants: dict[str, Any],
+) -> None:
+    t = two_tenants
+    _link, token = f.make_link(
+        t["campaign_a"], t["members_a"]["org_admin"], kind=LinkKind.PERSONAL, family=t["family_a"]
+    )
+    start = Client().get(f"/s/{token}/").content.decode()
+    assert f'href="/s/{token}/plan/"' in start
+    public = Client().get(f"/s/{t['token_a']}/").content.decode()
+    assert "/plan/" not in public
