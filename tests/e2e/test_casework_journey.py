@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
@@ -34,9 +34,15 @@ def es(text: str) -> str:
         return gettext(text)
 
 
-def click(page: Page, name: str) -> None:
-    page.get_by_role("main").get_by_role("link", name=name).first.click()
+def follow(page: Page, target: Locator) -> None:
+    """Click a link or a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
     page.wait_for_load_state()
+
+
+def click(page: Page, name: str) -> None:
+    follow(page, page.get_by_role("main").get_by_role("link", name=name).first)
     axe.assert_accessible(page)
 
 
@@ -64,14 +70,12 @@ def test_a_spanish_visit_from_caseload_to_the_take_home_pdf(
             page.goto(f"{base}/es/accounts/login/")
             page.locator("input[name=username]").fill(practitioner.email)
             page.locator("input[name=password]").fill(f.PASSWORD)
-            page.locator("#main button[type=submit]").first.click()
-            page.wait_for_load_state()
+            follow(page, page.locator("#main button[type=submit]").first)
             assert "/es/accounts/two-factor/" in page.url or "two" in page.url
             page.locator("#main input[type=text], #main input[inputmode=numeric]").first.fill(
                 f"{totp(device.bin_key):06d}"
             )
-            page.locator("#main button[type=submit]").first.click()
-            page.wait_for_load_state()
+            follow(page, page.locator("#main button[type=submit]").first)
             assert page.url.endswith("/es/orgs/")
 
             click(page, org.name)
@@ -84,8 +88,7 @@ def test_a_spanish_visit_from_caseload_to_the_take_home_pdf(
             page.locator(".guide-item input[type=checkbox]").first.check()
             page.locator(".guide-item textarea").first.fill("Le canta a su hermana cada noche")
             page.locator("textarea[name=note]").fill("Visita cálida.")
-            page.locator("#main form button[type=submit]").click()
-            page.wait_for_load_state()
+            follow(page, page.locator("#main form button[type=submit]"))
             assert "Le canta a su hermana cada noche" in page.content()
             axe.assert_accessible(page)
             assert Visit.objects.get().prompts
@@ -93,8 +96,7 @@ def test_a_spanish_visit_from_caseload_to_the_take_home_pdf(
             page.goto(f"{base}/es/orgs/{org.public_id}/families/{family.public_id}/")
             click(page, es("Strengths map"))
             page.locator("textarea[name='relationships-strengths']").fill("La abuela lee con ella")
-            page.locator("#main form.strengths-map button[type=submit]").click()
-            page.wait_for_load_state()
+            follow(page, page.locator("#main form.strengths-map button[type=submit]"))
             assert StrengthsMap.objects.filter(family=family, version=1).exists()
 
             page.goto(f"{base}/es/orgs/{org.public_id}/families/{family.public_id}/")
@@ -104,8 +106,7 @@ def test_a_spanish_visit_from_caseload_to_the_take_home_pdf(
             page.locator("input[name=next_step]").fill("Buscar el horario")
             due = timezone.localdate() + dt.timedelta(days=14)
             page.locator("input[name=due_on]").fill(due.isoformat())
-            page.locator("#main form button[type=submit]").first.click()
-            page.wait_for_load_state()
+            follow(page, page.locator("#main form button[type=submit]").first)
             assert Goal.objects.filter(family=family, text=GOAL).exists()
 
             page.goto(f"{base}/es/orgs/{org.public_id}/families/{family.public_id}/")

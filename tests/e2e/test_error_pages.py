@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e import axe
@@ -48,6 +48,13 @@ WORDS = {
 }
 
 
+def follow(page: Page, target: Locator) -> None:
+    """Click a link or a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
+    page.wait_for_load_state()
+
+
 def check(page: Page, language: str, heading: Any) -> None:
     """The layout, the language, the message, and axe-core, on the page as it is now."""
     assert page.locator("header.site-header").is_visible()
@@ -60,8 +67,7 @@ def sign_in(page: Page, base: str, user: Any) -> None:
     page.goto(f"{base}/accounts/login/")
     page.locator("input[name=username]").fill(user.email)
     page.locator("input[name=password]").fill(f.PASSWORD)
-    page.locator("#main button[type=submit]").first.click()
-    page.wait_for_load_state()
+    follow(page, page.locator("#main button[type=submit]").first)
 
 
 @pytest.mark.e2e
@@ -94,10 +100,10 @@ def test_every_error_page_in_both_languages(
                 page.locator("input[name=username]").fill(analyst.email)
                 page.locator("input[name=password]").fill(f.PASSWORD)
                 with page.expect_response(lambda r: r.request.method == "POST") as refused:
-                    page.locator("#main button[type=submit]").first.click()
+                    follow(page, page.locator("#main button[type=submit]").first)
                 assert refused.value.status == 403
                 check(page, language, "csrf")
-                page.get_by_role("link", name=WORDS[language]["back"]).click()
+                follow(page, page.get_by_role("link", name=WORDS[language]["back"]))
                 assert page.url == f"{base}{prefix}/accounts/login/"
 
                 # a family's refused consent page: the survey's own page, back to the start
@@ -105,10 +111,10 @@ def test_every_error_page_in_both_languages(
                 page.context.clear_cookies()
                 page.locator("input[type=checkbox]").first.check()
                 with page.expect_response(lambda r: r.request.method == "POST") as refused:
-                    page.locator("#main button[type=submit]").first.click()
+                    follow(page, page.locator("#main button[type=submit]").first)
                 assert refused.value.status == 403
                 check(page, language, "survey")
-                page.get_by_role("link", name=WORDS[language]["start"]).click()
+                follow(page, page.get_by_role("link", name=WORDS[language]["start"]))
                 assert page.url == f"{base}{prefix}/s/{two_tenants['token_a']}/"
 
             sign_in(page, base, analyst)
@@ -118,7 +124,7 @@ def test_every_error_page_in_both_languages(
                 assert response is not None
                 assert response.status == 404
                 check(page, language, 404)
-                page.get_by_role("main").get_by_role("link", name=org.name).click()
+                follow(page, page.get_by_role("main").get_by_role("link", name=org.name))
                 assert page.url == f"{base}{prefix}/orgs/{org.public_id}/"
 
                 # 403: the members page is for org admins
@@ -126,7 +132,7 @@ def test_every_error_page_in_both_languages(
                 assert response is not None
                 assert response.status == 403
                 check(page, language, 403)
-                page.get_by_role("link", name=WORDS[language]["back_org"]).click()
+                follow(page, page.get_by_role("link", name=WORDS[language]["back_org"]))
                 assert page.url == f"{base}{prefix}/orgs/{org.public_id}/"
 
             # 500: a bug in the home page's view
@@ -143,7 +149,7 @@ def test_every_error_page_in_both_languages(
                 check(page, language, 500)
                 assert response.headers["x-request-id"] in page.content()
             monkeypatch.undo()
-            page.get_by_role("main").get_by_role("link", name=WORDS["es"]["home"]).click()
+            follow(page, page.get_by_role("main").get_by_role("link", name=WORDS["es"]["home"]))
             assert page.url == f"{base}/es/"
             assert page.locator("html").get_attribute("lang") == "es"
         finally:

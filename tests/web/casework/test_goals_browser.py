@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from hopeful.web.casework.models import CaseReview, Celebration, Goal, GoalStatus
@@ -33,6 +33,14 @@ def open_as(browser: Browser, base: str, user: Any) -> Page:
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
+
+
+def follow(page: Page, target: Locator) -> None:
+    """Click a link or a submit button and wait for the page it leads to (the database is
+    read right after, and the checks need the new document)."""
+    with page.expect_navigation():
+        target.click()
+    page.wait_for_load_state()
 
 
 def check(page: Page) -> None:
@@ -69,37 +77,37 @@ def test_goals_celebrations_and_a_signed_review_on_a_phone(
             page.goto(family_goals)
             check(page)  # the empty states
 
-            page.get_by_role("link", name="Add a goal").first.click()
+            follow(page, page.get_by_role("link", name="Add a goal").first)
             check(page)
             page.get_by_label("Engagement").check()
             page.get_by_label("The goal, in the family's words").fill("Join the Saturday choir")
             page.get_by_label("Next step").fill("Ask at the community centre")
             page.get_by_label("By when").fill(due)
-            page.get_by_role("button", name="Add the goal").click()
+            follow(page, page.get_by_role("button", name="Add the goal"))
             assert Goal.objects.get().text == "Join the Saturday choir"
             check(page)
 
             page.get_by_label("What happened").fill("Sang at the spring concert")
             page.get_by_label("Reached").check()
-            page.get_by_role("button", name="Save the progress").click()
+            follow(page, page.get_by_role("button", name="Save the progress"))
             assert Goal.objects.get().status == GoalStatus.REACHED
             check(page)
-            page.get_by_role("main").get_by_role("link", name="Record a celebration").click()
+            follow(page, page.get_by_role("main").get_by_role("link", name="Record a celebration"))
             check(page)
             page.get_by_label("In the family's words").fill("We sang on a real stage")
-            page.get_by_role("button", name="Record the celebration").click()
+            follow(page, page.get_by_role("button", name="Record the celebration"))
             celebration = Celebration.objects.get()
             assert (celebration.goal, celebration.block) == (Goal.objects.get(), "engagement")
             check(page)
 
             page.goto(family_goals)
-            page.get_by_role("link", name="Write a case review").first.click()
+            follow(page, page.get_by_role("link", name="Write a case review").first)
             check(page)
             page.get_by_label("Relationships").fill("Sings with grandmother every evening")
             page.get_by_label("What the family wants").fill("More music together")
             page.get_by_label("Plan").fill("Look for a family choir")
             page.get_by_label("Follow up by").fill(due)
-            page.get_by_role("button", name="Save the review").click()
+            follow(page, page.get_by_role("button", name="Save the review"))
             review = CaseReview.objects.get()
             assert page.get_by_text("another supervisor").is_visible()
             check(page)
@@ -107,10 +115,10 @@ def test_goals_celebrations_and_a_signed_review_on_a_phone(
             # the other supervisor finds it in the reviews due and signs it off
             other = open_as(browser, base, signer)
             other.goto(base + reverse("practice:home", args=[org.public_id]))
-            other.get_by_role("link", name="Case reviews due").click()
+            follow(other, other.get_by_role("link", name="Case reviews due"))
             check(other)
-            other.get_by_role("link", name="Family A: review of").first.click()
-            other.get_by_role("button", name="Sign off").click()
+            follow(other, other.get_by_role("link", name="Family A: review of").first)
+            follow(other, other.get_by_role("button", name="Sign off"))
             review.refresh_from_db()
             assert review.signed_off_by == signer
             check(other)
