@@ -17,8 +17,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from hopeful.framework import BUILDING_BLOCKS
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import Goal, GoalStatus
-from hopeful.web.casework.selectors_goals import block_names
 from hopeful.web.casework.services import MAX_TEXT, CaseworkError
 
 #: The services' refusals these forms can meet. services.py raises them in English; marking

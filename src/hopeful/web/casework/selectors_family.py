@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from hopeful.framework import BUILDING_BLOCKS, HopefulError, Instrument, get_instrument
 from hopeful.web.audit.services import audit_record
 from hopeful.web.casework.access import visible_visits
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import CaseReview, Celebration, Goal, GoalUpdate, StrengthsMap
 from hopeful.web.families.models import ConsentPurpose, Family
 from hopeful.web.families.selectors import consent_current
@@ -245,8 +246,7 @@ def _visits(access: Access, user: Any, family: Family) -> list[Sorted]:
 
 
 def _block_name(block_id: str, language: str) -> str:
-    names = {b.id: b.name.get_text(language) for b in _BLOCKS}
-    return names.get(block_id, "")
+    return block_names(language).get(block_id, "")
 
 
 def _maps(family: Family, language: str) -> list[Sorted]:

@@ -16,19 +16,12 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from hopeful.framework import BUILDING_BLOCKS
 from hopeful.web.audit.services import audit_record
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import CaseReview, Celebration, Goal, GoalStatus
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.access import Access, get_object_in_scope
 from hopeful.web.organizations.selectors import page_url
-
-
-def block_names(language: str) -> dict[str, str]:
-    """Building block id -> its name in ``language``, in the framework's order."""
-    ordered = sorted(BUILDING_BLOCKS, key=lambda b: b.order)
-    return {b.id: b.name.get_text(language) for b in ordered}
-
 
 # -- finding objects in scope (else 404) --------------------------------------------------------
 

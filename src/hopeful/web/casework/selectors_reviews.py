@@ -14,10 +14,10 @@ from django.db.models import OuterRef, Q, Subquery
 
 from hopeful.web.audit.services import audit_record
 from hopeful.web.casework.access import supervises
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import Assignment, CaseReview
 from hopeful.web.casework.selectors_goals import (
     FamilyHead,
-    block_names,
     family_goals_url,
     family_head,
     person_name,

@@ -34,6 +34,7 @@ from hopeful.framework.visit_guide import (
     get_visit_guide,
 )
 from hopeful.web.audit.services import audit_record
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import Celebration, Goal, GoalStatus, StrengthsMap
 from hopeful.web.families.models import Child, ConsentPurpose, Family
 from hopeful.web.families.selectors import consent_current
@@ -185,7 +186,7 @@ def take_home(family: Family, language: str, today: dt.date) -> TakeHome:
     """The family's take-home summary in ``language`` (see the module docstring for what it
     holds and what it never holds)."""
     language = _language(language)
-    names = {b.id: b.name.get_text(language) for b in BUILDING_BLOCKS}
+    names = block_names(language)
     mapped = _map_parts(family)
     answered = _answered(family, language)
     births = Child.objects.filter(organization=family.organization_id, family=family)

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
-from hopeful.framework import BUILDING_BLOCKS, HopefulError
+from hopeful.framework import HopefulError
 from hopeful.framework.visit_guide import (
     AGE_BANDS,
     GuideItem,
@@ -18,6 +18,7 @@ from hopeful.framework.visit_guide import (
     get_visit_guide,
 )
 from hopeful.web.casework.access import visible_visits
+from hopeful.web.casework.blocks import block_names
 from hopeful.web.casework.models import Visit
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.access import Access
@@ -89,7 +90,7 @@ def guide_sections(
 ) -> list[ShownSection]:
     """The band's four sections with the prompts and ideas in the family's ``language`` (and
     the ``reader``'s language as a hint when it differs)."""
-    names = {b.id: b.name.get_text(reader) for b in BUILDING_BLOCKS}
+    names = block_names(reader)
     return [
         ShownSection(
             block=section.block,
