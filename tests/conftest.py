@@ -35,3 +35,16 @@ hypothesis_settings.register_profile(
     "wide", derandomize=False, max_examples=500, deadline=None, print_blob=True
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the public site's menu is cached, and a test's
+    pages are rolled back without the signals that would clear it."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    from django.core.cache import cache
+
+    cache.clear()

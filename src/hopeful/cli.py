@@ -285,8 +285,12 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     from django.core.management import call_command
 
     from hopeful.web.casework.tasks import schedule
+    from hopeful.web.cms.tasks import schedule as schedule_publishing
+    from hopeful.web.newsletter.tasks import schedule as schedule_purge
 
     schedule()  # the daily reminders, unless a run is already waiting
+    schedule_publishing()  # the public site's scheduled pages, every minute
+    schedule_purge()  # newsletter sign-ups never confirmed, every night
     # No autoreload, even with DEBUG on: a reload could stop a report half-way.
     options: dict[str, object] = {"interval": args.interval, "batch": args.batch, "reload": False}
     if args.max_tasks is not None:

@@ -115,3 +115,9 @@ def login_verified(client: Client, user: User) -> TOTPDevice:
 
 
 ROLES = [role.value for role in Role]
+
+
+#: Queries the public site's menu (header and footer of every page) costs when it is not in
+#: the cache: in a running site once a minute per process, here at each test's first request
+#: (tests start with an empty cache). Query bounds of pages add it.
+SITE_MENU_QUERIES = 4

@@ -75,6 +75,11 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
     # where sign-in lands: the person's organizations
     "practice:organizations": lambda person: True,
     "network:dashboard": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+    # the CMS admin's start page ("Edit the public site" in network staff's header)
+    "wagtailadmin_home": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+    # the newsletter's counts (linked from the network view) and its CSV download
+    "newsletter:subscribers": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+    "newsletter:export": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
 }
 
 #: Named URLs no click is expected to reach once signed in, and why.
@@ -90,11 +95,32 @@ NOT_LINKED: dict[str, str] = {
     "accounts:password_reset_complete": "the answer to the new-password form (a POST)",
     "accounts:invitation_accept": "opened from the emailed invitation link (a token)",
     "survey:api_submit": "the JSON API for queueing clients (POST only)",
+    "newsletter:signup": "the public site's newsletter sign-up, for anyone (signed out too)",
+    "newsletter:confirm": "opened from the emailed confirmation link (a token)",
+    "newsletter:unsubscribe": "opened from the unsubscribe link of a newsletter email (a token)",
+    "wagtail_serve": "the public site's pages: this crawl's data has none but the home page "
+    "(tests/e2e/test_public_site.py clicks through the demo site)",
+    "cms:news_rss": "the news feed, linked from every page's head and footer (a feed, not a page)",
+    "cms:news_atom": "the news feed in Atom, linked from every page's head",
+    "cms_image": "the public site's images, shown in its pages (files, not pages)",
+    "wagtaildocs_serve": "the resource library's files, linked from its pages (files, not pages)",
 }
 #: Whole namespaces not linked, and why.
 NOT_LINKED_NAMESPACES: dict[str, str] = {
     "admin:": "Django's admin, the operators' tool with its own sign-in, for no role here",
     "survey:": "the family's survey, opened from a family's personal or public link token",
+    # Wagtail's admin at /cms/, for network staff (linked from their header: "Edit the public
+    # site"); its own pages link each other, tested in tests/web/cms/test_admin_access.py.
+    "wagtailadmin": "the CMS admin (Wagtail)",
+    "wagtail_bulk_action": "the CMS admin (Wagtail)",
+    "wagtaildocs:": "the CMS admin (Wagtail): documents",
+    "wagtaildocs_chooser:": "the CMS admin (Wagtail): documents",
+    "wagtailimages": "the CMS admin (Wagtail): images",
+    "wagtaillocales:": "the CMS admin (Wagtail): locales",
+    "wagtailsites:": "the CMS admin (Wagtail): sites",
+    "wagtailsnippet": "the CMS admin (Wagtail): contact messages",
+    "wagtailusers_": "the CMS admin (Wagtail): users and groups",
+    "wagtail_localize:": "the CMS admin (wagtail-localize): translations",
 }
 
 #: Bounds of one crawl: pages fetched in all, and instances of one URL name (one campaign
@@ -245,6 +271,9 @@ def crawl(client: Client, start: str) -> Crawl:
                 continue  # another site
             if url.path.startswith(settings.STATIC_URL):
                 continue  # a file, not a page
+            if url.path.startswith("/cms/"):
+                result.reached.add(_url_name(url.path) or url.path)
+                continue  # the CMS admin: Wagtail's own pages (tests/web/cms)
             if _language_of(url.path) != language:
                 result.broken.append(f"{path} -> {url.path}: leaves the language {language}")
                 continue

@@ -100,8 +100,26 @@ def tenant_urls() -> list[UrlEntry]:
 
 
 #: Where public (no sign-in) pages may live: the home page, health, sign-in and account
-#: recovery, the instrument library and the families' survey links.
-PUBLIC_ROUTES = ("", "health/", "accounts/", "instruments/", "s/", "admin/login/")
+#: recovery, the instrument library, the families' survey links, the newsletter's sign-up
+#: and emailed links, and the public site: its pages (Wagtail's catch-all, last), the
+#: library's files and images, the news feeds. ``cms/`` is the CMS admin: its API views
+#: (Django REST framework) mark themselves public and check access themselves, and
+#: CmsAdminAccessMiddleware sends every signed-out request under it to sign-in first
+#: (test_the_cms_admin_is_never_public below).
+PUBLIC_ROUTES = (
+    "",
+    "health/",
+    "accounts/",
+    "instruments/",
+    "s/",
+    "admin/login/",
+    "newsletter/",
+    "feeds/",
+    "media/images/",
+    "^documents/",
+    "^((?:[\\w\\-]+/)*)$",
+    "cms/",
+)
 
 
 # -- URL kwargs naming organization A's objects ---------------------------------------------
@@ -257,6 +275,8 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "campaigns:close": campaign_a,
     "campaigns:link_create": campaign_a,
     "campaigns:link_revoke": link_a,
+    # the outreach kit (POST only: the token is in the body, never in the address)
+    "campaigns:link_kit": campaign_a,
     # the organization dashboard (aggregates)
     "insights:dashboard": org_a,
     "insights:program_sizes": org_a,
@@ -391,6 +411,19 @@ def test_public_views_live_only_where_public_pages_belong() -> None:
         f"@login_not_required views outside {PUBLIC_ROUTES}: {misplaced}. Public pages "
         "are a decision: add the prefix to PUBLIC_ROUTES only if anyone may read them."
     )
+
+
+@pytest.mark.django_db
+def test_the_cms_admin_is_never_public(client: Any) -> None:
+    """Every GET route under ``cms/`` (the admin's API views included, which Django REST
+    framework marks public) sends a signed-out visitor to HOPEful's sign-in."""
+    routes = [e for e in iter_urls() if e.route.startswith("cms/") and "<" not in e.route]
+    assert len(routes) > 20
+    for entry in routes:
+        path = "/" + entry.route.replace("^", "").replace("$", "")
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/accounts/login/"), path
 
 
 def test_the_survey_links_sign_in_pages_instruments_and_health_are_public() -> None:

@@ -34,6 +34,12 @@ Environment variables (all optional unless DEBUG is off):
 ``HOPEFUL_SITE_URL``
     The site's address as people open it (``https://hopeful.example.org``), for links in
     emails the background worker sends (reminders). Default ``http://127.0.0.1:8000``.
+``HOPEFUL_DONATION_URL``
+    Where the public site's support page sends people who want to give (a donation
+    processor's page). HOPEful handles no payments. Empty: the page offers the contact form.
+``HOPEFUL_CONTACT_EMAIL``
+    Where messages from the public site's contact form go (default: the admins' address,
+    ``DEFAULT_FROM_EMAIL``'s mailbox when unset).
 ``HOPEFUL_PTABLE_MAX_NOISE`` / ``HOPEFUL_PTABLE_VARIANCE``
     The perturbation table of published counts: the largest change D and the variance V
     (docs/insights.md, bench/protection_bench.py).
@@ -102,6 +108,21 @@ INSTALLED_APPS = [
     "hopeful.web.insights",
     "hopeful.web.reports",
     "hopeful.web.network",
+    "hopeful.web.cms",
+    "hopeful.web.newsletter",
+    # The public site's CMS (Wagtail) with English/Spanish translation (wagtail-localize).
+    "wagtail_localize",
+    "wagtail_localize.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     # Background work (reports, long exports): a task queue kept in the database.
     "django_tasks",
     "django_tasks_db",
@@ -131,6 +152,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The CMS admin (/cms/) is for network staff only; everyone else never sees it.
+    "hopeful.web.cms.middleware.CmsAdminAccessMiddleware",
     # After messages (it explains why you were signed out); before any view runs.
     "hopeful.web.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -316,6 +339,43 @@ LOGGING = {
         "waitress": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# -- public site (Wagtail CMS) ----------------------------------------------------------------
+
+WAGTAIL_SITE_NAME = "HOPEful"
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+#: The CMS has no sign-in of its own: /cms/ sends people to HOPEful's (with two factors).
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+#: No calls home from the admin (the update check and the "what's new" banner).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_COMMENTS_ENABLED = False
+#: No avatars from gravatar.com (a third party would learn who edits).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+#: Files of the resource library: PDFs only, served by a view with safe headers (download,
+#: no sniffing, no embedded content); images type- and size-checked.
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.ResourceDocument"
+WAGTAILDOCS_EXTENSIONS = ["pdf"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "hopeful.web.cms.document_forms.ResourceDocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+HOPEFUL_DOCUMENT_MAX_BYTES = env_int("HOPEFUL_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("HOPEFUL_IMAGE_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+#: Full-text search in the database: PostgreSQL's on PostgreSQL, SQLite's FTS5 (or a plain
+#: fallback) on SQLite.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+HOPEFUL_DONATION_URL = env_str("HOPEFUL_DONATION_URL")
+HOPEFUL_CONTACT_EMAIL = env_str("HOPEFUL_CONTACT_EMAIL")
+#: Posts of one public form (contact, newsletter) per client address per hour.
+HOPEFUL_PUBLIC_FORM_LIMIT = env_int("HOPEFUL_PUBLIC_FORM_LIMIT", 5, minimum=1)
 
 # -- demo ------------------------------------------------------------------------------------
 

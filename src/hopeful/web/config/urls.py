@@ -1,17 +1,25 @@
 """Root URLs. Pages people read live under ``i18n_patterns``: ``/instruments/`` is English,
-``/es/instruments/`` Spanish. Machine endpoints (health) and the admin are not translated."""
+``/es/instruments/`` Spanish. Machine endpoints (health), the admins and the library's files
+are not translated. The public site's pages (Wagtail) take every address no app claims."""
 
 from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from wagtail.admin import urls as wagtailadmin_urls
 
+from hopeful.web.cms import views as cms_views
 from hopeful.web.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
+    # The public site's CMS (network staff only; its sign-in is HOPEful's).
+    path("cms/login/", cms_views.admin_sign_in, name="wagtailadmin_login"),
+    path("cms/", include(wagtailadmin_urls)),
+    re_path(r"^documents/(\d+)/(.*)$", cms_views.document, name="wagtaildocs_serve"),
+    path("media/images/<path:path>", cms_views.image, name="cms_image"),
     *i18n_patterns(
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
@@ -25,6 +33,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/", include("hopeful.web.casework.urls")),
         path("network/", include("hopeful.web.network.urls")),
         path("s/", include("hopeful.web.surveys.urls_public")),
+        path("newsletter/", include("hopeful.web.newsletter.urls")),
+        path("feeds/", include("hopeful.web.cms.urls")),
+        # Every other address is a page of the public site (Wagtail); last, as a catch-all.
+        re_path(r"^((?:[\w\-]+/)*)$", cms_views.serve, name="wagtail_serve"),
         prefix_default_language=False,
     ),
 ]

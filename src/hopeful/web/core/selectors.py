@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,14 +39,22 @@ class NavLink:
     is_current: bool
 
 
-def site_nav(*, user: Any, path: str, match: ResolverMatch | None) -> list[NavLink]:
-    """The header's links for this person: everyone gets the home page and the
-    questionnaires; signed-in people their organizations (where sign-in lands), network staff
-    the network view; everyone else the sign-in page."""
+def site_nav(
+    *,
+    user: Any,
+    path: str,
+    match: ResolverMatch | None,
+    menu: Sequence[tuple[str, str]] = (),
+) -> list[NavLink]:
+    """The header's links for this person: everyone gets the home page, the public site's
+    pages staff put in its menu (``menu``: title, url), and the questionnaires; signed-in
+    people their organizations (where sign-in lands), network staff the network view;
+    everyone else the sign-in page."""
     view_name = match.view_name if match else ""
     namespace = match.namespace if match else ""
     links = [
         NavLink(_("Home"), reverse("core:home"), view_name == "core:home"),
+        *(NavLink(title, url, path.startswith(url)) for title, url in menu),
         NavLink(_("Questionnaires"), reverse("instruments:list"), namespace == "instruments"),
     ]
     if not getattr(user, "is_authenticated", False):

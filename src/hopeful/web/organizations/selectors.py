@@ -164,8 +164,8 @@ def organization_pages(*, access: Access) -> list[PageGroup]:
 
 
 def platform_pages(*, user: Any) -> list[PageLink]:
-    """Pages outside any one organization that the user may open: the network view for
-    network staff."""
+    """Pages outside any one organization that the user may open: the network view and the
+    public site's CMS for network staff."""
     if not is_network_staff(user):
         return []
     return [
@@ -173,7 +173,12 @@ def platform_pages(*, user: Any) -> list[PageLink]:
             label=str(_("Network view")),
             url=reverse("network:dashboard"),
             hint=str(_("Protected totals across the organizations of the network.")),
-        )
+        ),
+        PageLink(
+            label=str(_("Edit the public site")),
+            url=reverse("wagtailadmin_home"),
+            hint=str(_("Pages, resources and news of the public site (the CMS).")),
+        ),
     ]
 
 

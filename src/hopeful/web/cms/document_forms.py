@@ -1,0 +1,18 @@
+"""The CMS's document upload form, with the library's checks (``WAGTAILDOCS_DOCUMENT_FORM_BASE``)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents.forms import BaseDocumentForm
+
+from hopeful.web.cms.models.documents import check_pdf_upload
+
+
+class ResourceDocumentForm(BaseDocumentForm):
+    """Refuses anything but a PDF within the size limit; nothing is stored then."""
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        if isinstance(upload, UploadedFile):
+            check_pdf_upload(upload)
+        return upload

@@ -1,0 +1,46 @@
+"""What HOPEful adds to the CMS admin: contact messages to read, and the newsletter's
+subscribers (their page, with the CSV export, lives in hopeful.web.newsletter)."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from hopeful.web.cms.models import ContactMessage
+
+
+class ContactMessageViewSet(SnippetViewSet):
+    """Messages from the contact form: listed and read, never written in the admin."""
+
+    model = ContactMessage
+    icon = "mail"
+    menu_label = _("Contact messages")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "email", "created_at", "language"]
+    list_filter = ["language"]
+    search_fields = ["name", "email", "message"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+register_snippet(ContactMessageViewSet)
+
+
+@hooks.register("insert_global_admin_js")
+def admin_choosers_js() -> str:
+    """Starts the admin's date pickers without inline scripts (HOPEful's CSP forbids them)."""
+    return format_html('<script src="{}" defer></script>', static("cms/admin-choosers.js"))
+
+
+@hooks.register("register_admin_menu_item")
+def newsletter_menu_item() -> MenuItem:
+    return MenuItem(
+        _("Newsletter subscribers"), reverse("newsletter:subscribers"), icon_name="group", order=310
+    )

@@ -1,0 +1,58 @@
+"""Background tasks of the newsletter (run by ``hopeful worker``): its two emails, queued by
+:mod:`hopeful.web.newsletter.services` when a sign-up commits, and the daily purge of
+sign-ups nobody confirmed in time. Each purge run queues the next for the following night;
+the worker queues one at start with :func:`schedule` when none is waiting (no cron needed).
+
+The tasks take a sign-up's row id only: no email address is ever kept in the task queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from hopeful.web.newsletter import emails, services
+
+#: The hour (local time) the daily purge runs.
+HOUR = 4
+
+
+@task()
+def send_confirmation(subscription_id: int) -> None:
+    """Email the confirmation link of a pending sign-up."""
+    emails.send_confirmation(subscription_id)
+
+
+@task()
+def send_already_subscribed(subscription_id: int) -> None:
+    """Email "you are already subscribed" to a confirmed sign-up."""
+    emails.send_already_subscribed(subscription_id)
+
+
+def next_run(now: dt.datetime) -> dt.datetime:
+    """The next night at :data:`HOUR`, local time."""
+    local = timezone.localtime(now)
+    night = local.replace(hour=HOUR, minute=0, second=0, microsecond=0)
+    return night if night > local else night + dt.timedelta(days=1)
+
+
+def schedule(now: dt.datetime | None = None) -> bool:
+    """Queue the next daily purge unless one is already waiting. Returns whether it queued."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=purge_expired.module_path, status=TaskResultStatus.READY
+    ).exists()
+    if waiting:
+        return False
+    purge_expired.using(run_after=next_run(now or timezone.now())).enqueue()
+    return True
+
+
+@task()
+def purge_expired() -> int:
+    """Delete the sign-ups nobody confirmed in time, and queue tomorrow's run."""
+    deleted = services.subscriptions_purge_expired()
+    schedule()
+    return deleted
