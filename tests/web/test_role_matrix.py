@@ -8,6 +8,7 @@ the test fails until the URL has a row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -71,11 +72,23 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "campaigns:close": ("post", ADMIN_ONLY),
     "campaigns:link_create": ("get", ADMIN_ONLY),
     "campaigns:link_revoke": ("post", ADMIN_ONLY),
+    # a download, not a page: the link-created page posts the token it holds once
+    "campaigns:link_kit": ("post", ADMIN_ONLY),
     "insights:dashboard": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "insights:program_sizes": ("get", ADMIN_ONLY),
     "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),
+}
+
+#: POST bodies for rows whose action needs one to succeed (URL name -> builder of the body).
+POST_BODIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
+    "campaigns:link_kit": lambda t: {
+        "token": t["token_a"],
+        "kind": "card",
+        "language": "en",
+        "paper": "letter",
+    },
 }
 
 #: Pages with identifiable family records: never for analysts, researchers or viewers.
@@ -152,7 +165,8 @@ def test_role_matrix(client: Client, two_tenants: dict[str, Any], name: str, rol
     if role != "anonymous":
         f.login_verified(client, t["members_a"][role])
 
-    response = getattr(client, method)(url)
+    body = POST_BODIES[name](t) if name in POST_BODIES else None
+    response = getattr(client, method)(url, body)
 
     if role == "anonymous":
         assert response.status_code == 302, response.status_code

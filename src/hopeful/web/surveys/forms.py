@@ -17,6 +17,7 @@ from hopeful.framework import Instrument, list_instruments
 from hopeful.web.families.models import ConsentPurpose, Family
 from hopeful.web.organizations.models import Organization, Program
 from hopeful.web.surveys import demographics as demo
+from hopeful.web.surveys import kit
 from hopeful.web.surveys.models import Campaign, LinkKind
 from hopeful.web.surveys.selectors import instrument_label
 from hopeful.web.surveys.services import (
@@ -86,6 +87,44 @@ class LinkForm(forms.Form):
         if expires is not None and expires <= timezone.now():
             self.add_error("expires_at", _("Choose a time in the future."))
         return data
+
+
+class KitForm(forms.Form):
+    """The outreach kit to download for a link just created (see :mod:`.kit`).
+
+    ``token`` is the link's token, held by the page that shows it once; the view checks it
+    belongs to an active public link of the campaign before this form is read."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("What to print"),
+        choices=[(kit.POSTER, _("A poster")), (kit.CARD, _("Hand-out cards, 4 to a page"))],
+        widget=forms.RadioSelect,
+        initial=kit.POSTER,
+        error_messages={"invalid_choice": _("Choose a poster or hand-out cards.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.RadioSelect,
+        initial="en",
+        error_messages={"invalid_choice": _("Choose a language of the campaign.")},
+    )
+    paper = forms.ChoiceField(
+        label=_("Paper"),
+        choices=[(kit.LETTER, _("Letter (US)")), (kit.A4, _("A4"))],
+        widget=forms.RadioSelect,
+        initial=kit.LETTER,
+        error_messages={"invalid_choice": _("Choose letter or A4 paper.")},
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # only the campaign's languages: a Spanish poster must lead to a Spanish survey
+        field = self.fields["language"]
+        offered = [c for c in LANGUAGE_CHOICES if c[0] in (campaign.languages or kit.LANGUAGES)]
+        field.choices = offered  # type: ignore[attr-defined]
+        field.initial = offered[0][0] if offered else "en"
 
 
 class ConsentForm(forms.Form):

@@ -15,7 +15,13 @@ from hopeful.framework import BUILDING_BLOCKS, AgeRange, Audience, Instrument, g
 from hopeful.framework.guidance import ATTRIBUTION, ideas
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
-from hopeful.web.surveys.models import Campaign, CampaignLink, LinkKind, Submission
+from hopeful.web.surveys.models import (
+    Campaign,
+    CampaignLink,
+    CampaignStatus,
+    LinkKind,
+    Submission,
+)
 from hopeful.web.surveys.services import (
     asks_about_child,
     months_between,
@@ -59,6 +65,27 @@ def link_for_token(token: str) -> CampaignLink | None:
         .filter(token_hash=sha256_hex(token))
         .first()
     )
+
+
+def campaign_public_link_for_token(campaign: Campaign, token: str) -> CampaignLink:
+    """The active public link of ``campaign`` whose token this is, else 404.
+
+    Another campaign's or organization's link, a personal, revoked or expired link, a closed
+    campaign's link and an unknown token all get the same 404: the answer says nothing about
+    which it was."""
+    from django.http import Http404
+
+    link = link_for_token(token)
+    if (
+        link is None
+        or link.campaign_id != campaign.pk
+        or link.organization_id != campaign.organization_id
+        or link.kind != LinkKind.PUBLIC
+        or not link.is_usable()
+        or campaign.status == CampaignStatus.CLOSED
+    ):
+        raise Http404
+    return link
 
 
 def program_families(campaign: Campaign) -> QuerySet[Family]:

@@ -299,6 +299,26 @@ def link_revoke(*, link: CampaignLink, actor: Any) -> CampaignLink:
     return link
 
 
+@transaction.atomic
+def link_kit_download_record(
+    *, link: CampaignLink, actor: Any, kind: str, language: str, paper: str
+) -> None:
+    """Audit one download of a link's outreach kit (the token is in neither the event nor
+    its extra: only the link's public id names the link)."""
+    audit_record(
+        verb="link.kit_download",
+        actor=actor,
+        organization=link.organization,
+        obj=link,
+        extra={
+            "campaign": str(link.campaign.public_id),
+            "kind": kind,
+            "language": language,
+            "paper": paper,
+        },
+    )
+
+
 # -- drafts and codes --------------------------------------------------------------------------
 
 

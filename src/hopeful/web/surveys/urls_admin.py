@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:campaign_id>/open/", views.campaign_open, name="open"),
     path("<uuid:campaign_id>/close/", views.campaign_close, name="close"),
     path("<uuid:campaign_id>/links/new/", views.link_create, name="link_create"),
+    path("<uuid:campaign_id>/links/kit/", views.link_kit, name="link_kit"),
     path("<uuid:campaign_id>/links/<uuid:link_id>/revoke/", views.link_revoke, name="link_revoke"),
 ]

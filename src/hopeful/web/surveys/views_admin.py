@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hopeful.framework import get_instrument
@@ -18,12 +19,13 @@ from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
 from hopeful.web.organizations.selectors import page_url
-from hopeful.web.surveys import services
-from hopeful.web.surveys.forms import CampaignForm, LinkForm
-from hopeful.web.surveys.models import Campaign, CampaignStatus
+from hopeful.web.surveys import kit, services
+from hopeful.web.surveys.forms import CampaignForm, KitForm, LinkForm
+from hopeful.web.surveys.models import Campaign, CampaignStatus, LinkKind
 from hopeful.web.surveys.selectors import (
     campaign_get,
     campaign_link_get,
+    campaign_public_link_for_token,
     campaigns_for,
     instrument_label,
 )
@@ -190,11 +192,23 @@ def link_create(request: HttpRequest, access: Access, campaign_id: Any) -> HttpR
                             ),
                         }
                     )
+            # The outreach kit is made from the token this page holds: a public link only.
+            kit_form = (
+                KitForm(initial={"token": token}, campaign=campaign)
+                if link.kind == LinkKind.PUBLIC
+                else None
+            )
             # Shown once: this response is the only place the token ever appears.
             response = render(
                 request,
                 "surveys/admin/link_created.html",
-                {"access": access, "campaign": campaign, "link": link, "urls": urls},
+                {
+                    "access": access,
+                    "campaign": campaign,
+                    "link": link,
+                    "urls": urls,
+                    "kit_form": kit_form,
+                },
             )
             response["Cache-Control"] = "no-store"
             return response
@@ -203,6 +217,37 @@ def link_create(request: HttpRequest, access: Access, campaign_id: Any) -> HttpR
         "surveys/admin/link_form.html",
         {"access": access, "campaign": campaign, "form": form},
     )
+
+
+@org_view(*ADMIN)
+@require_POST
+@sensitive_post_parameters("token")  # kept out of error reports
+def link_kit(request: HttpRequest, access: Access, campaign_id: Any) -> HttpResponse:
+    """The outreach kit of a public link just created, as a PDF to download.
+
+    The page that shows the new link posts its token here (it is stored nowhere): anything
+    but an active public link of this campaign is 404; an impossible choice is 400."""
+    campaign = campaign_get(access, campaign_id)
+    token = request.POST.get("token", "")
+    link = campaign_public_link_for_token(campaign, token)
+    form = KitForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        # The token is not echoed back: the page that holds it is still in the browser.
+        return render(
+            request,
+            "surveys/admin/kit_invalid.html",
+            {"access": access, "campaign": campaign, "form": form},
+            status=400,
+        )
+    choice = {k: form.cleaned_data[k] for k in ("kind", "language", "paper")}
+    with translation.override(choice["language"]):
+        url = request.build_absolute_uri(reverse("survey:start", args=[token]))
+    pdf = kit.kit_pdf(**choice, url=url, organization_name=access.organization.name)
+    services.link_kit_download_record(link=link, actor=request.user, **choice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kit.kit_filename(**choice)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @org_view(*ADMIN)
