@@ -376,6 +376,8 @@ HOPEFUL_DONATION_URL = env_str("HOPEFUL_DONATION_URL")
 HOPEFUL_CONTACT_EMAIL = env_str("HOPEFUL_CONTACT_EMAIL")
 #: Posts of one public form (contact, newsletter) per client address per hour.
 HOPEFUL_PUBLIC_FORM_LIMIT = env_int("HOPEFUL_PUBLIC_FORM_LIMIT", 5, minimum=1)
+#: Days a newsletter sign-up waits for its confirmation before it is deleted.
+HOPEFUL_NEWSLETTER_CONFIRM_DAYS = env_int("HOPEFUL_NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)
 
 # -- demo ------------------------------------------------------------------------------------
 
