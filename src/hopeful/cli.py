@@ -235,6 +235,11 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     call_command("load_demo", force=True, families=args.families, stdout=out)
     base = f"http://{args.host}:{args.port}"
     print(f"Sign in at {base}/accounts/login/ with the account above.", file=out)
+    print(
+        f"The public site is {base}/ ({base}/es/ in Spanish); network@hopeful.example edits "
+        f"it at {base}/cms/.",
+        file=out,
+    )
     if args.no_serve:
         return EXIT_OK
     # A background worker beside the server makes the PDF reports and long exports; it is

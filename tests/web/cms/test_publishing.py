@@ -112,3 +112,47 @@ def test_who_published_what_is_audited() -> None:
     assert event.actor == staff
     assert event.organization is None
     assert event.extra["title"] == "About"
+
+
+@pytest.mark.parametrize("missing", ["lead_image_alt", "summary", "lead_image"])
+def test_a_post_without_its_alt_text_summary_or_image_cannot_be_published(
+    image: object, missing: str
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from hopeful.web.cms.models import NewsPage
+
+    index = site.news()
+    fields = {
+        "title": "A post",
+        "slug": "a-post",
+        "authors": "Sample Author",
+        "summary": "What happened.",
+        "lead_image": image,
+        "lead_image_alt": "Children drawing a map",
+        "body": [("paragraph", "<p>Text.</p>")],
+    }
+    fields[missing] = None if missing == "lead_image" else ""
+    with pytest.raises(ValidationError) as raised:
+        index.add_child(instance=NewsPage(**fields))
+    assert missing in raised.value.message_dict
+    assert not NewsPage.objects.exists()
+
+
+def test_an_image_in_a_page_needs_its_alternative_text(image: object) -> None:
+    """The editor validates every block before it saves (a figure without its text is an
+    error on the form, nothing is saved)."""
+    from django.core.exceptions import ValidationError
+
+    from hopeful.web.cms.blocks import BodyBlock
+
+    block = BodyBlock()
+    without = block.to_python(
+        [{"type": "figure", "value": {"image": image.pk, "alt": "", "caption": ""}}]
+    )
+    with pytest.raises(ValidationError):
+        block.clean(without)
+    described = block.to_python(
+        [{"type": "figure", "value": {"image": image.pk, "alt": "A map", "caption": ""}}]
+    )
+    assert block.clean(described)

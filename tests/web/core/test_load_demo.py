@@ -31,7 +31,7 @@ debug_on = override_settings(DEBUG=True)
 @debug_on
 def test_it_creates_a_demo_staff_account_and_prints_its_password() -> None:
     out = StringIO()
-    call_command("load_demo", "--no-families", stdout=out)
+    call_command("load_demo", "--no-site", "--no-families", stdout=out)
     user = User.objects.get(email=DEMO_EMAIL)
     assert user.is_staff
     assert not user.is_superuser
@@ -43,13 +43,13 @@ def test_it_creates_a_demo_staff_account_and_prints_its_password() -> None:
 
 @debug_on
 def test_it_can_run_again_and_resets_the_demo_account() -> None:
-    call_command("load_demo", "--no-families", stdout=StringIO())
+    call_command("load_demo", "--no-site", "--no-families", stdout=StringIO())
     user = User.objects.get(email=DEMO_EMAIL)
     user.set_password("changed-by-someone")
     user.is_staff = False
     user.save()
     out = StringIO()
-    call_command("load_demo", "--no-families", stdout=out)
+    call_command("load_demo", "--no-site", "--no-families", stdout=out)
     assert User.objects.filter(email=DEMO_EMAIL).count() == 1
     user.refresh_from_db()
     assert user.is_staff
@@ -60,9 +60,9 @@ def test_it_can_run_again_and_resets_the_demo_account() -> None:
 @override_settings(DEBUG=False)
 def test_it_refuses_to_load_the_demo_when_debug_is_off_unless_forced() -> None:
     with pytest.raises(CommandError, match="--force"):
-        call_command("load_demo", "--no-families", stdout=StringIO())
+        call_command("load_demo", "--no-site", "--no-families", stdout=StringIO())
     assert not User.objects.filter(email=DEMO_EMAIL).exists()
-    call_command("load_demo", "--force", "--no-families", stdout=StringIO())
+    call_command("load_demo", "--no-site", "--force", "--no-families", stdout=StringIO())
     assert User.objects.filter(email=DEMO_EMAIL).exists()
 
 
@@ -106,7 +106,16 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
     loaded = Submission.objects.count()
     families = Family.objects.count()
     assert families == 800 + 8 * PEER_FAMILIES
-    call_command("load_demo", stdout=StringIO())  # again: nothing duplicated
+    # the public site: published in both languages, edited by the network staff account
+    from hopeful.web.accounts.models import User
+    from hopeful.web.cms.models import ResourcePage
+
+    assert ResourcePage.objects.live().filter(locale__language_code="en").count() == 40
+    assert ResourcePage.objects.live().filter(locale__language_code="es").count() == 38
+    network = User.objects.get(email="network@hopeful.example")
+    assert set(network.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
+    assert "edits the public site at /cms/" in text
+    call_command("load_demo", "--no-site", stdout=StringIO())  # again: nothing duplicated
     assert Family.objects.count() == families
     assert Submission.objects.count() == loaded
 
@@ -176,7 +185,7 @@ def _load_and_look(*, bulk: bool, families: int) -> tuple[dict[str, list[str]], 
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
-            demo_load(families_per_organization=families, bulk=bulk, peers=False)
+            demo_load(families_per_organization=families, bulk=bulk, peers=False, site=False)
             seen = _snapshot()
             counts = {
                 "families": Family.objects.count(),
@@ -228,7 +237,7 @@ def test_bulk_loading_writes_the_rows_the_submission_service_writes() -> None:
 
 def test_the_rows_have_what_the_service_writes_and_scores_from_the_framework() -> None:
     with time_machine.travel(TODAY, tick=False):
-        demo_load(families_per_organization=30, peers=False)
+        demo_load(families_per_organization=30, peers=False, site=False)
     submissions = Submission.objects.select_related("link", "family", "campaign")
     for submission in submissions:
         assert submission.payload_hash
@@ -264,7 +273,7 @@ def test_the_history_starts_on_1_january_of_the_previous_year() -> None:
 
 def test_submissions_span_whole_years_busier_lately_in_both_languages_by_program() -> None:
     with time_machine.travel(TODAY, tick=False):
-        demo_load(peers=False)
+        demo_load(peers=False, site=False)
     families = Family.objects.count()
     dates = list(Submission.objects.values_list("submitted_at", flat=True))
     assert max(dates) <= TODAY
@@ -310,7 +319,7 @@ def test_the_same_families_come_back_whatever_the_number_loaded() -> None:
         rows: set[tuple[Any, ...]] = set()
         try:
             with transaction.atomic(), time_machine.travel(TODAY, tick=False):
-                demo_load(families_per_organization=n, peers=False)
+                demo_load(families_per_organization=n, peers=False, site=False)
                 for row in Submission.objects.values_list(
                     "client_uuid", "submitted_at", "language", "answers", "demographics"
                 ):
@@ -326,7 +335,7 @@ def test_the_same_families_come_back_whatever_the_number_loaded() -> None:
 @debug_on
 def test_families_takes_a_number_per_organization() -> None:
     out = StringIO()
-    call_command("load_demo", "--families", "7", stdout=out)
+    call_command("load_demo", "--no-site", "--families", "7", stdout=out)
     for org in Organization.objects.all():
         assert Family.objects.filter(organization=org).count() == 7
     assert "Loading 7 synthetic families per organization" in out.getvalue()
@@ -347,7 +356,7 @@ def test_families_takes_a_number_per_organization() -> None:
 )
 def test_a_bad_number_of_families_is_refused_and_changes_nothing(given: str, message: str) -> None:
     with pytest.raises(CommandError, match=message):
-        call_command("load_demo", "--families", given, stdout=StringIO())
+        call_command("load_demo", "--no-site", "--families", given, stdout=StringIO())
     assert not User.objects.exists()
     assert not Organization.objects.exists()
 
@@ -356,27 +365,31 @@ def test_a_bad_number_of_families_is_refused_and_changes_nothing(given: str, mes
 @pytest.mark.parametrize("given", [0, -5, 100_001, "400", 2.5, True])
 def test_a_bad_number_of_families_given_in_code_is_refused_too(given: object) -> None:
     with pytest.raises(CommandError, match="families"):
-        call_command("load_demo", families=given, stdout=StringIO())
+        call_command("load_demo", "--no-site", families=given, stdout=StringIO())
     assert not User.objects.exists()
 
 
 @debug_on
 def test_no_families_and_a_number_of_families_do_not_go_together() -> None:
     with pytest.raises(CommandError, match="not allowed with"):
-        call_command("load_demo", "--no-families", "--families", "5", stdout=StringIO())
+        call_command(
+            "load_demo", "--no-site", "--no-families", "--families", "5", stdout=StringIO()
+        )
     assert not User.objects.exists()
 
 
 @debug_on
 def test_loading_again_with_another_number_keeps_the_families_and_says_so() -> None:
-    call_command("load_demo", "--families", "3", stdout=StringIO())
+    call_command("load_demo", "--no-site", "--families", "3", stdout=StringIO())
     out = StringIO()
-    call_command("load_demo", "--families", "5", stdout=out)
+    call_command("load_demo", "--no-site", "--families", "5", stdout=out)
     assert Family.objects.count() == 30  # 3 in each of the 10 organizations
     assert "its families stay as they are (Sunrise Pediatrics 3, Riverbend" in out.getvalue()
     assert "--families 5 applies only to a new demo database" in out.getvalue()
     out = StringIO()
-    call_command("load_demo", "--families", "3", stdout=out)  # the same number: nothing to say
+    call_command(
+        "load_demo", "--no-site", "--families", "3", stdout=out
+    )  # the same number: nothing to say
     assert "stay as they are" not in out.getvalue()
 
 
@@ -391,8 +404,10 @@ def test_each_demo_practitioner_gets_a_caseload_with_a_history() -> None:
     from hopeful.web.core.demo_casework import CASELOAD
 
     with time_machine.travel(TODAY, tick=False):
-        demo_load(families_per_organization=60, peers=False)
-        demo_load(families_per_organization=60, peers=False)  # again: the history is kept
+        demo_load(families_per_organization=60, peers=False, site=False)
+        demo_load(
+            families_per_organization=60, peers=False, site=False
+        )  # again: the history is kept
     for org in Organization.objects.all():
         assigned = Assignment.objects.filter(
             organization=org, membership__role="practitioner"

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -46,6 +47,7 @@ from hopeful.web.accounts.models import User
 from hopeful.web.accounts.services import user_ensure
 from hopeful.web.audit.middleware import current_request_id
 from hopeful.web.audit.models import AuditEvent
+from hopeful.web.cms.demo import site_load
 from hopeful.web.core.demo_casework import casework_load
 from hopeful.web.core.demo_families import (
     _consent_changes,
@@ -483,6 +485,7 @@ def demo_load(
     families_per_organization: int = FAMILIES_PER_ORGANIZATION,
     bulk: bool = True,
     peers: bool = True,
+    site: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Create (or reset) the demo data. Safe to run any number of times.
@@ -493,6 +496,8 @@ def demo_load(
     stores the families through the real submission service instead (the reference the bulk
     rows are tested against; slow). ``peers``: also the smaller network members
     (:mod:`hopeful.web.core.demo_peers`, at most their number of families each).
+    ``site``: also publish the public site's sample pages in English and Spanish
+    (:func:`hopeful.web.cms.demo.site_load`; once, left as they are afterwards).
     ``progress`` receives a line now and then.
     """
     count = families_per_organization_check(families_per_organization)
@@ -503,7 +508,11 @@ def demo_load(
     )
     result = DemoResult(email=DEMO_EMAIL, password=DEMO_PASSWORD, created=created)
     network = _staff("network@hopeful.example", "Network staff", network_staff=True)
-    result.accounts.append(DemoAccount(network.email, "network staff", "HOPE network"))
+    # network staff also edit the public site (/cms/): Wagtail's editor and moderator groups
+    network.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+    result.accounts.append(
+        DemoAccount(network.email, "network staff (edits the public site at /cms/)", "HOPE network")
+    )
     for spec in [*ORGANIZATIONS, *(peer_specs() if peers else [])]:
         peer = bool(spec.get("peer"))
         org, org_created = Organization.objects.get_or_create(
@@ -558,6 +567,8 @@ def demo_load(
             if assigned:
                 say(f"{org.name}: a caseload of {assigned} families with visits, maps and goals.")
         result.submissions += Submission.objects.filter(organization=org).count()
+    if site:
+        site_load(today=timezone.localdate(), progress=say)
     return result
 
 

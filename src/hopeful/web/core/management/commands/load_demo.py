@@ -36,6 +36,11 @@ class Command(BaseCommand):
             action="store_true",
             help="load the demo account even though HOPEFUL_DEBUG is off",
         )
+        parser.add_argument(
+            "--no-site",
+            action="store_true",
+            help="leave out the public site's sample pages (English and Spanish)",
+        )
         how_many = parser.add_mutually_exclusive_group()
         how_many.add_argument(
             "--no-families",
@@ -70,6 +75,7 @@ class Command(BaseCommand):
         result = demo_load(
             families=not options.get("no_families", False),
             families_per_organization=count,
+            site=not options.get("no_site", False),
             progress=self._progress,
         )
         verb = "Created" if result.created else "Reset"
