@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
 
 from hopeful.web.casework import reminders
+from hopeful.web.core.scheduling import next_local_time, queue_unless_waiting
 
 #: The hour (local time) the daily reminders go out.
 HOUR = 7
@@ -19,20 +19,12 @@ HOUR = 7
 
 def next_run(now: dt.datetime) -> dt.datetime:
     """The next morning at :data:`HOUR`, local time."""
-    local = timezone.localtime(now)
-    morning = local.replace(hour=HOUR, minute=0, second=0, microsecond=0)
-    return morning if morning > local else morning + dt.timedelta(days=1)
+    return next_local_time(now, HOUR)
 
 
 def schedule(now: dt.datetime | None = None) -> bool:
     """Queue the next daily run unless one is already waiting. Returns whether it queued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=send_reminders.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
-        return False
-    send_reminders.using(run_after=next_run(now or timezone.now())).enqueue()
-    return True
+    return queue_unless_waiting(send_reminders, run_after=next_run(now or timezone.now()))
 
 
 @task()

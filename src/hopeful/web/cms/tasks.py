@@ -11,8 +11,9 @@ import io
 
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
+
+from hopeful.web.core.scheduling import queue_unless_waiting
 
 #: How often scheduled pages are checked.
 EVERY = dt.timedelta(minutes=1)
@@ -28,13 +29,7 @@ def publish_due() -> str:
 
 def schedule(now: dt.datetime | None = None) -> bool:
     """Queue the next check unless one is already waiting. Returns whether it queued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=publish_scheduled.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
-        return False
-    publish_scheduled.using(run_after=(now or timezone.now()) + EVERY).enqueue()
-    return True
+    return queue_unless_waiting(publish_scheduled, run_after=(now or timezone.now()) + EVERY)
 
 
 @task()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
 
+from hopeful.web.core.scheduling import next_local_time, queue_unless_waiting
 from hopeful.web.newsletter import emails, services
 
 #: The hour (local time) the daily purge runs.
@@ -34,20 +34,12 @@ def send_already_subscribed(subscription_id: int) -> None:
 
 def next_run(now: dt.datetime) -> dt.datetime:
     """The next night at :data:`HOUR`, local time."""
-    local = timezone.localtime(now)
-    night = local.replace(hour=HOUR, minute=0, second=0, microsecond=0)
-    return night if night > local else night + dt.timedelta(days=1)
+    return next_local_time(now, HOUR)
 
 
 def schedule(now: dt.datetime | None = None) -> bool:
     """Queue the next daily purge unless one is already waiting. Returns whether it queued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=purge_expired.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
-        return False
-    purge_expired.using(run_after=next_run(now or timezone.now())).enqueue()
-    return True
+    return queue_unless_waiting(purge_expired, run_after=next_run(now or timezone.now()))
 
 
 @task()
