@@ -17,7 +17,7 @@ from hopeful.web.cms.demo import site_load
 from tests.e2e import axe
 from tests.e2e.test_error_pages import follow
 from tests.e2e.test_instrument_page import CHROMIUM_ARGS, PHONE
-from tests.web.cms.site import reindex
+from tests.web.cms.site import ensure_skeleton, reindex
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -34,6 +34,7 @@ def visit(page: Page, url: str, language: str) -> None:
 @pytest.fixture
 def demo_site(settings: Any, tmp_path: Any) -> list[tuple[str, str]]:
     settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_skeleton()
     site_load(today=dt.date(2026, 6, 1))
     reindex()
     return [
@@ -43,7 +44,7 @@ def demo_site(settings: Any, tmp_path: Any) -> list[tuple[str, str]]:
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_public_page_in_both_languages_passes_axe(
     live_server: LiveServer, demo_site: list[tuple[str, str]]
 ) -> None:
@@ -83,7 +84,7 @@ def test_every_public_page_in_both_languages_passes_axe(
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_newcomer_finds_resources_by_clicking(
     live_server: LiveServer, demo_site: list[tuple[str, str]]
 ) -> None:
@@ -121,7 +122,7 @@ def test_a_newcomer_finds_resources_by_clicking(
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_untranslated_page_offers_the_english_one(
     live_server: LiveServer, demo_site: list[tuple[str, str]]
 ) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps as django_apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from hopeful.web.cms.models import (
     Facet,
@@ -19,6 +22,31 @@ from hopeful.web.cms.models import (
     ResourcePage,
     StandardPage,
 )
+
+
+def ensure_skeleton() -> None:
+    """What the migrations put in the database (Wagtail's root page and collection, the
+    locales, the site's home page and the library's facets), again: a browser test's
+    database is emptied between tests, migration data included."""
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    Locale.objects.get_or_create(language_code="es")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.objects.create(
+            title="Root",
+            draft_title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=english,
+        )
+    if not HomePage.objects.exists() or not Facet.objects.exists():
+        migration = import_module("hopeful.web.cms.migrations.0002_site_and_facets")
+        migration.forwards(django_apps, None)
 
 
 def home(language: str = "en") -> HomePage:
