@@ -329,3 +329,30 @@ def test_each_download_is_audited_without_the_token(two_tenants: dict[str, Any])
     for row in AuditEvent.objects.values():
         assert token not in repr(row)
         assert link.token_hash not in repr(row)
+
+
+def _kit_text(response: Any) -> str:
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+def test_the_kit_says_what_the_questions_are_about(two_tenants: dict[str, Any]) -> None:
+    """A campaign of adults' own childhood (pce7) invites adults to tell about their own
+    childhood; one that asks parents about a child, about the child's life."""
+    client = admin_client(two_tenants)
+    own = _kit_text(client.post(kit_url(two_tenants), choices(two_tenants["token_a"])))
+    assert "your own childhood" in own
+    assert "your child's life" not in own
+
+    t = two_tenants
+    campaign = f.make_campaign(
+        t["org_a"],
+        t["program_a"],
+        t["members_a"]["org_admin"],
+        instruments=[{"id": "nsch_flourishing_0_5", "version": "1.0"}],
+    )
+    _link, token = f.make_link(campaign, t["members_a"]["org_admin"])
+    url = f"/orgs/{t['org_a'].public_id}/campaigns/{campaign.public_id}/links/kit/"
+    child = _kit_text(client.post(url, choices(token, language="es", kind="card")))
+    assert "su hijo o hija" in child
+    assert "su propia infancia" not in child

@@ -14,7 +14,7 @@ update. Nothing here touches the database; :func:`kit_pdf` is a pure function of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import segno
 from django.template.loader import render_to_string
@@ -90,6 +90,47 @@ TEXTS: dict[str, KitText] = {
     ),
 }
 
+#: What changes when the questionnaires are about the adult's own childhood (PCEs, BCEs,
+#: ACEs), not about a child: the questions' subject, nothing else.
+OWN_CHILDHOOD: dict[str, dict[str, object]] = {
+    "en": {
+        "headline": "Tell us about the good things in your own childhood",
+        "card_headline": "Share the good things in your own childhood",
+        "subject": (
+            "The questions are about the good things in your own childhood: the people and "
+            "places that helped you grow.",
+            "Questions about the good things in your own childhood.",
+        ),
+    },
+    "es": {
+        "headline": "Cuéntenos sobre las cosas buenas de su propia infancia",
+        "card_headline": "Comparta las cosas buenas de su propia infancia",
+        "subject": (
+            "Las preguntas son sobre las cosas buenas de su propia infancia: las personas y "
+            "los lugares que le ayudaron a crecer.",
+            "Preguntas sobre las cosas buenas de su propia infancia.",
+        ),
+    },
+}
+
+
+def kit_text(language: str, *, about_child: bool) -> KitText:
+    """The kit's words in ``language``: about the family's child, or about the adult's own
+    childhood when no questionnaire of the campaign asks about a child."""
+    words = TEXTS[language]
+    if about_child:
+        return words
+    own = OWN_CHILDHOOD[language]
+    long_subject, short_subject = own["subject"]  # type: ignore[misc]
+    return replace(
+        words,
+        headline=str(own["headline"]),
+        card_headline=str(own["card_headline"]),
+        benefits=(words.benefits[0], long_subject, *words.benefits[2:]),
+        card_benefits=(words.card_benefits[0], short_subject, *words.card_benefits[2:]),
+    )
+
+
 #: Hand-out cards printed on each sheet (cut along the dashed lines).
 CARDS_PER_SHEET = 4
 
@@ -111,8 +152,8 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def _text(language: str, organization_name: str) -> dict[str, object]:
-    words = TEXTS[language]
+def _text(language: str, organization_name: str, *, about_child: bool) -> dict[str, object]:
+    words = kit_text(language, about_child=about_child)
     # str.replace, not format: a brace in an organization's name must not break the text
     org = organization_name
 
@@ -131,7 +172,15 @@ def _text(language: str, organization_name: str) -> dict[str, object]:
     }
 
 
-def kit_html(*, kind: str, language: str, paper: str, url: str, organization_name: str) -> str:
+def kit_html(
+    *,
+    kind: str,
+    language: str,
+    paper: str,
+    url: str,
+    organization_name: str,
+    about_child: bool = True,
+) -> str:
     """The kit as one self-contained HTML document (styles inline, the QR code inline SVG)."""
     if kind not in KINDS or language not in LANGUAGES or paper not in PAPERS:
         raise ValueError(f"no such kit: {kind!r}, {language!r}, {paper!r}")
@@ -141,24 +190,38 @@ def kit_html(*, kind: str, language: str, paper: str, url: str, organization_nam
         "url": url,
         "organization_name": organization_name,
         "qr": qr_svg(url),
-        "text": _text(language, organization_name),
+        "text": _text(language, organization_name, about_child=about_child),
         "cards": range(CARDS_PER_SHEET),
     }
     with translation.override(language):
         return render_to_string(f"surveys/kit/{kind}.html", context)
 
 
-def kit_pdf(*, kind: str, language: str, paper: str, url: str, organization_name: str) -> bytes:
+def kit_pdf(
+    *,
+    kind: str,
+    language: str,
+    paper: str,
+    url: str,
+    organization_name: str,
+    about_child: bool = True,
+) -> bytes:
     """The poster (one page) or a sheet of hand-out cards, as PDF bytes.
 
     ``kind`` is ``poster`` or ``card``, ``language`` ``en`` or ``es``, ``paper`` ``letter`` or
-    ``a4``; ``url`` is the survey's start address in that language. Raises ``ValueError`` for
-    any other choice."""
+    ``a4``; ``url`` is the survey's start address in that language; ``about_child``: whether
+    the questionnaires ask about a child (else about the adult's own childhood). Raises
+    ``ValueError`` for any other choice."""
     # imported here: the survey's forms import this module, and the family's pages need not
     # load the report stack (WeasyPrint, the dashboard) to show a question
     from hopeful.web.reports.render import report_pdf
 
     html = kit_html(
-        kind=kind, language=language, paper=paper, url=url, organization_name=organization_name
+        kind=kind,
+        language=language,
+        paper=paper,
+        url=url,
+        organization_name=organization_name,
+        about_child=about_child,
     )
     return report_pdf(html)

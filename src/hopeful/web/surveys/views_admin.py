@@ -242,7 +242,12 @@ def link_kit(request: HttpRequest, access: Access, campaign_id: Any) -> HttpResp
     choice = {k: form.cleaned_data[k] for k in ("kind", "language", "paper")}
     with translation.override(choice["language"]):
         url = request.build_absolute_uri(reverse("survey:start", args=[token]))
-    pdf = kit.kit_pdf(**choice, url=url, organization_name=access.organization.name)
+    pdf = kit.kit_pdf(
+        **choice,
+        url=url,
+        organization_name=access.organization.name,
+        about_child=services.asks_about_child(link.campaign),
+    )
     services.link_kit_download_record(link=link, actor=request.user, **choice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{kit.kit_filename(**choice)}"'
