@@ -78,3 +78,20 @@ def test_home_falls_back_to_the_built_in_home_without_a_spanish_home(client: Cli
         "HOPE (Healthy Outcomes from Positive Experiences) is a way"
         not in response.content.decode()
     )
+
+
+def test_a_page_submitted_for_translation_stays_untranslated_until_published(
+    client: Client, pages: dict[str, object]
+) -> None:
+    """wagtail-localize's "Translate" makes a Spanish draft of the English text: the Spanish
+    address keeps saying the page is not translated until staff publish the translation."""
+    from wagtail.models import Locale
+    from wagtail_localize.operations import translate_object
+
+    team = pages["team"]
+    translate_object(team, [Locale.objects.get(language_code="es")])
+    spanish = team.get_translation(Locale.objects.get(language_code="es"))
+    assert not spanish.live
+    response = client.get("/es/team/")
+    assert "Only in English." not in response.content.decode()
+    assert 'href="/team/"' in response.content.decode()

@@ -35,8 +35,16 @@ register_snippet(ContactMessageViewSet)
 
 @hooks.register("insert_global_admin_js")
 def admin_choosers_js() -> str:
-    """Starts the admin's date pickers without inline scripts (HOPEful's CSP forbids them)."""
-    return format_html('<script src="{}" defer></script>', static("cms/admin-choosers.js"))
+    """Starts the admin's date pickers and gives the translation editor its choosers without
+    inline scripts (HOPEful's CSP forbids them)."""
+    return format_html(
+        '<script src="{}" data-image-chooser="{}" data-document-chooser="{}" '
+        'data-page-chooser="{}"></script>',
+        static("cms/admin-choosers.js"),
+        reverse("wagtailimages_chooser:choose"),
+        reverse("wagtaildocs_chooser:choose"),
+        reverse("wagtailadmin_choose_page"),
+    )
 
 
 @hooks.register("register_admin_menu_item")

@@ -346,6 +346,9 @@ WAGTAIL_SITE_NAME = "HOPEful"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+#: A page submitted for translation starts as a draft in the other language (its English
+#: text is not published as Spanish); staff translate it, then publish it.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 #: The CMS has no sign-in of its own: /cms/ sends people to HOPEful's (with two factors).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
