@@ -16,7 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e import axe
-from tests.e2e.test_instrument_page import CHROMIUM_ARGS
+from tests.e2e.test_instrument_page import CHROMIUM_ARGS, PHONE
 from tests.web import factories as f
 
 
@@ -45,13 +45,15 @@ def test_an_admin_downloads_a_spanish_card_kit_from_the_link_page(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(accept_downloads=True)
+            page = browser.new_page(accept_downloads=True, viewport=PHONE)
             sign_in(page, base, t["members_a"]["org_admin"])
             page.goto(campaign_url + "links/new/")
             page.get_by_label("Public link").check()
             with page.expect_navigation():
                 page.get_by_role("button", name="Create link").click()
             axe.assert_accessible(page)
+            # the long link wraps on a phone instead of widening the page
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             match = re.search(r"/es/s/([A-Za-z0-9_-]+)/", page.content())
             assert match is not None
             link = f"{base}/es/s/{match.group(1)}/"
