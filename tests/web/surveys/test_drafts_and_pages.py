@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 import hopeful.web.surveys
-from hopeful.web.surveys import services
+from hopeful.web.surveys import drafts
 from hopeful.web.surveys.models import Draft
 from tests.web import factories as f
 
@@ -34,7 +34,7 @@ def test_an_expired_draft_cannot_be_resumed_and_is_purged(two_tenants: dict[str,
     Draft.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     page = Client().post(f"/s/{token}/resume/", {"code": code})
     assert "could not find" in page.content.decode()
-    assert services.drafts_purge_expired() == 1
+    assert drafts.drafts_purge_expired() == 1
     assert not Draft.objects.exists()
 
 

@@ -1,4 +1,5 @@
-"""Writing campaigns, links, drafts and submissions. Every write is audited in its transaction.
+"""Writing campaigns, links and submissions (the drafts and resume codes are in
+:mod:`hopeful.web.surveys.drafts`). Every write is audited in its transaction.
 
 Integrity rules (see shared/research/reliability-security.md, T5 and T6):
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import re
 import secrets
@@ -44,29 +44,18 @@ from hopeful.web.surveys.demographics import (
     demographics_check,
     demographics_clean,
 )
+from hopeful.web.surveys.drafts import CODE_ALPHABET, sha256_hex
 from hopeful.web.surveys.models import (
     AttemptKind,
     Campaign,
     CampaignLink,
     CampaignStatus,
-    CodeAttempt,
     Draft,
     FamilyCode,
     InstrumentScore,
     LinkKind,
     Submission,
 )
-
-#: Drafts live this long after their last save, then they are purged (the row is deleted).
-DRAFT_TTL = dt.timedelta(days=14)
-
-#: Resume codes: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L, U/V).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-CODE_LENGTH = 10
-
-#: Wrong codes allowed per link and kind in :data:`ATTEMPT_WINDOW` before answering 429.
-MAX_CODE_ATTEMPTS = 10
-ATTEMPT_WINDOW = dt.timedelta(minutes=10)
 
 #: The largest submission body accepted (bytes); larger is 413.
 MAX_SUBMISSION_BYTES = 64 * 1024
@@ -118,19 +107,6 @@ class RateLimitedError(SurveyError):
 
 class LinkGoneError(SurveyError):
     status = 410
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def normalize_code(code: str) -> str:
-    """A resume code as typed ("abcd efgh-jk") in its stored form ("ABCDEFGHJK")."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 # -- campaigns ---------------------------------------------------------------------------------
@@ -317,103 +293,6 @@ def link_kit_download_record(
             "paper": paper,
         },
     )
-
-
-# -- drafts and codes --------------------------------------------------------------------------
-
-
-def code_attempts_exceeded(*, link: CampaignLink, kind: str) -> bool:
-    """Whether too many wrong codes were tried on this link recently (then answer 429)."""
-    since = timezone.now() - ATTEMPT_WINDOW
-    recent = CodeAttempt.objects.filter(link=link, kind=kind, created_at__gte=since).count()
-    return recent >= MAX_CODE_ATTEMPTS
-
-
-def code_attempt_record(*, link: CampaignLink, kind: str) -> None:
-    """Count one wrong code; attempts older than a day are no longer needed and go."""
-    now = timezone.now()
-    CodeAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
-    CodeAttempt.objects.create(link=link, kind=kind, created_at=now)
-
-
-def drafts_purge_expired() -> int:
-    """Delete expired drafts (the rows go, they are not flagged)."""
-    deleted, _ = Draft.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted
-
-
-@transaction.atomic
-def draft_start(
-    *, link: CampaignLink, language: str, consent: Mapping[str, bool]
-) -> tuple[Draft, str]:
-    """A draft holding the family's consent choices, and its resume code (shown once)."""
-    drafts_purge_expired()
-    now = timezone.now()
-    while True:
-        code = new_code()
-        if not Draft.objects.filter(resume_code_hash=sha256_hex(code)).exists():
-            break
-    draft = Draft.objects.create(
-        organization=link.organization,
-        link=link,
-        resume_code_hash=sha256_hex(code),
-        language=language,
-        state={
-            "consent": dict(consent),
-            "name": "",
-            "answers": {},
-            "language": language,
-            "done": ["consent"],
-        },
-        updated_at=now,
-        expires_at=now + DRAFT_TTL,
-    )
-    audit_record(verb="draft.create", actor=None, organization=link.organization, obj=draft)
-    return draft, code
-
-
-def draft_save(*, draft: Draft, language: str, step: str, **changes: Any) -> Draft:
-    """Save one step's answers into the draft; a new answer drops the review's client UUID."""
-    state = dict(draft.state)
-    for key, value in changes.items():
-        if key == "answers":
-            answers = dict(state.get("answers", {}))
-            answers.update(value)
-            state["answers"] = answers
-            state.pop("client_uuid", None)
-        else:
-            if key in ("consent", "name", "child_birth_month", "child_nickname", "demographics"):
-                state.pop("client_uuid", None)
-            state[key] = value
-    state["language"] = language
-    done = list(state.get("done", []))
-    if step not in done:
-        done.append(step)
-    state["done"] = done
-    now = timezone.now()
-    draft.state = state
-    draft.language = language
-    draft.updated_at = now
-    draft.expires_at = now + DRAFT_TTL
-    draft.save(update_fields=["state", "language", "updated_at", "expires_at"])
-    return draft
-
-
-def draft_for_code(*, link: CampaignLink, code: str) -> Draft | None:
-    """The link's live draft with this resume code, or None."""
-    return Draft.objects.filter(
-        link=link, resume_code_hash=sha256_hex(normalize_code(code)), expires_at__gt=timezone.now()
-    ).first()
-
-
-def family_for_code(*, link: CampaignLink, code: str) -> Family | None:
-    """The family that answered on this link and kept this code, or None."""
-    found = (
-        FamilyCode.objects.filter(link=link, code_hash=sha256_hex(normalize_code(code)))
-        .select_related("family")
-        .first()
-    )
-    return found.family if found is not None else None
 
 
 # -- submissions -------------------------------------------------------------------------------
@@ -756,8 +635,6 @@ __all__ = [
     "campaign_open",
     "campaign_update",
     "demographics_parse",
-    "draft_save",
-    "draft_start",
     "link_create",
     "link_revoke",
     "submission_create",

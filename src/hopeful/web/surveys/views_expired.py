@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hopeful.web.surveys import services
+from hopeful.web.surveys import drafts
 from hopeful.web.surveys.flow import (
     display_code,
     error_page,
@@ -138,7 +138,7 @@ def _resume_step(link: CampaignLink, draft: Draft) -> str:
 def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        if services.code_attempts_exceeded(link=link, kind=AttemptKind.RESUME):
+        if drafts.code_attempts_exceeded(link=link, kind=AttemptKind.RESUME):
             return error_page(
                 request,
                 link,
@@ -147,12 +147,12 @@ def resume(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
                 _("Too many codes were tried. Please wait 10 minutes and try again."),
             )
         if form.is_valid():
-            code = services.normalize_code(form.cleaned_data["code"])
-            draft = services.draft_for_code(link=link, code=code)
+            code = drafts.normalize_code(form.cleaned_data["code"])
+            draft = drafts.draft_for_code(link=link, code=code)
             if draft is not None:
                 remember(request, link, draft, code)
                 return redirect(step_url(token, _resume_step(link, draft)))
-            services.code_attempt_record(link=link, kind=AttemptKind.RESUME)
+            drafts.code_attempt_record(link=link, kind=AttemptKind.RESUME)
             form.add_error("code", _("We could not find answers saved with this code."))
     return render(
         request, "surveys/public/resume.html", {"link": link, "token": token, "form": form}

@@ -32,7 +32,7 @@ from hopeful.framework import UnknownInstrumentError, get_instrument
 from hopeful.web.families.models import ConsentPurpose
 from hopeful.web.families.selectors import consent_current
 from hopeful.web.families.services import CONSENT_TEXT_VERSION
-from hopeful.web.surveys import services
+from hopeful.web.surveys import drafts, services
 from hopeful.web.surveys.demographics import demographics_rows
 from hopeful.web.surveys.flow import (
     display_code,
@@ -138,10 +138,10 @@ def agree(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
                     _context(link, token, "consent", request),
                 )
             if draft is None:
-                draft, code = services.draft_start(link=link, language=language, consent=choices)
+                draft, code = drafts.draft_start(link=link, language=language, consent=choices)
                 remember(request, link, draft, code)
             else:
-                services.draft_save(draft=draft, language=language, step="consent", consent=choices)
+                drafts.draft_save(draft=draft, language=language, step="consent", consent=choices)
             return redirect(step_url(token, _after(link, "consent")))
     else:
         initial = [p for p, v in (draft.state.get("consent", {}) if draft else {}).items() if v]
@@ -165,7 +165,7 @@ def name(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     if request.method == "POST":
         form = NameForm(request.POST)
         if form.is_valid():
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft, language=survey_language(), step="name", name=form.cleaned_data["name"]
             )
             return redirect(step_url(token, _after(link, "name")))
@@ -192,7 +192,7 @@ def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("skip"):
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft,
                 language=language,
                 step="child",
@@ -203,7 +203,7 @@ def child(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
         form = ChildForm(request.POST, today=today)
         if form.is_valid():
             birth_month = form.birth_month_value()
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft,
                 language=language,
                 step="child",
@@ -294,7 +294,7 @@ def items(request: HttpRequest, link: CampaignLink, token: str, instrument_id: s
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft,
                 language=language,
                 step=step,
@@ -334,13 +334,13 @@ def about(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("skip"):
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft, language=survey_language(), step="about", demographics={}
             )
             return redirect(step_url(token, _after(link, "about")))
         form = AboutForm(request.POST, about_child=about_child)
         if form.is_valid():
-            services.draft_save(
+            drafts.draft_save(
                 draft=draft,
                 language=survey_language(),
                 step="about",
@@ -555,7 +555,7 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
     form = CodeForm(request.POST or None)
     family = None
     if request.method == "POST":
-        if services.code_attempts_exceeded(link=link, kind=AttemptKind.CONSENT):
+        if drafts.code_attempts_exceeded(link=link, kind=AttemptKind.CONSENT):
             return error_page(
                 request,
                 link,
@@ -564,9 +564,9 @@ def consent(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
                 _("Too many codes were tried. Please wait 10 minutes and try again."),
             )
         if form.is_valid():
-            family = services.family_for_code(link=link, code=form.cleaned_data["code"])
+            family = drafts.family_for_code(link=link, code=form.cleaned_data["code"])
             if family is None:
-                services.code_attempt_record(link=link, kind=AttemptKind.CONSENT)
+                drafts.code_attempt_record(link=link, kind=AttemptKind.CONSENT)
                 form.add_error("code", _("We could not find a family with this code."))
             elif request.POST.get("save"):
                 choices = ConsentForm(request.POST)
