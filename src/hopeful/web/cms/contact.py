@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hopeful.web.cms.forms import ContactForm
-from hopeful.web.cms.guard import rate_limit_check, rate_limit_record
+from hopeful.web.cms.guard import guard_post
 from hopeful.web.cms.models.contact import ContactMessage
 
 FORM = "contact"
@@ -27,17 +27,16 @@ def contact_serve(page: Any, request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(page, request, ContactForm())
     form = ContactForm(request.POST)
-    limit = rate_limit_check(request, form=FORM)
-    if not limit.allowed:
-        form.add_error(
-            None,
-            _("Too many messages were sent from here just now. Please try again in %(n)d minutes.")
-            % {"n": limit.wait_minutes},
-        )
-        return _page(page, request, form, status=429)
-    if not form.is_valid():
-        return _page(page, request, form, status=400)
-    rate_limit_record(request, form=FORM)
+    status = guard_post(
+        request,
+        form,
+        name=FORM,
+        limited=_(
+            "Too many messages were sent from here just now. Please try again in %(n)d minutes."
+        ),
+    )
+    if status is not None:
+        return _page(page, request, form, status=status)
     if not form.is_spam:
         with transaction.atomic():
             message = ContactMessage.objects.create(

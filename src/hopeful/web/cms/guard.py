@@ -101,3 +101,18 @@ def rate_limit_check(request: HttpRequest, *, form: str) -> RateLimit:
 def rate_limit_record(request: HttpRequest, *, form: str) -> None:
     """Count one post of ``form`` from this client."""
     PublicFormPost.objects.create(form=form, address_key=_address_key(request))
+
+
+def guard_post(request: HttpRequest, form: GuardedForm, *, name: str, limited: str) -> int | None:
+    """The public forms' checks on a bound ``form`` posted as ``name``, in their order: the
+    rate limit (``limited``, with ``%(n)d`` for the minutes to wait, is added to the form),
+    then the form's own validation. Returns the status to answer with (429, 400), or None
+    when the post is accepted and counted; then ``form.is_spam`` says whether to keep it."""
+    limit = rate_limit_check(request, form=name)
+    if not limit.allowed:
+        form.add_error(None, limited % {"n": limit.wait_minutes})
+        return 429
+    if not form.is_valid():
+        return 400
+    rate_limit_record(request, form=name)
+    return None

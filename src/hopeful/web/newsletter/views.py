@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hopeful.web.cms.guard import rate_limit_check, rate_limit_record
+from hopeful.web.cms.guard import guard_post
 from hopeful.web.cms.vocab import AUDIENCES, BLOCKS, block_label
 from hopeful.web.newsletter import selectors, services, tokens
 from hopeful.web.newsletter.forms import SignupForm, language_choices
@@ -48,17 +48,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "newsletter/signup.html", {"form": SignupForm()})
     form = SignupForm(request.POST)
-    limit = rate_limit_check(request, form=FORM)
-    if not limit.allowed:
-        form.add_error(
-            None,
-            _("Too many sign-ups were sent from here just now. Please try again in %(n)d minutes.")
-            % {"n": limit.wait_minutes},
-        )
-        return render(request, "newsletter/signup.html", {"form": form}, status=429)
-    if not form.is_valid():
-        return render(request, "newsletter/signup.html", {"form": form}, status=400)
-    rate_limit_record(request, form=FORM)
+    status = guard_post(
+        request,
+        form,
+        name=FORM,
+        limited=_(
+            "Too many sign-ups were sent from here just now. Please try again in %(n)d minutes."
+        ),
+    )
+    if status is not None:
+        return render(request, "newsletter/signup.html", {"form": form}, status=status)
     if not form.is_spam:
         page_language = get_language() or "en"
         services.subscription_sign_up(
