@@ -3,15 +3,14 @@ and the English page behind a Spanish address that has no Spanish page yet."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
-from hopeful.framework import LANGUAGES
+from hopeful.web.core.selectors import LanguageLink, language_links
 
 
 def untranslated_original(request: HttpRequest, path: str, *, language: str) -> Page | None:
@@ -34,23 +33,15 @@ def untranslated_original(request: HttpRequest, path: str, *, language: str) -> 
     return page
 
 
-def page_language_links(page: Page, *, current: str, path: str) -> list[dict[str, Any]]:
-    """A link to ``page`` in every UI language: its live translation when there is one,
-    otherwise the same address in that language (which says the page is not translated)."""
-    links = []
-    for code, name in settings.LANGUAGES:
-        url = None
-        if code != current:
-            locale = Locale.objects.filter(language_code=code).first()
-            other = page.get_translation_or_none(locale) if locale else None
-            if other is not None and other.live:
-                url = other.url
-        links.append(
-            {
-                "code": code,
-                "name": LANGUAGES.get(code, str(name)),
-                "url": url or translate_url(path, code),
-                "is_current": code == current,
-            }
-        )
-    return links
+def page_language_links(page: Page, *, current: str, path: str) -> list[LanguageLink]:
+    """The site's language links (:func:`hopeful.web.core.selectors.language_links`), each
+    going to ``page``'s live translation in that language when there is one; otherwise to
+    the same address in that language (which says the page is not translated)."""
+    translations = {
+        other.locale.language_code: other
+        for other in page.get_translations().live().select_related("locale")
+    }
+    return [
+        replace(link, url=translations[link.code].url) if link.code in translations else link
+        for link in language_links(path=path, current=current)
+    ]
