@@ -35,13 +35,23 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hopeful.web.accounts.models import User
+from hopeful.web.learning.services import learner_profile_ensure
 from hopeful.web.organizations.models import Role, SupportGrant
 from hopeful.web.reports.models import Report, ReportStatus
+from hopeful.web.trainings.services import registration_create
 from tests.web import factories as f
 from tests.web.accounts.helpers import code_for
 from tests.web.practice.factories import make_submission
 from tests.web.test_role_matrix import OK, ROLE_MATRIX
-from tests.web.test_url_inventory import goal_a, iter_urls, review_a, visit_a
+from tests.web.test_url_inventory import (
+    goal_a,
+    iter_urls,
+    review_a,
+    standards_action_a,
+    standards_assessment_a,
+    visit_a,
+)
+from tests.web.trainings.helpers import make_training
 
 NETWORK_STAFF, SUPPORT_STAFF = "network_staff", "support_staff"
 NO_ORGANIZATION = "no_organization"
@@ -63,6 +73,9 @@ SUPPORT_REFUSED = frozenset(
         "casework:goal_new",
         "casework:celebration_new",
         "casework:review_new",
+        # the self-assessment's plan is the organization's own: support staff read it
+        "standards:action_new",
+        "standards:action_edit",
     }
 )
 
@@ -80,6 +93,34 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
     # the newsletter's counts (linked from the network view) and its CSV download
     "newsletter:subscribers": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
     "newsletter:export": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+    # learning: the catalogue ("Learn" in the header), the trainings (linked from it) and
+    # everyone's own learning, trainings and certificates (linked where sign-in lands)
+    "learning:catalogue": lambda person: True,
+    "learning:home": lambda person: True,
+    "learning:profile": lambda person: True,
+    "trainings:list": lambda person: True,
+    "trainings:detail": lambda person: True,
+    "trainings:calendar": lambda person: True,
+    "trainings:mine": lambda person: True,
+    "certification:mine": lambda person: True,
+    # the learning and certification staff area ("Learning and certification" for network
+    # staff); never any organization's families
+    **{
+        name: lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF)
+        for name in [
+            "learning:staff_home",
+            "learning:staff_learners",
+            "learning:staff_learner",
+            "trainings:staff_list",
+            "trainings:staff_new",
+            "trainings:staff_detail",
+            "trainings:staff_edit",
+            "trainings:roster_csv",
+            "trainings:attendance",
+            "certification:staff_list",
+            "certification:staff_reviews",
+        ]
+    },
 }
 
 #: Named URLs no click is expected to reach once signed in, and why.
@@ -104,6 +145,24 @@ NOT_LINKED: dict[str, str] = {
     "cms:news_atom": "the news feed in Atom, linked from every page's head",
     "cms_image": "the public site's images, shown in its pages (files, not pages)",
     "wagtaildocs_serve": "the resource library's files, linked from its pages (files, not pages)",
+    "learning:join": "the learner sign-up, for signed-out people (linked from the catalogue)",
+    "learning:join_confirm": "opened from the emailed activation link (a token)",
+    "learning:quiz_submit": "POST only (a lesson's quiz, on the public site's lesson pages)",
+    "learning:lesson_complete": "POST only (a lesson's button, on the public site's pages)",
+    "trainings:register": "POST only (the training page's Register button)",
+    "trainings:cancel": "POST only (the training page's Cancel button)",
+    "certification:verify": "a credential's public page, opened from its QR code or link; "
+    "linked from My certificates when the person holds one (this cast holds none)",
+    "certification:pdf": "a holder's certificate, linked from My certificates (this cast holds "
+    "none; tests/web/certification and tests/e2e/test_certification_journey.py)",
+    "certification:download": "a holder's credential file, linked from My certificates",
+    "certification:renew": "POST only (My certificates' Renew button)",
+    "certification:staff_detail": "a certification's staff page, linked from the staff list "
+    "when one exists (this cast holds none; tests/web/certification)",
+    "certification:staff_review": "an organization's review, linked from the reviews list when "
+    "one waits (tests/web/certification)",
+    "credentials:jwks": "the issuer's public keys, for verifiers (a machine endpoint)",
+    "credentials:status_list": "the credentials' status lists, for verifiers (machine endpoint)",
 }
 #: Whole namespaces not linked, and why.
 NOT_LINKED_NAMESPACES: dict[str, str] = {
@@ -152,6 +211,12 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
     goal_a(t)  # a family's goal and case review, linked from the family's goals page
     review_a(t)
     visit_a(t)  # a visit, linked from the family page's timeline
+    standards_assessment_a(t)  # a submitted self-assessment and a step of the plan
+    standards_action_a(t)
+    training = make_training(capacity=5)  # an upcoming training, with a session to take
+    learner = f.make_user("learner@example.org")
+    learner_profile_ensure(user=learner)  # a learner for the staff's learner pages
+    registration_create(training=training, user=learner)
     people: dict[str, User] = dict(t["members_a"])
     people[NETWORK_STAFF] = f.make_user("staff@hope.example.org", is_network_staff=True)
     people[SUPPORT_STAFF] = f.make_user("support@hope.example.org", is_network_staff=True)

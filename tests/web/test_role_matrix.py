@@ -79,6 +79,15 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    # the six-standards self-assessment: every member reads, org admins write
+    "standards:overview": ("get", EVERYONE),
+    "standards:assessment_new": ("post", ADMIN_ONLY),
+    "standards:assessment": ("get", EVERYONE),
+    "standards:results": ("get", EVERYONE),
+    "standards:plan": ("get", EVERYONE),
+    "standards:action_new": ("get", ADMIN_ONLY),
+    "standards:action_edit": ("get", ADMIN_ONLY),
+    "standards:certification_apply": ("post", ADMIN_ONLY),
 }
 
 #: POST bodies for rows whose action needs one to succeed (URL name -> builder of the body).
@@ -117,6 +126,12 @@ AGGREGATE_PAGES = frozenset(
         "reports:list",
         "reports:detail",
         "reports:download",
+        # the organization's own statements about its policies and practices (no family
+        # records): the six-standards self-assessment, its results and the improvement plan
+        "standards:overview",
+        "standards:assessment",
+        "standards:results",
+        "standards:plan",
     }
 )
 

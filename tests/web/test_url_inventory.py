@@ -37,6 +37,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from hopeful.framework import standards as standards_rubric
 from hopeful.web.accounts.models import User
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.casework import services as casework_services
@@ -48,6 +49,7 @@ from hopeful.web.organizations.models import (
     SupportGrant,
 )
 from hopeful.web.reports.models import Report, ReportStatus
+from hopeful.web.standards import services as standards_services
 from tests.web import factories as f
 
 # -- the inventory ---------------------------------------------------------------------------
@@ -102,7 +104,8 @@ def tenant_urls() -> list[UrlEntry]:
 #: Where public (no sign-in) pages may live: the home page, health, sign-in and account
 #: recovery, the instrument library, the families' survey links, the newsletter's sign-up
 #: and emailed links, and the public site: its pages (Wagtail's catch-all, last), the
-#: library's files and images, the news feeds. ``cms/`` is the CMS admin: its API views
+#: library's files and images, the news feeds; the learning hub's catalogue and sign-up, the
+#: trainings, the credentials' verification page and the issuer's keys and status lists. ``cms/`` is the CMS admin: its API views
 #: (Django REST framework) mark themselves public and check access themselves, and
 #: CmsAdminAccessMiddleware sends every signed-out request under it to sign-in first
 #: (test_the_cms_admin_is_never_public below).
@@ -119,6 +122,13 @@ PUBLIC_ROUTES = (
     "^documents/",
     "^((?:[\\w\\-]+/)*)$",
     "cms/",
+    # the learning hub's catalogue and learner sign-up, the trainings calendar, the
+    # credentials' verification page and their machine endpoints (keys, status lists)
+    "learn/",
+    "trainings/",
+    "verify/",
+    ".well-known/",
+    "credentials/status/",
 )
 
 
@@ -229,6 +239,31 @@ def review_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "review_id": review.public_id}
 
 
+def standards_assessment_a(t: Cases) -> dict[str, Any]:
+    """A submitted six-standards self-assessment of A, with suggested changes (its page takes
+    answers by POST while a draft; its results page offers the suggestions to the plan)."""
+    admin = t["members_a"][Role.ORG_ADMIN]
+    assessment, _created = standards_services.assessment_start(organization=t["org_a"], actor=admin)
+    if assessment.is_draft:
+        answers = {q.id: q.options[1].id for q in standards_rubric.QUESTIONS}
+        standards_services.assessment_submit(assessment=assessment, actor=admin, answers=answers)
+    return {**org_a(t), "assessment_id": assessment.public_id}
+
+
+def standards_action_a(t: Cases) -> dict[str, Any]:
+    """A step of A's improvement plan (its edit page takes changes by POST)."""
+    admin = t["members_a"][Role.ORG_ADMIN]
+    action, _created = standards_services.action_add(
+        organization=t["org_a"],
+        actor=admin,
+        standard_id="bridge_to_hope",
+        text="Name a HOPE lead",
+        owner=admin,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return {**org_a(t), "action_id": action.public_id}
+
+
 #: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
 OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # practice (org home, records, export)
@@ -284,6 +319,15 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "reports:list": org_a,
     "reports:detail": report_a,
     "reports:download": report_a,
+    # the six-standards self-assessment, its results, the improvement plan, certification
+    "standards:overview": org_a,
+    "standards:assessment_new": org_a,
+    "standards:assessment": standards_assessment_a,
+    "standards:results": standards_assessment_a,
+    "standards:plan": org_a,
+    "standards:action_new": org_a,
+    "standards:action_edit": standards_action_a,
+    "standards:certification_apply": org_a,
 }
 
 #: What an outsider POSTs: every field a tenant form might take, pointing at A where it can.

@@ -192,12 +192,19 @@ HOME_LINKS = {
         "practice:export_csv",
         "organizations:members",
         "organizations:member_invite",
+        "standards:overview",
         "audit:events",
     ],
-    "practitioner": ["practice:submissions", "campaigns:list", "practice:export_csv"],
-    "analyst": ["insights:dashboard", "reports:list"],
-    "researcher": [],
-    "viewer": [],
+    "practitioner": [
+        "practice:submissions",
+        "campaigns:list",
+        "practice:export_csv",
+        "standards:overview",
+    ],
+    "analyst": ["insights:dashboard", "reports:list", "standards:overview"],
+    # the six standards self-assessment is the organization's own statements: every member
+    "researcher": ["standards:overview"],
+    "viewer": ["standards:overview"],
 }
 
 

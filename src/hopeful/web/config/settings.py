@@ -110,6 +110,10 @@ INSTALLED_APPS = [
     "hopeful.web.network",
     "hopeful.web.cms",
     "hopeful.web.newsletter",
+    "hopeful.web.learning",
+    "hopeful.web.trainings",
+    "hopeful.web.certification",
+    "hopeful.web.standards",
     # The public site's CMS (Wagtail) with English/Spanish translation (wagtail-localize).
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -381,6 +385,16 @@ HOPEFUL_CONTACT_EMAIL = env_str("HOPEFUL_CONTACT_EMAIL")
 HOPEFUL_PUBLIC_FORM_LIMIT = env_int("HOPEFUL_PUBLIC_FORM_LIMIT", 5, minimum=1)
 #: Days a newsletter sign-up waits for its confirmation before it is deleted.
 HOPEFUL_NEWSLETTER_CONFIRM_DAYS = env_int("HOPEFUL_NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)
+
+# -- learning and certification --------------------------------------------------------------
+
+#: The keys that sign certification credentials (Open Badges 3.0 VC-JWTs, Ed25519): a JSON
+#: key set made on first use (mode 0600). The newest key signs; older ones stay to verify
+#: credentials they signed (`hopeful manage credential_key --rotate`). Back it up with the
+#: database: without it, issued credentials can no longer be shown to be this issuer's.
+HOPEFUL_CREDENTIAL_KEYS_FILE = env_path(
+    "HOPEFUL_CREDENTIAL_KEYS_FILE", default=DATA_DIR / "keys" / "credentials.jwks"
+)
 
 # -- demo ------------------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cms/", include(wagtailadmin_urls)),
     re_path(r"^documents/(\d+)/(.*)$", cms_views.document, name="wagtaildocs_serve"),
     path("media/images/<path:path>", cms_views.image, name="cms_image"),
+    # Machine endpoints of the credentials: the issuer's public keys and the status lists.
+    path("", include("hopeful.web.certification.urls_machine")),
     *i18n_patterns(
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
@@ -30,10 +32,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/audit/", include("hopeful.web.audit.urls")),
         path("orgs/<uuid:org_id>/dashboard/", include("hopeful.web.insights.urls")),
         path("orgs/<uuid:org_id>/reports/", include("hopeful.web.reports.urls")),
+        path("orgs/<uuid:org_id>/standards/", include("hopeful.web.standards.urls")),
         path("orgs/<uuid:org_id>/", include("hopeful.web.casework.urls")),
         path("network/", include("hopeful.web.network.urls")),
         path("s/", include("hopeful.web.surveys.urls_public")),
         path("newsletter/", include("hopeful.web.newsletter.urls")),
+        # Learning and certification: each app's urls.py holds whole paths (learn/, staff/,
+        # trainings/, staff/trainings/, verify/, certificates/, staff/certifications/).
+        path("", include("hopeful.web.learning.urls")),
+        path("", include("hopeful.web.trainings.urls")),
+        path("", include("hopeful.web.certification.urls")),
         path("feeds/", include("hopeful.web.cms.urls")),
         # Every other address is a page of the public site (Wagtail); last, as a catch-all.
         re_path(r"^((?:[\w\-]+/)*)$", cms_views.serve, name="wagtail_serve"),

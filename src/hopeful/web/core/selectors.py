@@ -47,7 +47,8 @@ def site_nav(
     menu: Sequence[tuple[str, str]] = (),
 ) -> list[NavLink]:
     """The header's links for this person: everyone gets the home page, the public site's
-    pages staff put in its menu (``menu``: title, url), and the questionnaires; signed-in
+    pages staff put in its menu (``menu``: title, url), the questionnaires and the learning
+    hub (courses and trainings); signed-in
     people their organizations (where sign-in lands), network staff the network view;
     everyone else the sign-in page."""
     view_name = match.view_name if match else ""
@@ -56,6 +57,11 @@ def site_nav(
         NavLink(_("Home"), reverse("core:home"), view_name == "core:home"),
         *(NavLink(title, url, path.startswith(url)) for title, url in menu),
         NavLink(_("Questionnaires"), reverse("instruments:list"), namespace == "instruments"),
+        NavLink(
+            _("Learn"),
+            reverse("learning:catalogue"),
+            view_name in {"learning:catalogue", "trainings:list", "trainings:detail"},
+        ),
     ]
     if not getattr(user, "is_authenticated", False):
         links.append(

@@ -107,6 +107,14 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
                 _("Send an invitation by email."),
             ),
             (
+                "standards:overview",
+                _("Six standards self-assessment"),
+                _(
+                    "Your self-assessment on the six standards of HOPE-informed organizations, "
+                    "the improvement plan and certification."
+                ),
+            ),
+            (
                 "audit:events",
                 _("Audit log"),
                 _("Who looked at or changed what, and when."),
@@ -164,8 +172,8 @@ def organization_pages(*, access: Access) -> list[PageGroup]:
 
 
 def platform_pages(*, user: Any) -> list[PageLink]:
-    """Pages outside any one organization that the user may open: the network view and the
-    public site's CMS for network staff."""
+    """Pages outside any one organization that the user may open: the network view, the
+    public site's CMS and the learning and certification staff area for network staff."""
     if not is_network_staff(user):
         return []
     return [
@@ -178,6 +186,11 @@ def platform_pages(*, user: Any) -> list[PageLink]:
             label=str(_("Edit the public site")),
             url=reverse("wagtailadmin_home"),
             hint=str(_("Pages, resources and news of the public site (the CMS).")),
+        ),
+        PageLink(
+            label=str(_("Learning and certification")),
+            url=reverse("learning:staff_home"),
+            hint=str(_("Courses, trainings, learners, certifications and reviews.")),
         ),
     ]
 
