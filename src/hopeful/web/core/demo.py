@@ -55,6 +55,7 @@ from hopeful.web.core.demo_families import (
     _FamilyPlan,
     history_start,
 )
+from hopeful.web.core.demo_learning import learning_load
 from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
 from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
@@ -510,6 +511,7 @@ def demo_load(
     network = _staff("network@hopeful.example", "Network staff", network_staff=True)
     # network staff also edit the public site (/cms/): Wagtail's editor and moderator groups
     network.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+    assessing: tuple[Organization, User] | None = None
     result.accounts.append(
         DemoAccount(network.email, "network staff (edits the public site at /cms/)", "HOPE network")
     )
@@ -541,6 +543,8 @@ def demo_load(
                 _ensure_totp(user)
                 secret = totp_secret(email)
             people[role] = user
+            if role == "org_admin" and assessing is None and not peer:
+                assessing = (org, user)  # the first organization's six-standards demo
             if not peer:
                 result.accounts.append(DemoAccount(email, role, org.name, secret))
         if org_created and families:
@@ -569,6 +573,12 @@ def demo_load(
         result.submissions += Submission.objects.filter(organization=org).count()
     if site:
         site_load(today=timezone.localdate(), progress=say)
+        learned = learning_load(
+            staff=network, password=DEMO_PASSWORD, assessing=assessing, progress=say
+        )
+        if learned.created:
+            say(learned.summary())
+        result.accounts += [DemoAccount(e, role, "learning hub") for e, role in learned.accounts]
     return result
 
 

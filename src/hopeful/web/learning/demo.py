@@ -188,6 +188,36 @@ COURSES: tuple[DemoCourse, ...] = (
         ),
     ),
     DemoCourse(
+        # the quiz of the demo's HOPE Facilitator trainings (hopeful.web.core.demo_learning)
+        slug="facilitator-knowledge-check",
+        title=(
+            "HOPE Facilitator training: knowledge check",
+            "Capacitación de Facilitador de HOPE: verificación de conocimientos",
+        ),
+        summary=(
+            "The short quiz that completes the HOPE Facilitator training, after its three "
+            "sessions.",
+            "La breve prueba que completa la capacitación de Facilitador de HOPE, después de sus "
+            "tres sesiones.",
+        ),
+        audience="clinicians",
+        ce_hours="0",
+        minutes=15,
+        lessons=(
+            DemoLesson(
+                "knowledge-check",
+                ("Knowledge check", "Verificación de conocimientos"),
+                (
+                    "Answer the three questions. You need 80% to pass, and you have three "
+                    "attempts.",
+                    "Responda las tres preguntas. Necesita un 80 % para aprobar y tiene tres "
+                    "intentos.",
+                ),
+                (BLOCKS_Q, STRENGTHS_Q, PCE_Q),
+            ),
+        ),
+    ),
+    DemoCourse(
         slug="becoming-hope-informed",
         title=("Becoming a HOPE-informed organization", ""),
         summary=("The six standards and how an organization assesses itself against them.", ""),
