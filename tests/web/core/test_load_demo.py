@@ -70,6 +70,7 @@ def test_it_refuses_to_load_the_demo_when_debug_is_off_unless_forced() -> None:
 def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_families() -> None:
     from django_otp.oath import totp
 
+    from hopeful.web.core import demo_learning
     from hopeful.web.core.demo import ORGANIZATIONS, totp_key
     from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
     from hopeful.web.organizations.models import Membership
@@ -81,7 +82,8 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
     peers = Organization.objects.filter(name__in=[o["name"] for o in peer_specs()])
     assert main.count() == 2
     assert peers.count() == 8
-    assert Organization.objects.count() == 10
+    # and the HOPE-informed organizations of the learning demo (certified, no members)
+    assert Organization.objects.count() == 10 + demo_learning.ORGANIZATIONS
     for org in main:
         roles = set(Membership.objects.filter(organization=org).values_list("role", flat=True))
         assert roles == {"org_admin", "practitioner", "analyst", "researcher", "viewer"}
@@ -115,6 +117,28 @@ def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_famil
     network = User.objects.get(email="network@hopeful.example")
     assert set(network.groups.values_list("name", flat=True)) == {"Editors", "Moderators"}
     assert "edits the public site at /cms/" in text
+    # learning and certification: hundreds certified through the services, across states
+    from hopeful.web.certification.models import Certification
+    from hopeful.web.standards.models import Assessment
+    from hopeful.web.trainings.models import Registration, Training
+
+    facilitators = Certification.objects.filter(tier="facilitator")
+    assert facilitators.count() >= demo_learning.FACILITATORS
+    assert facilitators.filter(state="certified").count() > 200
+    assert {"expiring", "expired", "suspended", "revoked"} <= set(
+        facilitators.values_list("state", flat=True)
+    )
+    assert Certification.objects.filter(tier="champion", state="certified").count() > 40
+    assert Certification.objects.filter(tier="organization", state="certified").count() == 40
+    assert len(set(facilitators.values_list("user__learner_profile__state", flat=True))) > 30
+    assert Training.objects.count() == 12
+    learner = User.objects.get(email=demo_learning.LEARNER_EMAIL)
+    assert Registration.objects.filter(user=learner, status="registered").exists()
+    assert Assessment.objects.filter(organization__name="Sunrise Pediatrics").count() == 2
+    sunrise = Certification.objects.get(organization__name="Sunrise Pediatrics")
+    assert sunrise.state == "applied"
+    assert "learner@hopeful.example" in text
+    assert "trainer@hopeful.example" in text
     call_command("load_demo", "--no-site", stdout=StringIO())  # again: nothing duplicated
     assert Family.objects.count() == families
     assert Submission.objects.count() == loaded

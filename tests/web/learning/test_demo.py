@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_courses_in_both_languages(client: Client) -> None:
     ensure_skeleton()
     spanish_home()
-    assert courses_load() == 7  # four English courses, three Spanish
+    assert courses_load() == 9  # five English courses, four Spanish
     assert courses_load() == 0  # loaded once
     assert CourseIndexPage.objects.count() == 2
-    assert CoursePage.objects.live().filter(locale__language_code="es").count() == 3
+    assert CoursePage.objects.live().filter(locale__language_code="es").count() == 4
     english = LessonPage.objects.get(slug="strengths-based-visits", locale__language_code="en")
     spanish = english.get_translation(english.locale.__class__.objects.get(language_code="es"))
     assert [q.id for q in english.questions()] == [q.id for q in spanish.specific.questions()]

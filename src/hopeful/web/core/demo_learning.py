@@ -42,7 +42,7 @@ from hopeful.web.learning.vocab import Sector
 from hopeful.web.organizations.models import Organization
 from hopeful.web.standards import services as standards
 from hopeful.web.trainings.demo import demo_trainings
-from hopeful.web.trainings.models import Registration, Track, Training
+from hopeful.web.trainings.models import Registration, RegistrationStatus, Track, Training
 from hopeful.web.trainings.services import registration_create
 
 LEARNER_EMAIL = "learner@hopeful.example"
@@ -237,45 +237,71 @@ def _certify_organizations(rng: random.Random, staff: User, now: dt.datetime) ->
     return made
 
 
-def _self_assessment(organization: Organization, admin: User, today: dt.date) -> None:
-    """A submitted self-assessment with an improvement plan, and the application."""
-    assessment, _ = standards.assessment_start(organization=organization, actor=admin)
-    answers = {
-        question.id: question.options[min(len(question.options) - 1, (i * 7) % 4)].id
-        for i, question in enumerate(rubric.QUESTIONS)
-    }
-    assessment = standards.assessment_submit(assessment=assessment, actor=admin, answers=answers)
-    for i, opportunity in enumerate(rubric.opportunities(answers)[:3]):
+def _answers(step: int) -> dict[str, str]:
+    """Synthetic answers: ``step`` 0 a year ago (little in place), 1 now (more in place,
+    unevenly across the standards)."""
+    standard_order = {standard.id: n for n, standard in enumerate(rubric.STANDARDS)}
+    answers = {}
+    for i, question in enumerate(rubric.QUESTIONS):
+        s = standard_order[question.standard_id]
+        points = (i + s) % 2 + step * (1 + s % 3)
+        answers[question.id] = question.options[min(points, len(question.options) - 1)].id
+    return answers
+
+
+def _self_assessment(organization: Organization, admin: User, now: dt.datetime) -> None:
+    """Two submitted self-assessments a year apart (progress to show), an improvement plan
+    from the latest one's suggestions, and the application for certification."""
+    for step, at in enumerate([now - dt.timedelta(days=365), now]):
+        assessment, _ = standards.assessment_start(organization=organization, actor=admin)
+        answers = _answers(step)
+        assessment = standards.assessment_submit(
+            assessment=assessment, actor=admin, answers=answers, now=at
+        )
+    for i, opportunity in enumerate(rubric.opportunities(answers)[:4]):
         standards.action_add(
             organization=organization,
             actor=admin,
             standard_id=opportunity.standard_id,
             text=opportunity.text["en"],
             owner=admin,
-            due_date=today + dt.timedelta(days=30 * (i + 1)),
+            due_date=now.date() + dt.timedelta(days=30 * (i + 1)),
             assessment=assessment,
         )
     standards.certification_apply(organization=organization, actor=admin)
 
 
-def _learner_progress(learner: User, trainings: list[Training], now: dt.datetime) -> None:
-    """The demo learner: the families course done, registered for the first upcoming
-    Facilitator training."""
-    course = CoursePage.objects.live().filter(slug="hope-for-families", locale__language_code="en")
-    for lesson in course.first().lessons() if course.exists() else []:
+def _complete(learner: User, slug: str) -> None:
+    """The learner passes every lesson of the English course ``slug``."""
+    course = CoursePage.objects.live().filter(slug=slug, locale__language_code="en").first()
+    for lesson in course.lessons() if course is not None else []:
         if lesson.has_quiz:
-            questions = lesson.questions()
-            answers = {q.id: [c.id for c in q.choices if c.correct] for q in questions}
+            answers = {q.id: [c.id for c in q.choices if c.correct] for q in lesson.questions()}
             learning.quiz_submit(
                 user=learner, lesson=lesson, answers=answers, attempt_token=f"demo-{lesson.pk}"
             )
         else:
             learning.lesson_complete(user=learner, lesson=lesson)
-    upcoming = [
-        t for t in trainings if t.track == Track.FACILITATOR and t.sessions.first().starts_at > now
-    ]
-    if upcoming and not Registration.objects.filter(training=upcoming[0], user=learner).exists():
-        registration_create(training=upcoming[0], user=learner)
+
+
+def _learner_progress(learner: User, trainings: list[Training], now: dt.datetime) -> None:
+    """The demo learner: two courses done (one earns CE hours), a place in an upcoming
+    Facilitator training."""
+    _complete(learner, "hope-for-families")
+    _complete(learner, "hope-in-clinical-practice")
+    for training in trainings:
+        first = training.sessions.order_by("starts_at").first()
+        taken = Registration.objects.filter(
+            training=training, status=RegistrationStatus.REGISTERED
+        ).count()
+        if (
+            training.track == Track.FACILITATOR
+            and first is not None
+            and first.starts_at > now
+            and taken < training.capacity
+        ):
+            registration_create(training=training, user=learner)
+            return
 
 
 def learning_load(
@@ -330,5 +356,5 @@ def learning_load(
         result.trainings = len(trainings)
         _learner_progress(learner, trainings, now)
         if assessing is not None:
-            _self_assessment(*assessing, now.date())
+            _self_assessment(*assessing, now)
     return result

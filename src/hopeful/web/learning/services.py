@@ -310,7 +310,7 @@ def _course_complete_if_done(*, user: Any, course: CoursePage, now: dt.datetime)
     completion = CourseCompletion.objects.create(
         user=user, course=course, completed_at=now, ce_hours=hours
     )
-    if not earned_before:
+    if not earned_before and course.ce_hours > 0:  # a course worth no hours adds no line
         ce_record_add(
             user=user,
             title=course.title,
