@@ -12,7 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
-    "module", ["hopeful.framework", "hopeful.stats", "hopeful.scorefile", "hopeful.cli"]
+    "module",
+    [
+        "hopeful.framework",
+        "hopeful.stats",
+        "hopeful.scorefile",
+        "hopeful.credentials",
+        "hopeful.cli",
+    ],
 )
 def test_it_imports_the_pure_modules_without_django(module: str) -> None:
     code = (
