@@ -13,9 +13,13 @@ import zoneinfo
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
+from hopeful.framework.certification import Tier
 from hopeful.web.audit.models import AuditEvent
-from hopeful.web.trainings.models import Attendance, Training
+from hopeful.web.certification.services import certification_award_from_training
+from hopeful.web.trainings import services
+from hopeful.web.trainings.models import Attendance, Mode, Track, Training
 from hopeful.web.trainings.services import registration_create
 from tests.web import factories as f
 from tests.web.trainings.helpers import NOW, make_training
@@ -209,3 +213,31 @@ def test_attendance_sheet_trainer_yes_others_404(client: Client) -> None:
     # a bad id is a clear error, nothing changed
     response = client.post(url, {"present": ["not-a-uuid"]})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_only_a_certified_facilitator_presents_the_introduction() -> None:
+    """Presenting Introduction to HOPE is what the Facilitator certification allows: staff
+    cannot name anyone else its trainer, and nothing is saved."""
+    staff = f.make_user("hub@hope.example.org", is_network_staff=True)
+    trainer = f.make_user("not-yet@example.org")
+    fields = {
+        "title": "Introduction to HOPE",
+        "track": Track.INTRODUCTION,
+        "mode": Mode.IN_PERSON,
+        "location": "Library, Madison",
+        "state": "WI",
+        "time_zone": "America/Chicago",
+        "capacity": 10,
+        "trainer": trainer,
+    }
+    start = timezone.now() + dt.timedelta(days=3)
+    session = services.SessionSpec(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    with pytest.raises(services.TrainingError, match="certified HOPE Facilitator"):
+        services.training_save(training=None, fields=fields, sessions=[session], actor=staff)
+    assert not Training.objects.exists()
+    certification_award_from_training(
+        user=trainer, tier=Tier.FACILITATOR, evidence={"training": "t"}, actor=staff
+    )
+    saved = services.training_save(training=None, fields=fields, sessions=[session], actor=staff)
+    assert saved.trainer == trainer

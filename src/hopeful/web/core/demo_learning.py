@@ -347,8 +347,13 @@ def learning_load(
         result.organizations = _certify_organizations(rng, staff, now)
     course = CoursePage.objects.live().filter(slug=FACILITATOR_COURSE).first()
     with transaction.atomic():
+        # the trainers: the demo trainer and three synthetic Facilitators whose
+        # certification is valid (presenting trainings is what it allows)
+        valid = [
+            p for p in people if Tier.FACILITATOR in certification_selectors.active_tiers(user=p)
+        ]
         trainings = demo_trainings(
-            trainers=[trainer, *people[:3]],
+            trainers=[trainer, *valid[:3]],
             learners=people[200:260],
             course=course,
             now=now,

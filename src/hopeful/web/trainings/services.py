@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from hopeful.framework.certification import Tier
 from hopeful.web.audit.services import audit_record
+from hopeful.web.certification import selectors as certification_selectors
 from hopeful.web.certification import services as certification_services
 from hopeful.web.certification.services import CertificationError
 from hopeful.web.learning import selectors as learning_selectors
@@ -40,6 +41,7 @@ from hopeful.web.trainings.models import (
     Registration,
     RegistrationStatus,
     SessionReminder,
+    Track,
     Training,
     TrainingSession,
     TrainingStatus,
@@ -493,6 +495,17 @@ def training_save(
     for name in TRAINING_FIELDS:
         if name in fields:
             setattr(training, name, fields[name])
+    if (
+        training.track == Track.INTRODUCTION
+        and training.trainer is not None
+        and not certification_selectors.holds_valid(
+            user=training.trainer, tier=Tier.FACILITATOR, now=now
+        )
+    ):
+        # presenting Introduction to HOPE is what the Facilitator certification allows
+        raise TrainingError(
+            _("The Introduction to HOPE is presented by a certified HOPE Facilitator.")
+        )
     training.full_clean()
     training.save()
 
