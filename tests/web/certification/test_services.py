@@ -184,6 +184,24 @@ def test_a_revoked_person_may_apply_again() -> None:
     assert again.state == State.APPLIED
 
 
+def test_completing_the_training_again_does_not_undo_a_revocation() -> None:
+    staff, rosa = make_staff(), make_learner()
+    cert = certify(rosa)
+    act(cert, Action.REVOKE, staff, reason="Attendance signed by someone else")
+    with pytest.raises(CertificationError, match="revoked"):
+        services.certification_award_from_training(
+            user=rosa, tier=Tier.FACILITATOR, evidence={"training": "again"}, actor=staff
+        )
+    assert Certification.objects.filter(user=rosa).count() == 1
+    # staff open a new application: then the training certifies again
+    services.certification_apply(tier=Tier.FACILITATOR, actor=staff, user=rosa)
+    again = services.certification_award_from_training(
+        user=rosa, tier=Tier.FACILITATOR, evidence={"training": "again"}, actor=staff
+    )
+    assert again.state == State.CERTIFIED
+    assert again.pk != cert.pk
+
+
 def test_unknown_action_is_refused() -> None:
     staff, rosa = make_staff(), make_learner()
     cert = certify(rosa)

@@ -333,13 +333,28 @@ def certification_award_from_training(
     Creates the certification if needed and moves it to certified, issuing the credential;
     an expired one is renewed (completing the training again re-qualifies). A certification
     already valid is returned unchanged. Refused: a Champion award without a valid
-    Facilitator certification, and a suspended certification (staff decide those).
+    Facilitator certification, a suspended certification, and a person whose certification of
+    the tier was revoked (staff decide those).
     """
     tier = Tier(tier)
     if tier not in (Tier.FACILITATOR, Tier.CHAMPION):
         raise CertificationError(_("Trainings award only the Facilitator and Champion tiers."))
     now = now or timezone.now()
     with transaction.atomic():
+        if (
+            _open_certification(tier=tier.value, user=user) is None
+            and Certification.objects.filter(
+                tier=tier.value, user=user, state=State.REVOKED.value
+            ).exists()
+        ):
+            # a revocation is the staff's decision: completing the training again does not
+            # undo it on its own
+            raise CertificationError(
+                _(
+                    "This person's certification was revoked: the resource center's staff "
+                    "decide on a new one."
+                )
+            )
         certification = certification_apply(
             tier=tier, actor=actor, user=user, evidence=evidence, now=now
         )
