@@ -1,5 +1,5 @@
 """Shared helpers of the trainings tests: a training with sessions, registrations, running
-the queued tasks."""
+the queued tasks (``run_queued``, the newsletter tests' one)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hopeful.web.trainings.models import Mode, Track, Training, TrainingSession
+from tests.web.newsletter.helpers import run_queued as run_queued
 
 #: A fixed "now" for the tests that move the clock (a Monday, 15:00 UTC).
 NOW = dt.datetime(2027, 3, 1, 15, 0, tzinfo=dt.UTC)
@@ -40,19 +40,6 @@ def make_training(
             training=training, order=i + 1, starts_at=begins, ends_at=begins + dt.timedelta(hours=3)
         )
     return training
-
-
-def run_queued() -> int:
-    """Run the tasks waiting in the queue in this test's transaction (what the worker would
-    run), and take them off the queue. Returns how many ran."""
-    ran = 0
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at")
-    for result in waiting:
-        task = import_string(result.task_path)
-        task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-        result.delete()
-        ran += 1
-    return ran
 
 
 def queued(task: Any) -> list[list[Any]]:

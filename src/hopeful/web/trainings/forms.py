@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hopeful.web.learning.models import CoursePage
 from hopeful.web.learning.vocab import US_STATES
 from hopeful.web.trainings.models import Mode, Track, Training
-from hopeful.web.trainings.services import SessionSpec
+from hopeful.web.trainings.services import TRAINING_FIELDS, SessionSpec
 
 
 def _any(choices: Any) -> list[tuple[str, Any]]:
@@ -66,23 +66,8 @@ class TrainingForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Training
-        fields: ClassVar[list[str]] = [
-            "title",
-            "description",
-            "track",
-            "tier_awarded",
-            "language",
-            "mode",
-            "time_zone",
-            "state",
-            "location",
-            "meeting_url",
-            "capacity",
-            "course",
-            "ce_hours",
-            "status",
-            "registration_open",
-        ]
+        # what training_save writes, but the trainer: chosen by email (clean_trainer_email)
+        fields: ClassVar[list[str]] = [name for name in TRAINING_FIELDS if name != "trainer"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
