@@ -161,6 +161,8 @@ NOT_LINKED: dict[str, str] = {
     "when one exists (this cast holds none; tests/web/certification)",
     "certification:staff_review": "an organization's review, linked from the reviews list when "
     "one waits (tests/web/certification)",
+    "standards_review:assessment": "a submitted self-assessment as a Champion reads it, "
+    "linked from an organization's certification review (tests/web/standards/test_review.py)",
     "credentials:jwks": "the issuer's public keys, for verifiers (a machine endpoint)",
     "credentials:status_list": "the credentials' status lists, for verifiers (machine endpoint)",
 }

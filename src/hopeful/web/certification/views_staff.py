@@ -13,12 +13,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -103,8 +105,22 @@ def _detail_context(certification: Any, **extra: Any) -> dict[str, Any]:
         "actions": [{"value": a.value, "label": services.action_verb(a)} for a in actions],
         "needs_reason": [Action.SUSPEND.value, Action.REVOKE.value],
         "is_organization": certification.tier == Tier.ORGANIZATION.value,
+        "assessment_url": _assessment_url(certification.evidence.get("assessment_ref")),
+        "renewal_assessment_url": _assessment_url(
+            certification.evidence.get("renewal_assessment_ref")
+        ),
         **extra,
     }
+
+
+def _assessment_url(ref: Any) -> str:
+    """Where a reviewer reads the self-assessment an organization applied with (the
+    standards app's review page; by URL name, since that app sits above this one)."""
+    try:
+        UUID(str(ref))
+    except ValueError:
+        return ""
+    return reverse("standards_review:assessment", args=[str(ref)])
 
 
 @network_staff_required
@@ -180,6 +196,7 @@ def staff_review(request: HttpRequest, public_id: str) -> HttpResponse:
         "certification": certification,
         "holder": selectors.holder_name(certification, loaded=True),
         "problem": problem,
+        "assessment_url": _assessment_url(certification.evidence.get("assessment_ref")),
         "waiting": certification.review_status == ReviewStatus.PENDING
         and certification.state in (State.APPLIED.value, State.IN_PROGRESS.value),
         "form": form,

@@ -42,6 +42,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("", include("hopeful.web.learning.urls")),
         path("", include("hopeful.web.trainings.urls")),
         path("", include("hopeful.web.certification.urls")),
+        path("staff/standards/", include("hopeful.web.standards.urls_review")),
         path("feeds/", include("hopeful.web.cms.urls")),
         # Every other address is a page of the public site (Wagtail); last, as a catch-all.
         re_path(r"^((?:[\w\-]+/)*)$", cms_views.serve, name="wagtail_serve"),

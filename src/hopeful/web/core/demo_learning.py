@@ -219,8 +219,14 @@ def _certify_organizations(rng: random.Random, staff: User, now: dt.datetime) ->
         if not created:
             continue
         at = now - dt.timedelta(days=rng.randint(30, 700))
+        # the self-assessment it applied with, for the review page (the organization has no
+        # members in the demo: the staff account stands in for its admin)
+        assessment, _ = standards.assessment_start(organization=org, actor=staff)
+        assessment = standards.assessment_submit(
+            assessment=assessment, actor=staff, answers=_answers(1 + n % 2), now=at
+        )
         item = certification.organization_certification_apply(
-            organization=org, actor=staff, assessment_ref=f"demo-{n}", now=at
+            organization=org, actor=staff, assessment_ref=str(assessment.public_id), now=at
         )
         certification.organization_review_record(
             certification=item,
