@@ -294,6 +294,8 @@ def test_network_staff_pages_pass_axe(live_server: LiveServer, data: Data) -> No
                     f"/staff/certifications/{revoked}/",
                     "/staff/certifications/reviews/",
                     f"/staff/certifications/{review}/",
+                    # the self-assessment as the Champion reads it, from the review
+                    f"/staff/standards/{data.assessment.public_id}/",
                 ):
                     visit(page, base + prefix + path, language, phone=False)
                 visit(page, base + prefix + attendance, language, phone=False)
