@@ -55,7 +55,7 @@ from hopeful.web.core.demo_families import (
     _FamilyPlan,
     history_start,
 )
-from hopeful.web.core.demo_learning import learning_load
+from hopeful.web.core.demo_learning import learning_load, learning_status
 from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
 from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
@@ -583,10 +583,14 @@ def demo_load(
 
 
 def demo_status() -> str:
-    """One line about what is loaded (for the command's output)."""
+    """One line about what is loaded (for the command's output): the organizations with
+    staff (the certified organizations of the learning demo have none), their families and
+    submissions, and the certifications."""
+    staffed = Organization.objects.filter(memberships__isnull=False).distinct().count()
     return (
-        f"{Organization.objects.count()} organizations, {Family.objects.count():,} families, "
-        f"{Submission.objects.count():,} submissions"
+        f"{staffed} organizations, {Family.objects.count():,} families, "
+        f"{Submission.objects.count():,} submissions, "
+        f"{learning_status()}"
     )
 
 
