@@ -9,8 +9,6 @@ certification themselves and do not belong to the organization under review.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -29,26 +27,12 @@ from hopeful.web.certification import selectors, services
 from hopeful.web.certification.forms import ActionForm, ReviewForm, StaffFilterForm
 from hopeful.web.certification.models import ReviewStatus, StateChoices, TierChoices
 from hopeful.web.certification.views import tier_name
-from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 
 PER_PAGE = 50
 
 
-def network_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """403 unless the signed-in user is network staff (no superuser bypass)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_network_staff(request.user):
-            raise NetworkStaffRequired
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        return response
-
-    return wrapped
-
-
-@network_staff_required
+@network_staff_view
 @require_GET
 def staff_list(request: HttpRequest) -> HttpResponse:
     """Every certification, filtered and paginated, with counts per tier and state."""
@@ -123,7 +107,7 @@ def _assessment_url(ref: Any) -> str:
     return reverse("standards_review:assessment", args=[str(ref)])
 
 
-@network_staff_required
+@network_staff_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def staff_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """One certification: its trail, its credentials and a button per allowed action."""
@@ -159,7 +143,7 @@ def staff_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "certification/staff_detail.html", context, status=400)
 
 
-@network_staff_required
+@network_staff_view
 @require_GET
 def staff_reviews(request: HttpRequest) -> HttpResponse:
     """Organizations waiting for a Champion's review, oldest first."""
@@ -169,7 +153,7 @@ def staff_reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/staff_reviews.html", context)
 
 
-@network_staff_required
+@network_staff_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def staff_review(request: HttpRequest, public_id: str) -> HttpResponse:
     """One organization's application: its self-assessment reference and the review form."""

@@ -26,7 +26,7 @@ from hopeful.web.learning.forms import JoinForm, LearnerSearchForm, ProfileForm
 from hopeful.web.learning.models import CourseIndexPage, LessonPage
 from hopeful.web.learning.tokens import MAX_AGE
 from hopeful.web.learning.vocab import LANGUAGE_CHOICES, Audience, Sector
-from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 
 #: The rate limit's name for the sign-up form (see :mod:`hopeful.web.cms.guard`).
 JOIN_FORM = "learner-join"
@@ -38,11 +38,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "same-origin"
     return response
-
-
-def _require_network_staff(request: HttpRequest) -> None:
-    if not is_network_staff(request.user):
-        raise NetworkStaffRequired
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -229,10 +224,10 @@ def lesson_complete(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_safe
+@network_staff_view
 def staff_home(request: HttpRequest) -> HttpResponse:
     """The network staff area's hub: courses (the CMS), learners, trainings,
     certifications and organization reviews."""
-    _require_network_staff(request)
     index = CourseIndexPage.objects.filter(depth__gt=1).order_by("path").first()
     courses_url = (
         reverse("wagtailadmin_explore", args=[index.pk]) if index else reverse("wagtailadmin_home")
@@ -241,8 +236,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@network_staff_view
 def staff_learners(request: HttpRequest) -> HttpResponse:
-    _require_network_staff(request)
     form = LearnerSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     learners = selectors.staff_learners(
@@ -256,8 +251,8 @@ def staff_learners(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@network_staff_view
 def staff_learner(request: HttpRequest, public_id: str) -> HttpResponse:
-    _require_network_staff(request)
     learner = get_object_or_404(selectors.staff_learners(), public_id=public_id)
     language_names = dict(LANGUAGE_CHOICES)
     context = {

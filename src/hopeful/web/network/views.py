@@ -8,9 +8,6 @@ identifiable is read); the CSV and Excel exports are (``network.export``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -20,24 +17,12 @@ from django.views.decorators.http import require_GET
 from hopeful.web.insights import charts
 from hopeful.web.network import exports, selectors
 from hopeful.web.network.forms import NetworkFilterForm
-from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def network_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """403 unless the signed-in user is network staff (no superuser bypass)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_network_staff(request.user):
-            raise NetworkStaffRequired
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _query(filters: selectors.NetworkFilters, **changes: str) -> str:
@@ -62,7 +47,7 @@ def _bars(rows: list[selectors.Row]) -> list[charts.Bar]:
     ]
 
 
-@network_staff_required
+@network_staff_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     language = request.LANGUAGE_CODE

@@ -27,7 +27,7 @@ from hopeful.web.newsletter import selectors, services, tokens
 from hopeful.web.newsletter.forms import SignupForm, language_choices
 from hopeful.web.newsletter.models import confirm_window
 from hopeful.web.newsletter.selectors import LinkState
-from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 
 #: The rate limit's name for this form (see :mod:`hopeful.web.cms.guard`).
 FORM = "newsletter"
@@ -126,15 +126,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, "newsletter/unsubscribe.html"))
 
 
-def _require_network_staff(request: HttpRequest) -> None:
-    if not is_network_staff(request.user):
-        raise NetworkStaffRequired
-
-
 @require_GET
+@network_staff_view
 def subscribers(request: HttpRequest) -> HttpResponse:
     """Counts of the sign-ups (no address shown) and the button to download the list."""
-    _require_network_staff(request)
     counts = selectors.subscriber_counts()
     language = get_language() or "en"
     names = dict(language_choices())
@@ -152,9 +147,9 @@ def subscribers(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@network_staff_view
 def export(request: HttpRequest) -> HttpResponse:
     """The confirmed list as CSV for the mailing service (audited)."""
-    _require_network_staff(request)
     content, _rows = services.subscribers_export_csv(actor=request.user)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()

@@ -1,4 +1,6 @@
-"""The decorator every organization-scoped view uses: tenancy, roles and two-factor sign-in.
+"""The decorators access to a view goes through: :func:`org_view` for organization-scoped
+views (tenancy, roles and two-factor sign-in) and :func:`network_staff_view` for the resource
+center's own pages.
 
     @org_view(Role.ORG_ADMIN, Role.PRACTITIONER)
     def family_detail(request, access, family_id): ...
@@ -22,7 +24,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
-from hopeful.web.organizations.access import Access, get_organization_for_user
+from hopeful.web.organizations.access import (
+    Access,
+    NetworkStaffRequired,
+    get_organization_for_user,
+    is_network_staff,
+)
 from hopeful.web.organizations.services import support_access_record
 
 View = Callable[..., HttpResponse]
@@ -63,6 +70,21 @@ def org_view(*roles: str) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def network_staff_view(view: View) -> View:
+    """Wrap a view only network staff may use: anyone else gets 403 (superusers and
+    organization admins included). Its pages are never cached."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_network_staff(request.user):
+            raise NetworkStaffRequired
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
 
 
 def org_view_roles_for(path: str) -> tuple[str, ...] | None:

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hopeful.web.organizations.access import is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 from hopeful.web.standards import selectors
 from hopeful.web.standards.models import Assessment
 
 
 @require_GET
+@network_staff_view
 def assessment(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    if not is_network_staff(request.user):
-        raise PermissionDenied
     try:
         public_id = UUID(assessment_id)
     except ValueError:

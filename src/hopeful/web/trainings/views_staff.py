@@ -20,20 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
+from hopeful.web.organizations.access import is_network_staff
+from hopeful.web.organizations.decorators import network_staff_view
 from hopeful.web.trainings import selectors, services
 from hopeful.web.trainings.forms import SessionFormSet, TrainingForm, session_initial
 from hopeful.web.trainings.models import Training, validate_time_zone
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not is_network_staff(request.user):
-        raise NetworkStaffRequired
-
-
 @require_GET
+@network_staff_view
 def staff_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
     trainings = list(selectors.staff_trainings())
     for training in trainings:
         training.trainer_name = selectors.person_name(training.trainer)  # type: ignore[attr-defined]
@@ -90,21 +86,21 @@ def _edit(request: HttpRequest, training: Training | None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@network_staff_view
 def staff_new(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
     return _edit(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@network_staff_view
 def staff_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    _require_staff(request)
     return _edit(request, selectors.training_get(public_id))
 
 
 @require_GET
+@network_staff_view
 def staff_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """The roster: everyone who registered, with status and attendance per session."""
-    _require_staff(request)
     training = selectors.training_get(public_id)
     sessions = list(training.sessions.all())
     rows = []
@@ -134,9 +130,9 @@ def _cell(value: object) -> str:
 
 
 @require_GET
+@network_staff_view
 def roster_csv(request: HttpRequest, public_id: str) -> HttpResponse:
     """The roster as CSV (names and email addresses: audited)."""
-    _require_staff(request)
     training = selectors.training_get(public_id)
     sessions = list(training.sessions.all())
     out = io.StringIO()
