@@ -114,6 +114,10 @@ INSTALLED_APPS = [
     "hopeful.web.trainings",
     "hopeful.web.certification",
     "hopeful.web.standards",
+    "hopeful.web.directory",
+    "hopeful.web.presentations",
+    "hopeful.web.events",
+    "hopeful.web.assets",
     # The public site's CMS (Wagtail) with English/Spanish translation (wagtail-localize).
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("media/images/<path:path>", cms_views.image, name="cms_image"),
     # Machine endpoints of the credentials: the issuer's public keys and the status lists.
     path("", include("hopeful.web.certification.urls_machine")),
+    # The public directory as Open Referral HSDS (JSON and a CSV datapackage).
+    path("", include("hopeful.web.directory.urls_machine")),
     *i18n_patterns(
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
@@ -33,6 +35,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/dashboard/", include("hopeful.web.insights.urls")),
         path("orgs/<uuid:org_id>/reports/", include("hopeful.web.reports.urls")),
         path("orgs/<uuid:org_id>/standards/", include("hopeful.web.standards.urls")),
+        path("orgs/<uuid:org_id>/directory/", include("hopeful.web.directory.urls_org")),
+        path("orgs/<uuid:org_id>/strengths/", include("hopeful.web.assets.urls_org")),
         path("orgs/<uuid:org_id>/", include("hopeful.web.casework.urls")),
         path("network/", include("hopeful.web.network.urls")),
         path("s/", include("hopeful.web.surveys.urls_public")),
@@ -43,6 +47,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("", include("hopeful.web.trainings.urls")),
         path("", include("hopeful.web.certification.urls")),
         path("staff/standards/", include("hopeful.web.standards.urls_review")),
+        # The public network: trainers, members, figures, presentations, events, strengths
+        # (whole paths in each urls.py, like the learning apps').
+        path("", include("hopeful.web.directory.urls")),
+        path("", include("hopeful.web.directory.urls_open")),
+        path("", include("hopeful.web.presentations.urls")),
+        path("", include("hopeful.web.events.urls")),
+        path("", include("hopeful.web.assets.urls")),
         path("feeds/", include("hopeful.web.cms.urls")),
         # Every other address is a page of the public site (Wagtail); last, as a catch-all.
         re_path(r"^((?:[\w\-]+/)*)$", cms_views.serve, name="wagtail_serve"),
