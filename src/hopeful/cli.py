@@ -4,27 +4,28 @@
 scores a CSV or XLSX file of raw answers; ``hopeful demo`` and ``hopeful serve`` run the web
 application; ``hopeful worker`` runs its background tasks (reports, long exports);
 ``hopeful manage`` runs a Django management command; ``hopeful verify`` checks a downloaded
-certification credential offline.
+certification credential offline (:mod:`hopeful.cli_verify`); ``hopeful export hsds`` writes
+the public directory as Open Referral HSDS.
 
-Only ``demo``, ``serve``, ``worker`` and ``manage`` import Django, so scoring and verifying
+Only ``demo``, ``serve``, ``worker``, ``manage`` and ``export`` import Django, so scoring and verifying
 work from a plain install without a database.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from hopeful import __version__
+from hopeful.cli_common import EXIT_OK, EXIT_USAGE, CommandError
+from hopeful.cli_verify import add_verify_parser
 from hopeful.framework import (
     BUILDING_BLOCKS,
     LANGUAGES,
@@ -36,14 +37,6 @@ from hopeful.framework import (
 from hopeful.framework.text import Text
 
 __all__ = ["main"]
-
-EXIT_OK = 0
-EXIT_NOT_VALID = 1
-EXIT_USAGE = 2
-
-
-class CommandError(Exception):
-    """A user error: printed as one line on stderr, with exit status 2."""
 
 
 def _block_name(block_id: str | None, lang: str) -> str:
@@ -318,108 +311,24 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    out_dir = Path(args.out)
+    if not out_dir.is_dir():
+        raise CommandError(f"--out {out_dir} is not a directory")
+    _django_setup()
+    from hopeful.web.directory.hsds import write_files
+
+    for written in write_files(out_dir):
+        print(written, file=out)
+    return EXIT_OK
+
+
 def _cmd_manage(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["hopeful manage", *args.arguments])
     return EXIT_OK
-
-
-# -- verify ------------------------------------------------------------------------------------
-
-
-def _read_text(path: str, what: str) -> str:
-    try:
-        with Path(path).open("rb") as handle:
-            raw = handle.read(5 * 1024 * 1024 + 1)
-    except OSError as exc:
-        raise CommandError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    if len(raw) > 5 * 1024 * 1024:
-        raise CommandError(f"{what} {path} is too large")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CommandError(f"{what} {path} is not a text file (UTF-8)") from None
-
-
-def _read_jwks(path: str) -> dict[str, object]:
-    """``--keys``: a JWK set (``{"keys": [...]}``, as /.well-known/jwks.json) or one JWK."""
-    try:
-        data = json.loads(_read_text(path, "the key file"))
-    except ValueError:
-        raise CommandError(f"the key file {path} is not JSON") from None
-    if isinstance(data, dict) and isinstance(data.get("keys"), list):
-        return data
-    if isinstance(data, dict) and "kty" in data:
-        return {"keys": [data]}
-    raise CommandError(f'the key file {path} is not a JWK set ({{"keys": [...]}})')
-
-
-def _read_status_lists(paths: Sequence[str]) -> dict[str, str]:
-    """``--status-list``: files each holding one status list VC-JWT, keyed by the list's URL.
-
-    The URL is read before the signature is checked only to file the list; ``check`` then
-    verifies it and that it is the list the credential names."""
-    from hopeful.credentials import CredentialError, jwt
-
-    lists: dict[str, str] = {}
-    for path in paths:
-        token = _read_text(path, "the status list").strip()
-        try:
-            url = jwt.unverified_payload(token).get("id")
-        except CredentialError as exc:
-            raise CommandError(f"the status list {path} is unreadable: {exc}") from None
-        if not isinstance(url, str) or not url:
-            raise CommandError(f"the status list {path} does not say which list it is (no id)")
-        lists[url] = token
-    return lists
-
-
-def _parse_at(text: str) -> datetime:
-    """``--at``: an ISO 8601 date or date-time; without a time zone it is UTC."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an ISO 8601 date-time such as 2028-03-02T09:00:00Z (got {text!r})"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
-    from hopeful.credentials import CredentialError, bundle, check
-    from hopeful.credentials.report import lines
-
-    try:
-        loaded = bundle.load(Path(args.file))
-    except CredentialError as exc:
-        raise CommandError(str(exc)) from None
-    if args.keys is not None:
-        # Keys the checker brings are the only ones trusted: the file's own are ignored.
-        jwks: dict[str, object] = _read_jwks(args.keys)
-    elif loaded.jwks is not None:
-        jwks = loaded.jwks
-    else:
-        raise CommandError(
-            f"{args.file} is a bare credential: pass the issuer's public keys with --keys "
-            "JWKS.json (saved from the issuer's /.well-known/jwks.json)"
-        )
-    status_lists = {**loaded.status_lists, **_read_status_lists(args.status_list)}
-    now = args.at if args.at is not None else datetime.now(UTC)
-    verdict = check(
-        loaded.token,
-        jwks=jwks,
-        status_lists=status_lists,
-        now=now,
-        require_status=not args.skip_status,
-    )
-    if args.json:
-        print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2), file=out)
-    else:
-        for line in lines(verdict, keys_from=args.keys):
-            print(line, file=out)
-    return EXIT_OK if verdict.is_valid else EXIT_NOT_VALID
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -537,48 +446,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_worker.set_defaults(handler=_cmd_worker)
 
-    p_verify = sub.add_parser(
-        "verify",
-        help="check a downloaded certification credential offline",
-        description=(
-            "Check a HOPEful credential: its signature, whether it is revoked or suspended, and "
-            "its dates. FILE is the credential file downloaded from the site (a bundle with the "
-            "issuer's keys and the status lists as of download) or a bare VC-JWT. Nothing is "
-            "fetched: the check uses only the files given, so the status shown is the status "
-            "as of the lists' date. Keys inside the file are only as trustworthy as the file: "
-            "compare the printed key with the issuer's /.well-known/jwks.json, or pass those "
-            "keys with --keys (then the file's own keys are ignored). Exit status: 0 valid, "
-            "1 expired, suspended, revoked or invalid, 2 unreadable input."
-        ),
+    add_verify_parser(sub)
+
+    p_export = sub.add_parser(
+        "export",
+        help="write the public directory as Open Referral HSDS 3.0 (JSON and a CSV datapackage)",
     )
-    p_verify.add_argument("file", metavar="FILE", help="credential bundle (.json) or VC-JWT")
-    p_verify.add_argument(
-        "--keys",
-        metavar="JWKS.json",
-        default=None,
-        help="the issuer's public keys (required for a bare VC-JWT); replaces the file's keys",
+    p_export.add_argument("format", choices=["hsds"], help="the export format")
+    p_export.add_argument(
+        "--out", default=".", help="the directory to write into (default: the current one)"
     )
-    p_verify.add_argument(
-        "--status-list",
-        metavar="FILE",
-        action="append",
-        default=[],
-        help="a status list VC-JWT (repeatable); replaces the file's list with the same URL",
-    )
-    p_verify.add_argument(
-        "--at",
-        type=_parse_at,
-        default=None,
-        metavar="ISO-DATETIME",
-        help="check as of this time instead of now (UTC unless it has a zone)",
-    )
-    p_verify.add_argument(
-        "--skip-status",
-        action="store_true",
-        help="accept a credential whose status lists are missing (it is reported as unchecked)",
-    )
-    p_verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    p_verify.set_defaults(handler=_cmd_verify)
+    p_export.set_defaults(handler=_cmd_export)
 
     p_manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     p_manage.add_argument("arguments", nargs=argparse.REMAINDER)
