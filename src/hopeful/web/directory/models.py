@@ -97,3 +97,20 @@ class Listing(models.Model):
         if self.latitude is None or self.longitude is None:
             return None
         return (self.latitude, self.longitude)
+
+
+class ContactMessage(models.Model):
+    """A message sent through a listing's contact form, kept only until the worker has
+    emailed it to the holder (then deleted: the holder's inbox is where it lives). The task
+    queue carries this row's id, never the message."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    organization = models.CharField(max_length=200, blank=True)
+    message = models.TextField(max_length=3000)
+    language = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"message to {self.listing_id}"

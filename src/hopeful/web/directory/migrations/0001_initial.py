@@ -9,45 +9,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0003_membership_is_supervisor'),
+        ("organizations", "0003_membership_is_supervisor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('person', 'Trainer'), ('organization', 'HOPE-informed organization')], max_length=16, verbose_name='kind')),
-                ('display_name', models.CharField(max_length=150, verbose_name='name shown')),
-                ('about', models.TextField(blank=True, help_text='What you offer and to whom, in a few sentences.', max_length=1500, verbose_name='about')),
-                ('implements', models.TextField(blank=True, max_length=1500, verbose_name='what we implement')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('zip_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}$', 'Enter a 5-digit ZIP code, for example 30301.')], verbose_name='ZIP code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('state', models.CharField(blank=True, choices=[('AL', 'Alabama'), ('AK', 'Alaska'), ('AZ', 'Arizona'), ('AR', 'Arkansas'), ('CA', 'California'), ('CO', 'Colorado'), ('CT', 'Connecticut'), ('DE', 'Delaware'), ('DC', 'District of Columbia'), ('FL', 'Florida'), ('GA', 'Georgia'), ('HI', 'Hawaii'), ('ID', 'Idaho'), ('IL', 'Illinois'), ('IN', 'Indiana'), ('IA', 'Iowa'), ('KS', 'Kansas'), ('KY', 'Kentucky'), ('LA', 'Louisiana'), ('ME', 'Maine'), ('MD', 'Maryland'), ('MA', 'Massachusetts'), ('MI', 'Michigan'), ('MN', 'Minnesota'), ('MS', 'Mississippi'), ('MO', 'Missouri'), ('MT', 'Montana'), ('NE', 'Nebraska'), ('NV', 'Nevada'), ('NH', 'New Hampshire'), ('NJ', 'New Jersey'), ('NM', 'New Mexico'), ('NY', 'New York'), ('NC', 'North Carolina'), ('ND', 'North Dakota'), ('OH', 'Ohio'), ('OK', 'Oklahoma'), ('OR', 'Oregon'), ('PA', 'Pennsylvania'), ('RI', 'Rhode Island'), ('SC', 'South Carolina'), ('SD', 'South Dakota'), ('TN', 'Tennessee'), ('TX', 'Texas'), ('UT', 'Utah'), ('VT', 'Vermont'), ('VA', 'Virginia'), ('WA', 'Washington'), ('WV', 'West Virginia'), ('WI', 'Wisconsin'), ('WY', 'Wyoming'), ('AS', 'American Samoa'), ('GU', 'Guam'), ('MP', 'Northern Mariana Islands'), ('PR', 'Puerto Rico'), ('VI', 'U.S. Virgin Islands')], max_length=2, verbose_name='state or territory')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('sectors', models.JSONField(blank=True, default=list, verbose_name='sectors')),
-                ('in_person', models.BooleanField(default=True, verbose_name='presents in person')),
-                ('virtual', models.BooleanField(default=True, verbose_name='presents online')),
-                ('opted_in', models.BooleanField(default=False, verbose_name='show me in the public directory')),
-                ('opted_in_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='directory_listing', to='organizations.organization')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='directory_listing', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Trainer"),
+                            ("organization", "HOPE-informed organization"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("display_name", models.CharField(max_length=150, verbose_name="name shown")),
+                (
+                    "about",
+                    models.TextField(
+                        blank=True,
+                        help_text="What you offer and to whom, in a few sentences.",
+                        max_length=1500,
+                        verbose_name="about",
+                    ),
+                ),
+                (
+                    "implements",
+                    models.TextField(blank=True, max_length=1500, verbose_name="what we implement"),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "zip_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{5}$", "Enter a 5-digit ZIP code, for example 30301."
+                            )
+                        ],
+                        verbose_name="ZIP code",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("AL", "Alabama"),
+                            ("AK", "Alaska"),
+                            ("AZ", "Arizona"),
+                            ("AR", "Arkansas"),
+                            ("CA", "California"),
+                            ("CO", "Colorado"),
+                            ("CT", "Connecticut"),
+                            ("DE", "Delaware"),
+                            ("DC", "District of Columbia"),
+                            ("FL", "Florida"),
+                            ("GA", "Georgia"),
+                            ("HI", "Hawaii"),
+                            ("ID", "Idaho"),
+                            ("IL", "Illinois"),
+                            ("IN", "Indiana"),
+                            ("IA", "Iowa"),
+                            ("KS", "Kansas"),
+                            ("KY", "Kentucky"),
+                            ("LA", "Louisiana"),
+                            ("ME", "Maine"),
+                            ("MD", "Maryland"),
+                            ("MA", "Massachusetts"),
+                            ("MI", "Michigan"),
+                            ("MN", "Minnesota"),
+                            ("MS", "Mississippi"),
+                            ("MO", "Missouri"),
+                            ("MT", "Montana"),
+                            ("NE", "Nebraska"),
+                            ("NV", "Nevada"),
+                            ("NH", "New Hampshire"),
+                            ("NJ", "New Jersey"),
+                            ("NM", "New Mexico"),
+                            ("NY", "New York"),
+                            ("NC", "North Carolina"),
+                            ("ND", "North Dakota"),
+                            ("OH", "Ohio"),
+                            ("OK", "Oklahoma"),
+                            ("OR", "Oregon"),
+                            ("PA", "Pennsylvania"),
+                            ("RI", "Rhode Island"),
+                            ("SC", "South Carolina"),
+                            ("SD", "South Dakota"),
+                            ("TN", "Tennessee"),
+                            ("TX", "Texas"),
+                            ("UT", "Utah"),
+                            ("VT", "Vermont"),
+                            ("VA", "Virginia"),
+                            ("WA", "Washington"),
+                            ("WV", "West Virginia"),
+                            ("WI", "Wisconsin"),
+                            ("WY", "Wyoming"),
+                            ("AS", "American Samoa"),
+                            ("GU", "Guam"),
+                            ("MP", "Northern Mariana Islands"),
+                            ("PR", "Puerto Rico"),
+                            ("VI", "U.S. Virgin Islands"),
+                        ],
+                        max_length=2,
+                        verbose_name="state or territory",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("sectors", models.JSONField(blank=True, default=list, verbose_name="sectors")),
+                ("in_person", models.BooleanField(default=True, verbose_name="presents in person")),
+                ("virtual", models.BooleanField(default=True, verbose_name="presents online")),
+                (
+                    "opted_in",
+                    models.BooleanField(
+                        default=False, verbose_name="show me in the public directory"
+                    ),
+                ),
+                ("opted_in_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_listing",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_listing",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['display_name', 'pk'],
-                'indexes': [models.Index(fields=['opted_in', 'latitude', 'longitude'], name='directory_geo'), models.Index(fields=['state'], name='directory_state')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'person'), ('organization__isnull', True), ('user__isnull', False)), models.Q(('kind', 'organization'), ('organization__isnull', False), ('user__isnull', True)), _connector='OR'), name='directory_listing_one_holder_of_its_kind')],
+                "ordering": ["display_name", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["opted_in", "latitude", "longitude"], name="directory_geo"
+                    ),
+                    models.Index(fields=["state"], name="directory_state"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "person"),
+                                ("organization__isnull", True),
+                                ("user__isnull", False),
+                            ),
+                            models.Q(
+                                ("kind", "organization"),
+                                ("organization__isnull", False),
+                                ("user__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="directory_listing_one_holder_of_its_kind",
+                    )
+                ],
             },
         ),
     ]
