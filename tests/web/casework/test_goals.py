@@ -422,3 +422,27 @@ def test_the_goal_pages_queries_do_not_grow_with_the_familys_records(
         assert practitioner.get(family_url("family_goals", t)).status_code == 200
     with django_assert_max_num_queries(20 + SITE_MENU_QUERIES):
         assert practitioner.get(url("goal", t, goal_id=goals[0].public_id)).status_code == 200
+
+
+def test_the_goal_page_suggests_community_strengths_of_its_block_near_a_zip(
+    practitioner: Client, t: dict[str, Any]
+) -> None:
+    """A family's next step: places near a ZIP code the practitioner types (never stored)
+    that give the goal's building block, members-only ones included; a bad ZIP is said."""
+    from tests.web.assets.helpers import make_asset
+
+    goal = make_goal(t)  # environment
+    make_asset(name="Harbor Park", kind="park", blocks=["environment"], zip_code="02139")
+    make_asset(name="Quiet Garden", blocks=["environment"], zip_code="02111", visibility="members")
+    make_asset(name="Story Time", blocks=["relationships"], zip_code="02111")  # another block
+    make_asset(name="Far Trail", blocks=["environment"], zip_code="10001")  # 188 miles away
+    page = url("goal", t, goal_id=goal.public_id)
+    assert "Community strengths nearby" in practitioner.get(page).content.decode()
+    found = practitioner.get(page + "?near=02111").content.decode()
+    assert found.index("Quiet Garden") < found.index("Harbor Park")  # nearest first
+    assert "Members only" in found
+    assert "Story Time" not in found
+    assert "Far Trail" not in found
+    bad = practitioner.get(page + "?near=00000").content.decode()
+    assert "know the ZIP code 00000" in bad
+    assert not AuditEvent.objects.exclude(verb="assets.create").filter(extra__icontains="02111")

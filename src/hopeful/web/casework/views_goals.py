@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hopeful import geo
+from hopeful.web.assets.selectors import nearby_assets
 from hopeful.web.casework import selectors_goals as selectors
 from hopeful.web.casework import services
 from hopeful.web.casework.forms_goals import (
@@ -26,6 +28,7 @@ from hopeful.web.casework.forms_goals import (
     add_service_error,
 )
 from hopeful.web.casework.models import GoalStatus
+from hopeful.web.core.places import zip_error_message
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
@@ -101,9 +104,21 @@ def goal_detail(request: HttpRequest, access: Access, goal_id: Any) -> HttpRespo
         language=request.LANGUAGE_CODE,
         today=timezone.localdate(),
     )
-    return render(
-        request, "casework/goal_detail.html", {"page": page, "form": form}, status=_status(form)
-    )
+    context = {"page": page, "form": form, **_nearby(request, goal.block)}
+    return render(request, "casework/goal_detail.html", context, status=_status(form))
+
+
+def _nearby(request: HttpRequest, block: str) -> dict[str, Any]:
+    """Community strengths near a ZIP code the practitioner types (``?near=``, never stored)
+    that give the goal's building block: ideas for the family's next step."""
+    near = request.GET.get("near", "").strip()[:10]
+    found: dict[str, Any] = {"nearby": None, "nearby_zip": near, "nearby_error": ""}
+    if near:
+        try:
+            found["nearby"] = nearby_assets(near, blocks=[block], include_members=True)
+        except geo.ZipError as error:
+            found["nearby_error"] = zip_error_message(error)
+    return found
 
 
 @org_view(*CASEWORK_ROLES)

@@ -9,45 +9,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0003_membership_is_supervisor'),
+        ("organizations", "0003_membership_is_supervisor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommunityAsset',
+            name="CommunityAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('park', 'Park or outdoor space'), ('library', 'Library'), ('faith', 'Faith community'), ('youth_program', 'Youth program'), ('family_resource_center', 'Family resource center'), ('school', 'School or early learning'), ('arts', 'Arts, music or culture'), ('sports', 'Sports or recreation'), ('health', 'Health or family support'), ('other', 'Other')], max_length=32, verbose_name='kind')),
-                ('blocks', models.JSONField(default=list, verbose_name='building blocks')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('address', models.CharField(blank=True, help_text="A public place's address; leave empty for a program without one.", max_length=200, verbose_name='street address')),
-                ('zip_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}$', 'Enter a 5-digit ZIP code, for example 30301.')], verbose_name='ZIP code')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('state', models.CharField(blank=True, choices=[('AL', 'Alabama'), ('AK', 'Alaska'), ('AZ', 'Arizona'), ('AR', 'Arkansas'), ('CA', 'California'), ('CO', 'Colorado'), ('CT', 'Connecticut'), ('DE', 'Delaware'), ('DC', 'District of Columbia'), ('FL', 'Florida'), ('GA', 'Georgia'), ('HI', 'Hawaii'), ('ID', 'Idaho'), ('IL', 'Illinois'), ('IN', 'Indiana'), ('IA', 'Iowa'), ('KS', 'Kansas'), ('KY', 'Kentucky'), ('LA', 'Louisiana'), ('ME', 'Maine'), ('MD', 'Maryland'), ('MA', 'Massachusetts'), ('MI', 'Michigan'), ('MN', 'Minnesota'), ('MS', 'Mississippi'), ('MO', 'Missouri'), ('MT', 'Montana'), ('NE', 'Nebraska'), ('NV', 'Nevada'), ('NH', 'New Hampshire'), ('NJ', 'New Jersey'), ('NM', 'New Mexico'), ('NY', 'New York'), ('NC', 'North Carolina'), ('ND', 'North Dakota'), ('OH', 'Ohio'), ('OK', 'Oklahoma'), ('OR', 'Oregon'), ('PA', 'Pennsylvania'), ('RI', 'Rhode Island'), ('SC', 'South Carolina'), ('SD', 'South Dakota'), ('TN', 'Tennessee'), ('TX', 'Texas'), ('UT', 'Utah'), ('VT', 'Vermont'), ('VA', 'Virginia'), ('WA', 'Washington'), ('WV', 'West Virginia'), ('WI', 'Wisconsin'), ('WY', 'Wyoming'), ('AS', 'American Samoa'), ('GU', 'Guam'), ('MP', 'Northern Mariana Islands'), ('PR', 'Puerto Rico'), ('VI', 'U.S. Virgin Islands')], max_length=2, verbose_name='state or territory')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('schedule', models.CharField(blank=True, help_text='For example: Saturdays 10–12.', max_length=200, verbose_name='when')),
-                ('free', models.BooleanField(default=False, verbose_name='free of charge')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('visibility', models.CharField(choices=[('public', 'Everyone (the public map)'), ('members', 'Signed-in members of HOPE organizations only')], default='public', max_length=16, verbose_name='who may see it')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='community_assets', to='organizations.organization')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("park", "Park or outdoor space"),
+                            ("library", "Library"),
+                            ("faith", "Faith community"),
+                            ("youth_program", "Youth program"),
+                            ("family_resource_center", "Family resource center"),
+                            ("school", "School or early learning"),
+                            ("arts", "Arts, music or culture"),
+                            ("sports", "Sports or recreation"),
+                            ("health", "Health or family support"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("blocks", models.JSONField(default=list, verbose_name="building blocks")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="description"),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True,
+                        help_text="A public place's address; leave empty for a program without one.",
+                        max_length=200,
+                        verbose_name="street address",
+                    ),
+                ),
+                (
+                    "zip_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{5}$", "Enter a 5-digit ZIP code, for example 30301."
+                            )
+                        ],
+                        verbose_name="ZIP code",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("AL", "Alabama"),
+                            ("AK", "Alaska"),
+                            ("AZ", "Arizona"),
+                            ("AR", "Arkansas"),
+                            ("CA", "California"),
+                            ("CO", "Colorado"),
+                            ("CT", "Connecticut"),
+                            ("DE", "Delaware"),
+                            ("DC", "District of Columbia"),
+                            ("FL", "Florida"),
+                            ("GA", "Georgia"),
+                            ("HI", "Hawaii"),
+                            ("ID", "Idaho"),
+                            ("IL", "Illinois"),
+                            ("IN", "Indiana"),
+                            ("IA", "Iowa"),
+                            ("KS", "Kansas"),
+                            ("KY", "Kentucky"),
+                            ("LA", "Louisiana"),
+                            ("ME", "Maine"),
+                            ("MD", "Maryland"),
+                            ("MA", "Massachusetts"),
+                            ("MI", "Michigan"),
+                            ("MN", "Minnesota"),
+                            ("MS", "Mississippi"),
+                            ("MO", "Missouri"),
+                            ("MT", "Montana"),
+                            ("NE", "Nebraska"),
+                            ("NV", "Nevada"),
+                            ("NH", "New Hampshire"),
+                            ("NJ", "New Jersey"),
+                            ("NM", "New Mexico"),
+                            ("NY", "New York"),
+                            ("NC", "North Carolina"),
+                            ("ND", "North Dakota"),
+                            ("OH", "Ohio"),
+                            ("OK", "Oklahoma"),
+                            ("OR", "Oregon"),
+                            ("PA", "Pennsylvania"),
+                            ("RI", "Rhode Island"),
+                            ("SC", "South Carolina"),
+                            ("SD", "South Dakota"),
+                            ("TN", "Tennessee"),
+                            ("TX", "Texas"),
+                            ("UT", "Utah"),
+                            ("VT", "Vermont"),
+                            ("VA", "Virginia"),
+                            ("WA", "Washington"),
+                            ("WV", "West Virginia"),
+                            ("WI", "Wisconsin"),
+                            ("WY", "Wyoming"),
+                            ("AS", "American Samoa"),
+                            ("GU", "Guam"),
+                            ("MP", "Northern Mariana Islands"),
+                            ("PR", "Puerto Rico"),
+                            ("VI", "U.S. Virgin Islands"),
+                        ],
+                        max_length=2,
+                        verbose_name="state or territory",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "schedule",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: Saturdays 10–12.",
+                        max_length=200,
+                        verbose_name="when",
+                    ),
+                ),
+                ("free", models.BooleanField(default=False, verbose_name="free of charge")),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Everyone (the public map)"),
+                            ("members", "Signed-in members of HOPE organizations only"),
+                        ],
+                        default="public",
+                        max_length=16,
+                        verbose_name="who may see it",
+                    ),
+                ),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_assets",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'indexes': [models.Index(fields=['visibility', 'latitude', 'longitude'], name='assets_visible_geo')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('blocks', []), _negated=True), name='assets_at_least_one_block')],
+                "ordering": ["name", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["visibility", "latitude", "longitude"], name="assets_visible_geo"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("blocks", []), _negated=True),
+                        name="assets_at_least_one_block",
+                    )
+                ],
             },
         ),
     ]
