@@ -44,6 +44,7 @@ from tests.web.accounts.helpers import code_for
 from tests.web.practice.factories import make_submission
 from tests.web.test_role_matrix import OK, ROLE_MATRIX
 from tests.web.test_url_inventory import (
+    asset_a,
     goal_a,
     iter_urls,
     review_a,
@@ -76,6 +77,12 @@ SUPPORT_REFUSED = frozenset(
         # the self-assessment's plan is the organization's own: support staff read it
         "standards:action_new",
         "standards:action_edit",
+        # what the organization publishes is its own decision: its directory listing, and the
+        # community strengths its care team records
+        "directory_org:edit",
+        "assets_org:new",
+        "assets_org:edit",
+        "assets_org:archive",
     }
 )
 
@@ -119,8 +126,21 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
             "trainings:attendance",
             "certification:staff_list",
             "certification:staff_reviews",
+            "presentations:queue",
+            "events:staff_list",
+            "events:staff_new",
+            "assets:staff_list",
+            "assets:staff_new",
         ]
     },
+    # the public network, in every page's footer ("Find a trainer" and "Events" also in the
+    # header); a certified person's own listing is linked from My certificates
+    "directory:search": lambda person: True,
+    "directory:members": lambda person: True,
+    "figures:figures": lambda person: True,
+    "presentations:request": lambda person: True,
+    "events:list": lambda person: True,
+    "assets:map": lambda person: True,
 }
 
 #: Named URLs no click is expected to reach once signed in, and why.
@@ -163,6 +183,34 @@ NOT_LINKED: dict[str, str] = {
     "one waits (tests/web/certification)",
     "standards_review:assessment": "a submitted self-assessment as a Champion reads it, "
     "linked from an organization's certification review (tests/web/standards/test_review.py)",
+    "directory:detail": "a listed trainer's page, linked from search results (this cast lists "
+    "no one; tests/web/directory, tests/e2e/test_network_journey.py)",
+    "directory:contact": "POST only (a listed trainer's contact form)",
+    "directory:mine": "a certified person's listing, linked from My certificates when they "
+    "hold a certification (this cast holds none; tests/web/directory/test_listing.py)",
+    "directory:member": "a network member's page, linked from the members list (this cast's "
+    "organizations are not network members; tests/web/directory/test_members.py)",
+    "open_data:hsds_json": "the directory as open data (HSDS), linked from the figures page "
+    "(a file, not a page)",
+    "open_data:hsds_zip": "the directory as an HSDS CSV datapackage (a file, not a page)",
+    "presentations:thanks": "the answer to the presentation request form (a POST)",
+    "presentations:detail": "a request's staff page, linked from the queue when one exists "
+    "(tests/web/presentations)",
+    "events:detail": "an event's page, linked from the events list when one is published "
+    "(this cast has none; tests/web/events, tests/e2e/test_event_pages.py)",
+    "events:calendar": "an event's calendar file, linked from its page",
+    "events:rss": "the events feed, linked from the events list (a feed, not a page)",
+    "events:atom": "the events feed in Atom, linked from the events list's head",
+    "events:manage": "a registration's page, opened from the emailed link (a token)",
+    "events:staff_detail": "an event's roster, linked from the staff list when one exists",
+    "events:staff_edit": "an event's edit page, linked from its roster",
+    "events:roster_csv": "an event's roster download, linked from its roster page",
+    "events:staff_cancel": "POST only (the roster page's Cancel the event button)",
+    "events:staff_registration_cancel": "POST only (a roster row's Cancel button)",
+    "assets:detail": "a community strength's page, linked from map results (this cast's "
+    "organization records none; tests/web/assets)",
+    "assets:staff_edit": "a network-recorded strength's edit page, linked from the staff list",
+    "assets:staff_archive": "POST only (the staff list's Archive button)",
     "credentials:jwks": "the issuer's public keys, for verifiers (a machine endpoint)",
     "credentials:status_list": "the credentials' status lists, for verifiers (machine endpoint)",
 }
@@ -215,6 +263,7 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
     visit_a(t)  # a visit, linked from the family page's timeline
     standards_assessment_a(t)  # a submitted self-assessment and a step of the plan
     standards_action_a(t)
+    asset_a(t)  # a community strength, linked from the organization's strengths page
     training = make_training(capacity=5)  # an upcoming training, with a session to take
     learner = f.make_user("learner@example.org")
     learner_profile_ensure(user=learner)  # a learner for the staff's learner pages
@@ -341,6 +390,9 @@ def crawl(client: Client, start: str) -> Crawl:
             if url.path.startswith("/cms/"):
                 result.reached.add(_url_name(url.path) or url.path)
                 continue  # the CMS admin: Wagtail's own pages (tests/web/cms)
+            if url.path.startswith("/open-data/"):
+                result.reached.add(_url_name(url.path) or url.path)
+                continue  # open data files: the same in every language (tests/web/directory)
             if _language_of(url.path) != language:
                 result.broken.append(f"{path} -> {url.path}: leaves the language {language}")
                 continue

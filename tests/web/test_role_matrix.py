@@ -88,6 +88,13 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "standards:action_new": ("get", ADMIN_ONLY),
     "standards:action_edit": ("get", ADMIN_ONLY),
     "standards:certification_apply": ("post", ADMIN_ONLY),
+    # the public network: the admin edits the directory listing; every member reads the
+    # organization's community strengths, the care team (admin, practitioners) records them
+    "directory_org:edit": ("get", ADMIN_ONLY),
+    "assets_org:list": ("get", EVERYONE),
+    "assets_org:new": ("get", IDENTIFIABLE),
+    "assets_org:edit": ("get", IDENTIFIABLE),
+    "assets_org:archive": ("post", IDENTIFIABLE),
 }
 
 #: POST bodies for rows whose action needs one to succeed (URL name -> builder of the body).
@@ -132,6 +139,9 @@ AGGREGATE_PAGES = frozenset(
         "standards:assessment",
         "standards:results",
         "standards:plan",
+        # the public places and programs the organization put on the community strengths
+        # map (parks, libraries, youth programs: never a family)
+        "assets_org:list",
     }
 )
 

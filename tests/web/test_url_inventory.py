@@ -129,6 +129,16 @@ PUBLIC_ROUTES = (
     "verify/",
     ".well-known/",
     "credentials/status/",
+    # the public network: the trainer directory, the Innovation Network's members and the
+    # network's figures, the presentation request form, the events, the community
+    # strengths map, and the directory as open data (HSDS)
+    "trainers/",
+    "network/members/",
+    "network/figures/",
+    "request-a-presentation/",
+    "events/",
+    "strengths/",
+    "open-data/",
 )
 
 
@@ -264,6 +274,24 @@ def standards_action_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "action_id": action.public_id}
 
 
+def asset_a(t: Cases) -> dict[str, Any]:
+    """A community strength A recorded."""
+    from hopeful.web.assets.services import asset_create
+
+    asset = asset_create(
+        organization=t["org_a"],
+        actor=t["members_a"][Role.ORG_ADMIN],
+        fields={
+            "name": "Park A",
+            "kind": "park",
+            "blocks": ["environment"],
+            "zip_code": "02111",
+            "visibility": "public",
+        },
+    )
+    return {**org_a(t), "public_id": asset.public_id}
+
+
 #: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
 OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # practice (org home, records, export)
@@ -328,6 +356,12 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "standards:action_new": org_a,
     "standards:action_edit": standards_action_a,
     "standards:certification_apply": org_a,
+    # the public network: the organization's directory listing and its community strengths
+    "directory_org:edit": org_a,
+    "assets_org:list": org_a,
+    "assets_org:new": org_a,
+    "assets_org:edit": asset_a,
+    "assets_org:archive": asset_a,
 }
 
 #: What an outsider POSTs: every field a tenant form might take, pointing at A where it can.

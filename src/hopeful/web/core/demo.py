@@ -56,6 +56,7 @@ from hopeful.web.core.demo_families import (
     history_start,
 )
 from hopeful.web.core.demo_learning import learning_load, learning_status
+from hopeful.web.core.demo_network import network_load, network_status
 from hopeful.web.core.demo_peers import PEER_FAMILIES, peer_specs
 from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
@@ -579,6 +580,7 @@ def demo_load(
         if learned.created:
             say(learned.summary())
         result.accounts += [DemoAccount(e, role, "learning hub") for e, role in learned.accounts]
+        network_load(progress=say)
     return result
 
 
@@ -590,7 +592,7 @@ def demo_status() -> str:
     return (
         f"{staffed} organizations, {Family.objects.count():,} families, "
         f"{Submission.objects.count():,} submissions, "
-        f"{learning_status()}"
+        f"{learning_status()}; {network_status()}"
     )
 
 

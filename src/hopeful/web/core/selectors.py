@@ -62,6 +62,12 @@ def site_nav(
             reverse("learning:catalogue"),
             view_name in {"learning:catalogue", "trainings:list", "trainings:detail"},
         ),
+        NavLink(
+            _("Find a trainer"),
+            reverse("directory:search"),
+            view_name in {"directory:search", "directory:detail"},
+        ),
+        NavLink(_("Events"), reverse("events:list"), namespace == "events"),
     ]
     if not getattr(user, "is_authenticated", False):
         links.append(

@@ -87,6 +87,14 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
                 _("Questionnaires for families, and their links."),
             ),
             (
+                "assets_org:list",
+                _("Community strengths"),
+                _(
+                    "Places and programs near your families that give children positive "
+                    "experiences, on the community strengths map."
+                ),
+            ),
+            (
                 "practice:export_csv",
                 _("Download submissions (CSV)"),
                 _("The answers of families who agreed to share them with the care team."),
@@ -115,6 +123,14 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
                 ),
             ),
             (
+                "directory_org:edit",
+                _("Public directory listing"),
+                _(
+                    "How your organization appears in the HOPE trainer directory and the "
+                    "Innovation Network, once certified."
+                ),
+            ),
+            (
                 "audit:events",
                 _("Audit log"),
                 _("Who looked at or changed what, and when."),
@@ -136,6 +152,8 @@ NOT_THROUGH_SUPPORT = frozenset(
         "casework:goal_new",
         "casework:celebration_new",
         "casework:review_new",
+        # what the organization publishes about itself is its own decision
+        "directory_org:edit",
     }
 )
 
@@ -190,7 +208,12 @@ def platform_pages(*, user: Any) -> list[PageLink]:
         PageLink(
             label=str(_("Learning and certification")),
             url=reverse("learning:staff_home"),
-            hint=str(_("Courses, trainings, learners, certifications and reviews.")),
+            hint=str(
+                _(
+                    "Courses, trainings, learners, certifications and reviews; presentation "
+                    "requests, events and community strengths."
+                )
+            ),
         ),
     ]
 
