@@ -38,3 +38,19 @@ def test_with_listings_every_status_appears_and_trainers_are_listed_ones() -> No
         assert item.events.count() >= 2
     scheduled = PresentationRequest.objects.filter(status=Status.SCHEDULED)
     assert all(item.scheduled_for is not None for item in scheduled)
+
+
+def test_each_demo_request_happened_in_order_and_in_the_past() -> None:
+    from django.utils import timezone
+
+    make_trainer("Ana Ortiz", "02139")
+    presentations_demo_load()
+    now = timezone.now()
+    for item in PresentationRequest.objects.all():
+        steps = list(item.events.order_by("at", "pk").values_list("to_status", "at"))
+        assert steps[0][0] == Status.NEW, item  # the request came first
+        assert all(at <= now for _status, at in steps), item
+        if item.status == Status.DELIVERED:
+            assert item.scheduled_for is not None
+            assert steps[-2][1] < item.scheduled_for < now  # scheduled, then it took place
+            assert [status for status, _at in steps][-1] == Status.DELIVERED

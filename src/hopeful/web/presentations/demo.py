@@ -92,7 +92,10 @@ def presentations_demo_load(*, progress: Callable[[str], None] | None = None) ->
             audience = rng.choice(Audience.values)
             topic = rng.choice(Topic.values)
             size = rng.randint(12, 250)
-            age = dt.timedelta(days=rng.randint(2, 60), hours=rng.randint(0, 23))
+            # a delivered request is old enough for its steps and its presentation to have
+            # happened one after the other, before today
+            shortest = 30 if STATUSES[index] == Status.DELIVERED else 2
+            age = dt.timedelta(days=rng.randint(shortest, 60), hours=rng.randint(0, 23))
             if PresentationRequest.objects.filter(public_id=public_id).exists():
                 continue
             place = geo.zip_place(zip_code)
@@ -165,8 +168,9 @@ def _advance(item: PresentationRequest, target: str, rng: random.Random, now: dt
         return 1
     zone = "America/Chicago"
     delivered = target == Status.DELIVERED
+    # delivered: some days after it was scheduled (and before today); else still ahead
     day = (
-        (now - dt.timedelta(days=rng.randint(1, 20)))
+        min(now - dt.timedelta(days=1), at + dt.timedelta(days=rng.randint(7, 25)))
         if delivered
         else (now + dt.timedelta(days=rng.randint(10, 60)))
     )
