@@ -37,6 +37,10 @@ Environment variables (all optional unless DEBUG is off):
 ``HOPEFUL_DONATION_URL``
     Where the public site's support page sends people who want to give (a donation
     processor's page). HOPEful handles no payments. Empty: the page offers the contact form.
+``HOPEFUL_NETWORK_NAME``
+    The resource center's name, as the open data of the directory (HSDS) names the
+    organization that offers the trainers' presentations (default "HOPE National Resource
+    Center").
 ``HOPEFUL_CONTACT_EMAIL``
     Where messages from the public site's contact form go (default: the admins' address,
     ``DEFAULT_FROM_EMAIL``'s mailbox when unset).
@@ -385,6 +389,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 HOPEFUL_DONATION_URL = env_str("HOPEFUL_DONATION_URL")
 HOPEFUL_CONTACT_EMAIL = env_str("HOPEFUL_CONTACT_EMAIL")
+HOPEFUL_NETWORK_NAME = env_str("HOPEFUL_NETWORK_NAME") or "HOPE National Resource Center"
 #: Posts of one public form (contact, newsletter) per client address per hour.
 HOPEFUL_PUBLIC_FORM_LIMIT = env_int("HOPEFUL_PUBLIC_FORM_LIMIT", 5, minimum=1)
 #: Days a newsletter sign-up waits for its confirmation before it is deleted.
