@@ -27,6 +27,7 @@ from hopeful.web.audit.services import audit_record
 from hopeful.web.events import tasks
 from hopeful.web.events.models import Event, EventRegistration, EventStatus, RegistrationStatus
 from hopeful.web.organizations.access import is_network_staff
+from hopeful.web.trainings import places
 
 
 class EventError(ValueError):
@@ -94,8 +95,7 @@ def registration_create(
     if existing is not None:
         _queue(tasks.send_confirmation, existing.pk)
         return None, Outcome.ALREADY
-    has_place = locked.capacity is None or places_taken(locked) < locked.capacity
-    status = RegistrationStatus.REGISTERED if has_place else RegistrationStatus.WAITLISTED
+    status = RegistrationStatus(places.new_status(locked.capacity, places_taken(locked)))
     try:
         with transaction.atomic():
             registration = EventRegistration.objects.create(
@@ -125,28 +125,16 @@ def _promote(event: Event, now: dt.datetime) -> list[EventRegistration]:
     Nobody is promoted once the event has started or when it is cancelled."""
     if event.status == EventStatus.CANCELLED or event.starts_at <= now:
         return []
-    waiting = EventRegistration.objects.filter(
-        event=event, status=RegistrationStatus.WAITLISTED
-    ).order_by("created_at", "pk")
-    if event.capacity is not None:
-        free = event.capacity - places_taken(event)
-        if free <= 0:
-            return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
-    for registration in promoted:
-        registration.status = RegistrationStatus.REGISTERED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        audit_record(
-            verb="events.promote",
-            actor=None,
-            organization=None,
-            obj=registration,
-            extra={"event": str(event.public_id)},
-        )
-        _queue(tasks.send_promotion, registration.pk)
-    return promoted
+    return places.promote(
+        EventRegistration.objects.filter(
+            event=event, status=RegistrationStatus.WAITLISTED
+        ).order_by("created_at", "pk"),
+        free=places.free_places(event.capacity, places_taken(event)),
+        now=now,
+        verb="events.promote",
+        extra={"event": str(event.public_id)},
+        send=lambda registration_id: _queue(tasks.send_promotion, registration_id),
+    )
 
 
 @transaction.atomic

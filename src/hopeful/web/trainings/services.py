@@ -34,7 +34,7 @@ from hopeful.web.certification.services import CertificationError
 from hopeful.web.learning import selectors as learning_selectors
 from hopeful.web.learning import services as learning_services
 from hopeful.web.organizations.access import is_network_staff
-from hopeful.web.trainings import tasks
+from hopeful.web.trainings import places, tasks
 from hopeful.web.trainings.models import (
     HOLDS_PLACE,
     Attendance,
@@ -107,11 +107,10 @@ def registration_create(
     refusal = registration_refusal(locked, now)
     if refusal is not None:
         raise TrainingError(refusal)
-    has_place = _places_taken(locked) < locked.capacity
     registration = Registration.objects.create(
         training=locked,
         user=user,
-        status=RegistrationStatus.REGISTERED if has_place else RegistrationStatus.WAITLISTED,
+        status=places.new_status(locked.capacity, _places_taken(locked)),
         created_at=now,
     )
     audit_record(
@@ -131,27 +130,16 @@ def _promote(training: Training, now: dt.datetime) -> list[Registration]:
     start = first_start(training)
     if training.is_cancelled or start is None or start <= now:
         return []
-    free = training.capacity - _places_taken(training)
-    if free <= 0:
-        return []
-    waiting = list(
+    return places.promote(
         Registration.objects.filter(
             training=training, status=RegistrationStatus.WAITLISTED
-        ).order_by("created_at", "pk")[:free]
+        ).order_by("created_at", "pk"),
+        free=places.free_places(training.capacity, _places_taken(training)),
+        now=now,
+        verb="training.promote",
+        extra={"training": str(training.public_id)},
+        send=lambda registration_id: _queue(tasks.send_promotion, registration_id),
     )
-    for registration in waiting:
-        registration.status = RegistrationStatus.REGISTERED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        audit_record(
-            verb="training.promote",
-            actor=None,
-            organization=None,
-            obj=registration,
-            extra={"training": str(training.public_id)},
-        )
-        _queue(tasks.send_promotion, registration.pk)
-    return waiting
 
 
 @transaction.atomic
