@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hopeful import geo
 from hopeful.framework import BUILDING_BLOCKS
 from hopeful.web.assets.models import AssetKind, CommunityAsset, Visibility
+from hopeful.web.assets.services import ASSET_FIELDS
 from hopeful.web.core.places import zip_error_message
 from hopeful.web.learning.vocab import LANGUAGE_CHOICES
 
@@ -125,22 +126,7 @@ class AssetForm(forms.Form):
 
     def __init__(self, *args: Any, asset: CommunityAsset | None = None, **kwargs: Any) -> None:
         if asset is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                name: getattr(asset, name)
-                for name in (
-                    "name",
-                    "kind",
-                    "blocks",
-                    "description",
-                    "address",
-                    "zip_code",
-                    "website",
-                    "schedule",
-                    "free",
-                    "languages",
-                    "visibility",
-                )
-            }
+            kwargs["initial"] = {name: getattr(asset, name) for name in ASSET_FIELDS}
         super().__init__(*args, **kwargs)
         self.fields["blocks"].choices = block_choices()
 
