@@ -60,7 +60,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hopeful.framework import BUILDING_BLOCKS
-from hopeful.web.assets.models import AssetKind, CommunityAsset, Visibility
+from hopeful.web.assets import selectors as assets_selectors
+from hopeful.web.assets.models import AssetKind, CommunityAsset
 from hopeful.web.certification.models import TierChoices
 from hopeful.web.directory import hsds_csv
 from hopeful.web.directory.models import Listing, ListingKind
@@ -348,11 +349,8 @@ def _asset_records(asset: CommunityAsset) -> tuple[dict[str, Any], dict[str, Any
 
 
 def public_assets() -> list[CommunityAsset]:
-    return list(
-        CommunityAsset.objects.filter(
-            visibility=Visibility.PUBLIC, archived_at__isnull=True
-        ).order_by("name", "pk")
-    )
+    """The community strengths anyone may see (the assets app's own rule)."""
+    return list(assets_selectors.public_assets().order_by("name", "pk"))
 
 
 def document(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hopeful.web.cms.guard import guard_post
+from hopeful.web.core.responses import private
 from hopeful.web.events import selectors, services
 from hopeful.web.events.forms import KindFilterForm, RegistrationForm
 from hopeful.web.events.ics import event_calendar
@@ -23,14 +24,6 @@ from hopeful.web.organizations.access import is_network_staff
 
 #: The rate limit's name for the registration form (see :mod:`hopeful.web.cms.guard`).
 FORM = "event-registration"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Keep a manage link's token out of caches, referrers and search engines."""
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "same-origin"
-    return response
 
 
 @login_not_required
@@ -123,11 +116,11 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_by_token(token)
     if request.method == "POST":
         services.registration_cancel(registration=registration)
-        return _private(redirect(request.path))
+        return private(redirect(request.path))
     event = registration.event
     context = {
         "registration": registration,
         "event": event,
         "position": selectors.waitlist_position(registration),
     }
-    return _private(render(request, "events/manage.html", context))
+    return private(render(request, "events/manage.html", context))

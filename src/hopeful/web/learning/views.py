@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hopeful.web.cms.guard import guard_post
+from hopeful.web.core.responses import private
 from hopeful.web.learning import selectors, services
 from hopeful.web.learning.forms import JoinForm, LearnerSearchForm, ProfileForm
 from hopeful.web.learning.models import CourseIndexPage, LessonPage
@@ -30,14 +31,6 @@ from hopeful.web.organizations.decorators import network_staff_view
 
 #: The rate limit's name for the sign-up form (see :mod:`hopeful.web.cms.guard`).
 JOIN_FORM = "learner-join"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Keep a link page's token out of caches, referrers and search engines."""
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "same-origin"
-    return response
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -118,14 +111,14 @@ def join(request: HttpRequest) -> HttpResponse:
 def join_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the "Activate my account" button; its POST activates the account."""
     if request.method != "POST":
-        return _private(render(request, "learning/join_confirm.html", {"done": False}))
+        return private(render(request, "learning/join_confirm.html", {"done": False}))
     try:
         services.learner_join_confirm(token=token)
     except services.LearningError as error:
-        return _private(
+        return private(
             render(request, "learning/join_confirm.html", {"error": str(error)}, status=400)
         )
-    return _private(render(request, "learning/join_confirm.html", {"done": True}))
+    return private(render(request, "learning/join_confirm.html", {"done": True}))
 
 
 # --- learners --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hopeful.web.cms.guard import guard_post
 from hopeful.web.cms.vocab import AUDIENCES, BLOCKS, block_label
+from hopeful.web.core.responses import private
 from hopeful.web.newsletter import selectors, services, tokens
 from hopeful.web.newsletter.forms import SignupForm, language_choices
 from hopeful.web.newsletter.models import confirm_window
@@ -31,14 +32,6 @@ from hopeful.web.organizations.decorators import network_staff_view
 
 #: The rate limit's name for this form (see :mod:`hopeful.web.cms.guard`).
 FORM = "newsletter"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Keep a link page's token out of caches, referrers and search engines."""
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "same-origin"
-    return response
 
 
 @login_not_required
@@ -75,7 +68,7 @@ def _link_refused(request: HttpRequest, link: selectors.Link) -> HttpResponse:
     """The page of a link that cannot be used: 410 when it is genuine but too old or its
     sign-up is gone, 400 when it is not a link HOPEful made."""
     invalid = link.state is LinkState.INVALID
-    return _private(
+    return private(
         render(
             request,
             "newsletter/link_refused.html",
@@ -98,14 +91,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             services.subscription_confirm(subscription=subscription, now=timezone.now())
         except ValueError:  # expired between the check and the click
             return _link_refused(request, selectors.Link(LinkState.EXPIRED))
-        return _private(redirect(request.path))
+        return private(redirect(request.path))
     context = {
         "confirmed": subscription.is_confirmed,
         "unsubscribe_url": reverse(
             "newsletter:unsubscribe", args=[tokens.unsubscribe_token(subscription.public_id)]
         ),
     }
-    return _private(render(request, "newsletter/confirm.html", context))
+    return private(render(request, "newsletter/confirm.html", context))
 
 
 @login_not_required
@@ -120,10 +113,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if link.subscription is not None:
             services.subscription_unsubscribe(subscription=link.subscription)
-        return _private(render(request, "newsletter/unsubscribed.html"))
+        return private(render(request, "newsletter/unsubscribed.html"))
     if link.subscription is None:
-        return _private(render(request, "newsletter/unsubscribed.html"))
-    return _private(render(request, "newsletter/unsubscribe.html"))
+        return private(render(request, "newsletter/unsubscribed.html"))
+    return private(render(request, "newsletter/unsubscribe.html"))
 
 
 @require_GET
