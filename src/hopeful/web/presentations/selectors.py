@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from hopeful import geo
 from hopeful.web.directory.models import Listing
 from hopeful.web.directory.rules import listed
+from hopeful.web.directory.selectors import Search, trainers_search
 from hopeful.web.presentations.models import (
     Modality,
     PresentationRequest,
@@ -128,10 +129,6 @@ def suggestions(
         return rows[:limit]
     if request.point is None:
         return []
-    box = geo.bounding_box(request.latitude, request.longitude, SUGGESTION_RADIUS)  # type: ignore[arg-type]
-    nearby = candidates.filter(
-        latitude__range=(box.south, box.north), longitude__range=(box.west, box.east)
-    ).order_by("display_name", "pk")
     centre = geo.Place(
         request.zip_code,
         request.latitude,  # type: ignore[arg-type]
@@ -139,10 +136,15 @@ def suggestions(
         request.city,
         request.state,
     )
-    fitting = [
-        item
-        for item in nearby
-        if request.language in (item.languages or []) and _fits_modality(item, request.modality)
-    ]
-    found = geo.nearest(centre, fitting, lambda item: item.point, SUGGESTION_RADIUS)
-    return [Suggestion(item, miles, True) for miles, item in found[:limit]]
+    # the trainer directory's own radius search (edge included, nearest first)
+    hits = trainers_search(
+        Search(
+            place=centre,
+            radius=SUGGESTION_RADIUS,
+            language=request.language,
+            modality="in_person" if request.modality == Modality.IN_PERSON else "",
+        ),
+        today=today,
+    )
+    fitting = [hit for hit in hits if _fits_modality(hit.listing, request.modality)]
+    return [Suggestion(hit.listing, hit.miles, True) for hit in fitting[:limit]]
