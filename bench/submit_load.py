@@ -175,6 +175,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "HOPEFUL_SECRET_KEY": secrets.token_urlsafe(50),
         "HOPEFUL_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HOPEFUL_DATA_DIR": str(tmp),
+        # Every client is 127.0.0.1 on one link: the abuse limits would answer the load 429.
+        # This benchmark measures the submission path, not throttling.
+        "HOPEFUL_LIMIT_SURVEY_IP": "0",
+        "HOPEFUL_LIMIT_SURVEY_LINK": "0",
+        "HOPEFUL_LINK_FLAG_PER_HOUR": "0",
     })  # fmt: skip
     server = None
     try:

@@ -86,11 +86,15 @@ def report_request(
 # -- in the worker -----------------------------------------------------------------------------
 
 
-def _set(report: Report, **fields: Any) -> None:
-    """Save progress at once (the worker runs in autocommit): the page shows it."""
-    Report.objects.filter(pk=report.pk).update(**fields)
+def _set(report: Report, **fields: Any) -> bool:
+    """Save progress at once (the worker runs in autocommit): the page shows it. Only while
+    the report is unfinished (an attempt never touches a report another one finished);
+    returns whether it was saved."""
+    if not Report.objects.unfinished().filter(pk=report.pk).update(**fields):
+        return False
     for name, value in fields.items():
         setattr(report, name, value)
+    return True
 
 
 def _requester_access(report: Report) -> Access:
@@ -155,9 +159,21 @@ def _error_text(exc: BaseException) -> str:
     ) % {"error": type(exc).__name__}
 
 
+def _finish(report: Report, **fields: Any) -> bool:
+    """Record the end of a report once: only while it is unfinished (:func:`_set`), so a
+    second attempt of the task (after its worker died, or beside a worker taken for dead)
+    never replaces the file or the outcome the first one recorded."""
+    return _set(report, **fields)
+
+
 def report_run(*, report_id: int) -> None:
     """Make the report's file (the task body). Failures are recorded on the report, then
-    raised again so the queue records them too."""
+    raised again so the queue records them too.
+
+    Idempotent: the task may run again when its worker was killed half-way
+    (:mod:`hopeful.web.core.worker` puts it back in the queue). A finished report is left as it
+    is, an unfinished one is made again from the start, and only the first attempt to finish
+    records its file (:func:`_finish`): one report, one file."""
     found = (
         Report.objects.select_related("organization", "requested_by")
         .defer("content")
@@ -166,7 +182,12 @@ def report_run(*, report_id: int) -> None:
     )
     if found is None or found.finished:
         return  # deleted, or already made by an earlier attempt
-    _set(found, status=ReportStatus.RUNNING, progress=5, started_at=timezone.now(), error="")
+    if found.status == ReportStatus.RUNNING:
+        logger.warning("report %s: running it again (an earlier attempt stopped)", found.public_id)
+    if not _set(
+        found, status=ReportStatus.RUNNING, progress=5, started_at=timezone.now(), error=""
+    ):
+        return  # finished by another attempt since it was read
 
     def progress(value: int) -> None:
         _set(found, progress=max(found.progress, min(value, 99)))
@@ -176,21 +197,22 @@ def report_run(*, report_id: int) -> None:
             body = _make(found, progress)
         except Exception as exc:
             logger.exception("report %s failed", found.public_id)
-            _set(
+            _finish(
                 found,
                 status=ReportStatus.FAILED,
                 error=_error_text(exc),
                 finished_at=timezone.now(),
             )
             raise
-    _set(
+    if not _finish(
         found,
         content=body,
         size=len(body),
         status=ReportStatus.DONE,
         progress=100,
         finished_at=timezone.now(),
-    )
+    ):
+        logger.warning("report %s was finished by another attempt: kept", found.public_id)
 
 
 # -- on the page -------------------------------------------------------------------------------
