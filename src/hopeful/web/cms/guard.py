@@ -6,16 +6,16 @@ Three checks, none of them needing JavaScript or a third-party service:
   answered as if it had worked and nothing is kept;
 - a **signed start time** (``started``): a form sent back within :data:`MIN_SECONDS` of being
   shown, or with a tampered or day-old stamp, is refused with a plain message;
-- a **rate limit** per client address and form, counted in the database (so shared by every
-  web process) like sign-in attempts: at most ``HOPEFUL_PUBLIC_FORM_LIMIT`` posts an hour.
-  Addresses are kept only as keyed hashes, and only for the hour.
+- a **rate limit** per client address and form, counted by the site's one rate-limit engine
+  (:mod:`hopeful.web.core.ratelimit`, in the database, so shared by every web process): at
+  most ``HOPEFUL_PUBLIC_FORM_LIMIT`` posts an hour (a sliding hour). Addresses are kept only
+  as keyed hashes, and only for two hours. A refused post answers 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
+import math
 from dataclasses import dataclass
 
 from django import forms
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hopeful.web.accounts.selectors import client_ip
-from hopeful.web.cms.models.contact import PublicFormPost
+from hopeful.web.core import ratelimit
 
 MIN_SECONDS = 3
 MAX_AGE = dt.timedelta(days=1)
@@ -74,33 +74,36 @@ class GuardedForm(forms.Form):
 class RateLimit:
     allowed: bool
     wait_minutes: int
+    retry_after: int = 0
 
 
-def _address_key(request: HttpRequest) -> str:
-    address = client_ip(request) or "unknown"
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+def _scope(form: str) -> str:
+    return f"form:{form}"
+
+
+def _rate() -> ratelimit.Rate:
+    return ratelimit.Rate(settings.HOPEFUL_PUBLIC_FORM_LIMIT, int(WINDOW.total_seconds()))
+
+
+def _address(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
 
 
 def rate_limit_check(request: HttpRequest, *, form: str) -> RateLimit:
     """Whether this client may post ``form`` now (without counting this post)."""
-    now = timezone.now()
-    PublicFormPost.objects.filter(created_at__lt=now - WINDOW).delete()
-    times = list(
-        PublicFormPost.objects.filter(form=form, address_key=_address_key(request))
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: settings.HOPEFUL_PUBLIC_FORM_LIMIT]
-    )
-    if len(times) < settings.HOPEFUL_PUBLIC_FORM_LIMIT:
+    decision = ratelimit.check(_scope(form), _address(request), _rate())
+    if decision.allowed:
         return RateLimit(allowed=True, wait_minutes=0)
-    ends = times[-1] + WINDOW
     return RateLimit(
-        allowed=False, wait_minutes=max(1, int((ends - now).total_seconds() // 60) + 1)
+        allowed=False,
+        wait_minutes=max(1, math.ceil(decision.retry_after / 60)),
+        retry_after=decision.retry_after,
     )
 
 
 def rate_limit_record(request: HttpRequest, *, form: str) -> None:
     """Count one post of ``form`` from this client."""
-    PublicFormPost.objects.create(form=form, address_key=_address_key(request))
+    ratelimit.hit(_scope(form), _address(request), _rate())
 
 
 def guard_post(request: HttpRequest, form: GuardedForm, *, name: str, limited: str) -> int | None:
@@ -111,6 +114,7 @@ def guard_post(request: HttpRequest, form: GuardedForm, *, name: str, limited: s
     limit = rate_limit_check(request, form=name)
     if not limit.allowed:
         form.add_error(None, limited % {"n": limit.wait_minutes})
+        ratelimit.note_retry_after(request, limit.retry_after)
         return 429
     if not form.is_valid():
         return 400

@@ -12,8 +12,12 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
+from wagtail.models import Page, Revision
 
-from hopeful.web.core.scheduling import queue_unless_waiting
+from hopeful.web.core.scheduling import job_run, queue_unless_waiting
+
+#: The job's name in the registry of periodic jobs (:mod:`hopeful.web.operations`).
+JOB = "scheduled-publishing"
 
 #: How often scheduled pages are checked.
 EVERY = dt.timedelta(minutes=1)
@@ -34,6 +38,19 @@ def schedule(now: dt.datetime | None = None) -> bool:
 
 @task()
 def publish_scheduled() -> None:
-    """Publish what is due, then queue the next check."""
-    publish_due()
-    schedule()
+    """Publish what is due, then queue the next check. Idempotent: what is published (or
+    unpublished) is no longer due."""
+    with job_run(JOB, then=schedule) as run:
+        due = due_counts()
+        publish_due()
+        run.counts = due
+
+
+def due_counts(now: dt.datetime | None = None) -> dict[str, int]:
+    """How many page versions are due to go live and live pages due to expire (Wagtail's
+    own two queries, counted)."""
+    now = now or timezone.now()
+    return {
+        "pages_published": Revision.objects.filter(approved_go_live_at__lt=now).count(),
+        "pages_unpublished": Page.objects.filter(live=True, expire_at__lt=now).count(),
+    }

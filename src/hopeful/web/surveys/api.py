@@ -17,13 +17,15 @@ only its first three are stored.
 
 Answers 201 with the stored submission's id, 200 with the same id for an identical replay,
 409 for a different payload under a used ``client_uuid``, 400/404/410/413/415/429 otherwise;
-every rejection stores nothing. The link token in the path is the credential (there is no
+every rejection stores nothing. A body nested deeper than a few levels, with thousands of
+values or very long strings, is refused as malformed (400, :mod:`hopeful.web.core.jsonbody`).
+Every 429 (the link's own per-minute limit, or the per-address and per-link limits of
+:mod:`hopeful.web.core.abuse`) carries ``Retry-After`` in seconds. The link token in the path is the credential (there is no
 session or cookie), so the endpoint needs no CSRF token.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +34,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from hopeful.web.core.jsonbody import loads_bounded
+from hopeful.web.core.sqlite import sqlite_serialised
 from hopeful.web.surveys import services
 from hopeful.web.surveys.models import CampaignStatus
 from hopeful.web.surveys.selectors import link_for_token
@@ -139,18 +143,22 @@ def submit(request: HttpRequest, token: str) -> JsonResponse:
         length = 0
     if length > services.MAX_SUBMISSION_BYTES or len(request.body) > services.MAX_SUBMISSION_BYTES:
         return _answer(413, error="The answers sent were too large.")
-    with services.sqlite_serialised():
+    with sqlite_serialised():
         link = link_for_token(token)
         if link is None:
             return _answer(404, error="There is no survey at this address.")
         if not link.is_usable() or link.campaign.status != CampaignStatus.OPEN:
             return _answer(410, error="This survey link is closed.")
         try:
-            data = json.loads(request.body.decode("utf-8"))
+            data = loads_bounded(request.body.decode("utf-8"))
             payload = parse_json_submission(data)
             result = services.submission_create(link=link, payload=payload)
         except (ValueError, UnicodeDecodeError):
             return _answer(400, error="The body is not valid JSON.")
+        except services.RateLimitedError as exc:
+            response = _answer(exc.status, error=exc.message, retry_after=exc.retry_after)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except services.SurveyError as exc:
             return _answer(exc.status, error=exc.message)
     return _answer(

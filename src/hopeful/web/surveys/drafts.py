@@ -1,7 +1,13 @@
 """The family survey's drafts and resume codes: a draft keeps a family's answers between
 pages and visits, under a resume code shown once and stored only as its SHA-256 hash (like
 link tokens). Drafts expire :data:`DRAFT_TTL` after their last save and are deleted; wrong
-codes are counted per link, and too many in :data:`ATTEMPT_WINDOW` answer 429."""
+codes are counted per link, and too many in :data:`ATTEMPT_WINDOW` answer 429.
+
+The periodic jobs (``hopeful worker``, see :mod:`hopeful.web.operations`) purge expired
+drafts and old counted attempts every night (:func:`drafts_purge_expired`,
+:func:`code_attempts_purge_expired`), and the drafts of links that can never be used again
+(:func:`drafts_purge_closed_links`). Each is a delete of what is due: running it twice
+deletes nothing more."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hopeful.web.audit.services import audit_record
@@ -28,6 +35,9 @@ CODE_LENGTH = 10
 #: Wrong codes allowed per link and kind in :data:`ATTEMPT_WINDOW` before answering 429.
 MAX_CODE_ATTEMPTS = 10
 ATTEMPT_WINDOW = dt.timedelta(minutes=10)
+
+#: Counted wrong codes are kept this long (well past :data:`ATTEMPT_WINDOW`), then deleted.
+ATTEMPT_RETENTION = dt.timedelta(days=1)
 
 
 def sha256_hex(text: str) -> str:
@@ -53,13 +63,33 @@ def code_attempts_exceeded(*, link: CampaignLink, kind: str) -> bool:
 def code_attempt_record(*, link: CampaignLink, kind: str) -> None:
     """Count one wrong code; attempts older than a day are no longer needed and go."""
     now = timezone.now()
-    CodeAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    code_attempts_purge_expired(now=now)
     CodeAttempt.objects.create(link=link, kind=kind, created_at=now)
 
 
-def drafts_purge_expired() -> int:
-    """Delete expired drafts (the rows go, they are not flagged)."""
-    deleted, _ = Draft.objects.filter(expires_at__lte=timezone.now()).delete()
+def code_attempts_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete counted wrong codes older than :data:`ATTEMPT_RETENTION`. Returns how many."""
+    cutoff = (now or timezone.now()) - ATTEMPT_RETENTION
+    deleted, _ = CodeAttempt.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def drafts_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete expired drafts, :data:`DRAFT_TTL` after their last save (the rows go, they are
+    not flagged). Returns how many."""
+    deleted, _ = Draft.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def drafts_purge_closed_links(*, now: dt.datetime | None = None) -> int:
+    """Delete the drafts of links that expired or were revoked: no one can resume or send
+    them any more (a link's expiry and revocation are final), so the answers they hold are
+    not kept until their own expiry. The links stay (submissions refer to them); their expiry
+    itself needs no job, every request checks :meth:`CampaignLink.is_usable`. Drafts of a
+    closed campaign are kept: a campaign can be opened again. Returns how many."""
+    now = now or timezone.now()
+    closed = Q(link__revoked_at__isnull=False) | Q(link__expires_at__lte=now)
+    deleted, _ = Draft.objects.filter(closed).delete()
     return deleted
 
 

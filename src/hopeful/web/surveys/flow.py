@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from hopeful.web.families.rights import erasure_for_token
 from hopeful.web.surveys.models import CampaignLink, CampaignStatus, Draft
 from hopeful.web.surveys.selectors import link_for_token
 
@@ -40,10 +41,13 @@ def is_open(link: CampaignLink) -> bool:
 
 
 def open_link(request: HttpRequest, token: str) -> CampaignLink | HttpResponse:
-    """The link of this token, or the page to answer with: unknown 404; revoked, expired or
-    closed 410 (with no form content)."""
+    """The link of this token, or the page to answer with: unknown 404; a family's link
+    whose data the family had deleted 410 saying so; revoked, expired or closed 410 (with no
+    form content)."""
     link = link_for_token(token)
     if link is None:
+        if erasure_for_token(token) is not None:
+            return render(request, "families/data_deleted.html", status=410)
         return render(request, "surveys/public/not_found.html", status=404)
     if not is_open(link):
         return render(request, "surveys/public/gone.html", status=410)

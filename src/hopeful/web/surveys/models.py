@@ -230,3 +230,27 @@ class FamilyCode(models.Model):
 
     def __str__(self) -> str:
         return f"family code for {self.family_id}"
+
+
+class LinkFlag(models.Model):
+    """A link that took at least ``HOPEFUL_LINK_FLAG_PER_HOUR`` submissions in one clock hour
+    (UTC), flagged once per hour to its organization (see :mod:`hopeful.web.surveys.flags`)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    link = models.ForeignKey(CampaignLink, on_delete=models.CASCADE, related_name="flags")
+    hour_start = models.DateTimeField()
+    submissions = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["link", "hour_start"], name="link_flag_once_per_hour")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "-created_at"], name="link_flag_org_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"link {self.link_id} flagged for {self.hour_start:%Y-%m-%d %H}:00"

@@ -14,18 +14,17 @@ Integrity rules (see shared/research/reliability-security.md, T5 and T6):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
+import math
 import re
 import secrets
-import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hopeful.framework import (
@@ -36,6 +35,7 @@ from hopeful.framework import (
     score_response,
 )
 from hopeful.web.audit.services import audit_record
+from hopeful.web.core.sqlite import sqlite_serialised
 from hopeful.web.families.models import Child, ConsentPurpose, Family
 from hopeful.web.families.services import consent_set
 from hopeful.web.organizations.models import Program
@@ -45,6 +45,7 @@ from hopeful.web.surveys.demographics import (
     demographics_clean,
 )
 from hopeful.web.surveys.drafts import CODE_ALPHABET, sha256_hex
+from hopeful.web.surveys.flags import link_submission_count
 from hopeful.web.surveys.models import (
     AttemptKind,
     Campaign,
@@ -61,22 +62,6 @@ from hopeful.web.surveys.models import (
 MAX_SUBMISSION_BYTES = 64 * 1024
 
 CONSENT_PURPOSES: tuple[str, ...] = tuple(p.value for p in ConsentPurpose)
-
-# SQLite has one writer at a time. Serialising submissions inside the process keeps threaded
-# servers from failing with "database is locked" (the shared-cache in-memory test database
-# fails at once instead of waiting). PostgreSQL needs no such lock: the link row lock and the
-# unique constraint on client_uuid do the work across processes.
-_SQLITE_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def sqlite_serialised() -> Iterator[None]:
-    """Hold the in-process submission lock when the database is SQLite (else do nothing)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with _SQLITE_LOCK:
-        yield
 
 
 class SurveyError(Exception):
@@ -103,6 +88,11 @@ class SubmissionConflictError(SurveyError):
 
 class RateLimitedError(SurveyError):
     status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        #: Whole seconds until the link takes answers again (the ``Retry-After`` header).
+        self.retry_after = retry_after
 
 
 class LinkGoneError(SurveyError):
@@ -518,11 +508,16 @@ def _submission_insert(
     existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
     if existing is not None:
         return _replay(existing, link, digest)
-    since = timezone.now() - dt.timedelta(minutes=1)
-    if Submission.objects.filter(link=locked, submitted_at__gte=since).count() >= (
-        locked.rate_limit_per_minute
-    ):
-        raise RateLimitedError("Too many answers were sent through this link just now.")
+    now = timezone.now()
+    recent = Submission.objects.filter(link=locked, submitted_at__gte=now - dt.timedelta(minutes=1))
+    if recent.count() >= locked.rate_limit_per_minute:
+        # Wait until enough of the last minute's answers leave it for one more.
+        times = recent.order_by("-submitted_at").values_list("submitted_at", flat=True)
+        frees = times[locked.rate_limit_per_minute - 1] + dt.timedelta(minutes=1)
+        raise RateLimitedError(
+            "Too many answers were sent through this link just now.",
+            retry_after=max(1, math.ceil((frees - now).total_seconds())),
+        )
     campaign = link.campaign
     if link.kind == LinkKind.PERSONAL and link.family is not None:
         family = link.family
@@ -564,6 +559,7 @@ def _submission_insert(
     )
     if draft is not None:
         _keep_family_code(draft, family)
+    link_submission_count(link=locked)
     audit_record(
         verb="submission.create",
         actor=None,

@@ -20,6 +20,7 @@ from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
 from hopeful.web.organizations.selectors import page_url
 from hopeful.web.surveys import kit, services
+from hopeful.web.surveys.flags import campaign_flags
 from hopeful.web.surveys.forms import CampaignForm, KitForm, LinkForm
 from hopeful.web.surveys.models import Campaign, CampaignStatus, LinkKind
 from hopeful.web.surveys.selectors import (
@@ -130,6 +131,7 @@ def campaign_detail(request: HttpRequest, access: Access, campaign_id: Any) -> H
             "instruments": instruments,
             "links": list(campaign.links.select_related("family").order_by("-created_at")),
             "n_submissions": campaign.submissions.count(),
+            "flags": list(campaign_flags(campaign)),
             "link_create_url": page_url(
                 access, "campaigns:link_create", campaign_id=campaign.public_id
             ),

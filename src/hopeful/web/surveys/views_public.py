@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hopeful.framework import UnknownInstrumentError, get_instrument
+from hopeful.web.core.ratelimit import note_retry_after
+from hopeful.web.core.sqlite import sqlite_serialised
 from hopeful.web.families.models import ConsentPurpose
 from hopeful.web.families.selectors import consent_current
 from hopeful.web.families.services import CONSENT_TEXT_VERSION
@@ -425,7 +427,7 @@ def review(request: HttpRequest, link: CampaignLink, token: str) -> HttpResponse
 @require_POST
 def submit(request: HttpRequest, token: str) -> HttpResponse:
     """The final POST: store once (idempotent on client_uuid), then show the summary (PRG)."""
-    with services.sqlite_serialised():
+    with sqlite_serialised():
         link = open_link(request, token)
         if isinstance(link, HttpResponse):
             return private(link)
@@ -456,6 +458,8 @@ def _submit(request: HttpRequest, link: CampaignLink, token: str) -> HttpRespons
         draft = session_draft(request, link)
         result = services.submission_create(link=link, payload=payload, draft=draft)
     except services.SurveyError as exc:
+        if isinstance(exc, services.RateLimitedError):
+            note_retry_after(request, exc.retry_after)
         return error_page(request, link, token, exc.status, _message(exc))
     code = session_code(request, link)
     if result.created:

@@ -1,6 +1,6 @@
 """The public site's content types (Wagtail pages, the library's files, contact messages)."""
 
-from hopeful.web.cms.models.contact import ContactMessage, PublicFormPost
+from hopeful.web.cms.models.contact import ContactMessage
 from hopeful.web.cms.models.contact_page import ContactPage
 from hopeful.web.cms.models.documents import ResourceDocument
 from hopeful.web.cms.models.library import Facet, ResourceFile, ResourcePage
@@ -17,7 +17,6 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "NewsPageTag",
-    "PublicFormPost",
     "ResourceDocument",
     "ResourceFile",
     "ResourceIndexPage",

@@ -1,4 +1,5 @@
-"""What the public forms leave behind: contact messages, and posts counted for rate limits."""
+"""What the public forms leave behind: contact messages (their rate limit is counted by
+:mod:`hopeful.web.core.ratelimit`)."""
 
 from __future__ import annotations
 
@@ -21,17 +22,3 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%Y-%m-%d})"
-
-
-class PublicFormPost(models.Model):
-    """One post of a public form, for its rate limit (kept for an hour; hashed address)."""
-
-    form = models.CharField(max_length=32)
-    address_key = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["form", "address_key", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.form} at {self.created_at:%Y-%m-%d %H:%M}"
