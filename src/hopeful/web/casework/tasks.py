@@ -11,7 +11,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from hopeful.web.casework import reminders
-from hopeful.web.core.scheduling import next_local_time, queue_unless_waiting
+from hopeful.web.core.scheduling import job_run, next_local_time, queue_unless_waiting
+
+#: The job's name in the registry of periodic jobs (:mod:`hopeful.web.operations`).
+JOB = "casework-reminders"
 
 #: The hour (local time) the daily reminders go out.
 HOUR = 7
@@ -29,7 +32,9 @@ def schedule(now: dt.datetime | None = None) -> bool:
 
 @task()
 def send_reminders() -> None:
-    """Make today's reminders, email them, and queue tomorrow's run."""
-    reminders.reminders_make()
-    reminders.reminders_email()
-    schedule()
+    """Make today's reminders, email them, and queue tomorrow's run. Idempotent: a reminder
+    is made once per person, thing and date, and emailed once."""
+    with job_run(JOB, then=schedule) as run:
+        made = reminders.reminders_make()
+        sent = reminders.reminders_email()
+        run.counts = {"reminders_made": len(made), "emails_sent": sent}

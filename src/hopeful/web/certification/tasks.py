@@ -15,10 +15,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from hopeful.web.certification import services
-from hopeful.web.core.scheduling import next_local_time, queue_unless_waiting
+from hopeful.web.core.scheduling import job_run, next_local_time, queue_unless_waiting
 
 #: The hour (local time) the daily job runs.
 HOUR = 2
+
+#: The job's name in the registry of periodic jobs (:mod:`hopeful.web.operations`).
+JOB = "certification-expiry"
 
 
 def next_run(now: dt.datetime) -> dt.datetime:
@@ -33,7 +36,12 @@ def schedule(now: dt.datetime | None = None) -> bool:
 
 @task()
 def expire_by_date() -> dict[str, int]:
-    """Mark expiring and expire certifications by date, and queue tomorrow's run."""
-    done = services.certifications_expire_by_date()
-    schedule()
+    """Mark expiring and expire certifications by date, and queue tomorrow's run.
+    Idempotent: each certification is re-checked under its lock before it moves."""
+    with job_run(JOB, then=schedule) as run:
+        done = services.certifications_expire_by_date()
+        run.counts = {
+            "certifications_expired": done["expire"],
+            "certifications_expiring": done["mark_expiring"],
+        }
     return done

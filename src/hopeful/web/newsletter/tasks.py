@@ -13,11 +13,14 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from hopeful.web.core.scheduling import next_local_time, queue_unless_waiting
+from hopeful.web.core.scheduling import job_run, next_local_time, queue_unless_waiting
 from hopeful.web.newsletter import emails, services
 
 #: The hour (local time) the daily purge runs.
 HOUR = 4
+
+#: The job's name in the registry of periodic jobs (:mod:`hopeful.web.operations`).
+JOB = "newsletter-purge"
 
 
 @task()
@@ -45,6 +48,7 @@ def schedule(now: dt.datetime | None = None) -> bool:
 @task()
 def purge_expired() -> int:
     """Delete the sign-ups nobody confirmed in time, and queue tomorrow's run."""
-    deleted = services.subscriptions_purge_expired()
-    schedule()
+    with job_run(JOB, then=schedule) as run:
+        deleted = services.subscriptions_purge_expired()
+        run.counts = {"signups_purged": deleted}
     return deleted

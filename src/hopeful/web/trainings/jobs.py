@@ -11,11 +11,14 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from hopeful.web.core.scheduling import queue_unless_waiting
+from hopeful.web.core.scheduling import job_run, queue_unless_waiting
 from hopeful.web.trainings import services
 
 #: How often the job runs.
 EVERY = dt.timedelta(minutes=10)
+
+#: The job's name in the registry of periodic jobs (:mod:`hopeful.web.operations`).
+JOB = "training-completions"
 
 
 def schedule(now: dt.datetime | None = None) -> bool:
@@ -32,7 +35,9 @@ def run_now(now: dt.datetime | None = None) -> tuple[int, int]:
 
 @task()
 def run_periodic() -> list[int]:
-    """Do what is due, then queue the next run."""
-    completed, reminded = run_now()
-    schedule()
+    """Do what is due, then queue the next run. Idempotent: a registration completes once,
+    and a session reminder is queued once (a unique row is written first)."""
+    with job_run(JOB, then=schedule) as run:
+        completed, reminded = run_now()
+        run.counts = {"trainings_completed": completed, "session_reminders": reminded}
     return [completed, reminded]
