@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from hopeful.web.accounts.forms import UserChangeAdminForm, UserCreationAdminForm
-from hopeful.web.accounts.models import User
+from hopeful.web.accounts.models import RecoveryCodeDevice, User, UserSession
 
 
 @admin.register(User)
@@ -38,3 +38,22 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """Site administrators remove a person's recovery codes here (deleting the device); the
+    codes themselves are never shown (only digests are stored)."""
+
+    list_display = ("user", "name", "confirmed")
+    search_fields = ("user__email",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("name",)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    list_display = ("user", "user_agent", "ip_network", "created_at", "last_active_at")
+    search_fields = ("user__email",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("session_key", "user_agent", "ip_network", "created_at", "last_active_at")

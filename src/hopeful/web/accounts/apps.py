@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "hopeful.web.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from hopeful.web.accounts import signals  # noqa: F401 - connects receivers

@@ -15,6 +15,7 @@ from django.contrib.auth.forms import (
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hopeful.web.accounts import recovery
 from hopeful.web.accounts.models import AttemptKind, User
 from hopeful.web.accounts.selectors import client_ip, throttle_wait_minutes
 from hopeful.web.accounts.services import sign_in_attempt_record, sign_in_lockout_record
@@ -149,3 +150,32 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class RecoveryCodeForm(forms.Form):
+    method = forms.CharField(widget=forms.HiddenInput, initial="recovery")
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=24,
+        help_text=_("One of the codes you printed or saved, like abcd-efgh-jkmn."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        normalized = recovery.normalize(self.cleaned_data["code"])
+        if normalized is None:
+            raise forms.ValidationError(
+                _("A recovery code has 12 letters and digits, like abcd-efgh-jkmn.")
+            )
+        return normalized
+
+
+class PasskeyNameForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=64, strip=True)

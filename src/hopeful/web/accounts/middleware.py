@@ -1,9 +1,11 @@
-"""Session limits: an idle timeout and an absolute one, checked on every request."""
+"""Session limits: an idle timeout and an absolute one, checked on every request; and the
+record of each signed-in session (for the Account security page)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -53,3 +55,74 @@ class SessionTimeoutMiddleware:
             session[SIGNED_IN_AT_KEY] = int(now)
         if last is None or now - last >= _TOUCH_EVERY_SECONDS:
             session[LAST_ACTIVITY_KEY] = int(now)
+
+
+#: The session's entry in the owner's list of sessions (``UserSession.public_id``), the
+#: session key it was last recorded under, and when (epoch seconds).
+SESSION_RECORD_KEY = "hopeful_session_record"
+_RECORDED_KEY = "hopeful_session_record_key"
+_RECORDED_AT = "hopeful_session_record_at"
+#: The list shows "last active" to the minute; more writes would buy nothing.
+_RECORD_EVERY_SECONDS = 60
+
+
+class SessionRecordMiddleware:
+    """Keep the signed-in person's session record current, after the view has run (the
+    session key changes at sign-in and after the second factor)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            record_session(request)
+        return response
+
+
+def record_session(request: HttpRequest) -> None:
+    from hopeful.web.accounts import services
+
+    session = request.session
+    if session.session_key is None:
+        # A new session (just signed in) gets its key now, so the record can name it.
+        session.save()
+    key = session.session_key or ""
+    now = int(time.time())
+    record_id = session.get(SESSION_RECORD_KEY)
+    recorded_at = session.get(_RECORDED_AT)
+    if (
+        record_id
+        and session.get(_RECORDED_KEY) == key
+        and isinstance(recorded_at, int)
+        and now - recorded_at < _RECORD_EVERY_SECONDS
+    ):
+        return
+    if record_id:
+        if not services.user_session_touch(record_id=record_id, user=request.user, session_key=key):  # type: ignore[arg-type]
+            # Ended elsewhere while this request ran: do not bring it back.
+            return
+    else:
+        # A session from before sessions were recorded.
+        record = services.user_session_start(
+            user=request.user,  # type: ignore[arg-type]
+            session_key=key,
+            user_agent=request.headers.get("User-Agent", ""),
+            ip_address=_client_ip(request),
+        )
+        session[SESSION_RECORD_KEY] = str(record.public_id)
+    mark_recorded(session, key=key, now=now)
+
+
+def mark_recorded(session: Any, *, key: str, now: int | None = None) -> None:
+    """Note in the session that its record is current for ``key`` (as of ``now``), so the
+    next requests within a minute write nothing."""
+    session[_RECORDED_KEY] = key
+    session[_RECORDED_AT] = int(time.time()) if now is None else now
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    from hopeful.web.accounts.selectors import client_ip
+
+    return client_ip(request)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Language(models.TextChoices):
@@ -127,3 +128,79 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} attempt for {self.email or '-'} from {self.ip_address or '-'}"
+
+
+class RecoveryCodeDevice(Device):
+    """A person's set of single-use recovery codes, as one django-otp device.
+
+    Being a device, a code verified through ``django_otp.verify_token`` marks the session as
+    verified (``OTPMiddleware``, ``user.is_verified()``) exactly as a TOTP code does. Only
+    keyed digests of the codes are stored (:mod:`hopeful.web.accounts.recovery`).
+    """
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token: Any) -> bool:
+        from hopeful.web.accounts import recovery
+
+        normalized = recovery.normalize(str(token))
+        if normalized is None:
+            return False
+        candidates = recovery.digests(user_public_id=str(self.user.public_id), code=normalized)
+        # One conditional UPDATE: two requests racing with the same code cannot both win.
+        used = RecoveryCode.objects.filter(
+            device=self, digest__in=candidates, used_at__isnull=True
+        ).update(used_at=timezone.now())
+        return used == 1
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    """One recovery code: its keyed digest, and when it was used (never twice)."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+class UserSession(models.Model):
+    """Where a person is signed in: one row per signed-in browser session.
+
+    Written when someone signs in, its ``session_key`` and ``last_active_at`` kept current by
+    :class:`hopeful.web.accounts.middleware.SessionRecordMiddleware` (at most once a minute),
+    deleted at sign-out, when its owner ends it, and when it has expired. The row is found
+    from the session through ``public_id`` (kept in the session's data), because the session
+    key changes at sign-in and again after the second factor.
+
+    Privacy: the browser and system are kept as the user agent said them (shortened); of the
+    IP address only its network (/24 for IPv4, /48 for IPv6), never the whole address.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_active_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["user", "last_active_at"], name="user_session_user_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"

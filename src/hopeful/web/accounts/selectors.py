@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
-from hopeful.web.accounts.models import SignInAttempt, User
+from hopeful.web.accounts.models import RecoveryCodeDevice, SignInAttempt, User, UserSession
 from hopeful.web.organizations.models import IDENTIFIABLE_ROLES, Membership, SupportGrant
 
 
@@ -81,3 +82,33 @@ def user_is_verified(request: HttpRequest) -> bool:
 
 def totp_device_confirmed(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def recovery_device(user: User) -> RecoveryCodeDevice | None:
+    return RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_remaining(user: User) -> int | None:
+    """Unused recovery codes of ``user``; None when they never made any."""
+    device = recovery_device(user)
+    return None if device is None else device.remaining()
+
+
+def passkeys_for(user: User) -> list[WebAuthnCredential]:
+    return list(
+        WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+    )
+
+
+def user_has_second_factor(user: User) -> bool:
+    """Whether the user has anything to pass the second step with: an authenticator app, a
+    passkey, or an unused recovery code."""
+    return (
+        totp_device_confirmed(user) is not None
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+        or bool(recovery_codes_remaining(user))
+    )
+
+
+def user_sessions_for(user: User) -> list[UserSession]:
+    return list(UserSession.objects.filter(user=user).order_by("-last_active_at", "-pk"))

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -23,13 +24,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp import login as otp_login
 from django_otp import verify_token
 
 from hopeful.web.accounts.forms import (
     InvitationSignUpForm,
     NewPasswordForm,
     PasswordResetRequestForm,
+    RecoveryCodeForm,
     SignInForm,
     TwoFactorForm,
     is_throttled,
@@ -37,14 +38,20 @@ from hopeful.web.accounts.forms import (
 )
 from hopeful.web.accounts.middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
 from hopeful.web.accounts.models import AttemptKind, User
+from hopeful.web.accounts.security_views import recovery_codes_left_message, recovery_codes_page
 from hopeful.web.accounts.selectors import (
     client_ip,
+    passkeys_for,
+    recovery_codes_remaining,
+    recovery_device,
     throttle_wait_minutes,
     totp_device_confirmed,
+    user_has_second_factor,
     user_is_verified,
     user_needs_two_factor,
 )
 from hopeful.web.accounts.services import (
+    recovery_code_used_record,
     sign_in_attempt_record,
     sign_in_attempts_clear,
     sign_in_lockout_record,
@@ -52,6 +59,7 @@ from hopeful.web.accounts.services import (
     totp_device_start,
     user_password_reset_record,
 )
+from hopeful.web.accounts.verification import complete_second_factor
 from hopeful.web.organizations.services import (
     invitation_accept as invitation_accept_service,
 )
@@ -106,8 +114,12 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-def _check_code(request: HttpRequest, form: TwoFactorForm, device: Any) -> tuple[bool, int]:
-    """Verify the posted code against ``device`` under the throttle: (verified, status)."""
+def _check_code(
+    request: HttpRequest, form: forms.Form, device: Any, wrong: str = ""
+) -> tuple[bool, int]:
+    """Verify the posted code against ``device`` under the throttle: (verified, status).
+
+    App codes and recovery codes count against the same limit."""
     user = request.user
     ip = client_ip(request)
     form.is_valid()
@@ -123,7 +135,7 @@ def _check_code(request: HttpRequest, form: TwoFactorForm, device: Any) -> tuple
         sign_in_attempt_record(kind=AttemptKind.TWO_FACTOR, email=user.email, ip_address=ip)
         form.add_error(
             "code",
-            _("That code did not work. Wait for the next code in your app and try again."),
+            wrong or _("That code did not work. Wait for the next code in your app and try again."),
         )
         return False, 200
     sign_in_attempts_clear(kind=AttemptKind.TWO_FACTOR, email=user.email)
@@ -132,30 +144,58 @@ def _check_code(request: HttpRequest, form: TwoFactorForm, device: Any) -> tuple
 
 
 def _complete_second_factor(request: HttpRequest, device: Any) -> None:
-    # A privilege change: a new session key, so a key seen before cannot ride along (SE-04).
-    request.session.cycle_key()
-    otp_login(request, device)
+    complete_second_factor(request, device)
 
 
 @never_cache
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Ask for the 6-digit code of the user's authenticator app."""
+    """The second step: a code from the authenticator app, a passkey, or (``method=recovery``)
+    one of the person's recovery codes."""
     next_url = _next_url(request)
     if user_is_verified(request):
         return redirect(next_url)
-    device = totp_device_confirmed(request.user)  # type: ignore[arg-type]
-    if device is None:
+    user: User = request.user  # type: ignore[assignment]
+    if not user_has_second_factor(user):
         return redirect(_with_next("accounts:two_factor_setup", next_url))
+    if (request.POST.get("method") or request.GET.get("method")) == "recovery":
+        return two_factor_recovery(request, user, next_url)
+    device = totp_device_confirmed(user)
     form = TwoFactorForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and device is not None:
         verified, status = _check_code(request, form, device)
         if verified:
             _complete_second_factor(request, device)
             return redirect(next_url)
-    return render(
-        request, "accounts/two_factor.html", {"form": form, "next": next_url}, status=status
-    )
+    context = {
+        "form": form if device is not None else None,
+        "next": next_url,
+        "has_passkeys": bool(passkeys_for(user)),
+        "recovery_remaining": recovery_codes_remaining(user) or 0,
+        "recovery_url": _with_next("accounts:two_factor", next_url) + "&method=recovery",
+    }
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def two_factor_recovery(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """The second step with a recovery code (each works once)."""
+    device = recovery_device(user)
+    remaining = device.remaining() if device is not None else 0
+    if device is None or not remaining:
+        return redirect(_with_next("accounts:two_factor", next_url))
+    form = RecoveryCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        wrong = _("That recovery code did not work. Check it, or try another one.")
+        verified, status = _check_code(request, form, device, wrong)
+        if verified:
+            _complete_second_factor(request, device)
+            remaining = device.remaining()
+            recovery_code_used_record(user=user, remaining=remaining)
+            recovery_codes_left_message(request, remaining)
+            return redirect(next_url)
+    context = {"form": form, "next": next_url, "remaining": remaining}
+    return render(request, "accounts/two_factor_recovery.html", context, status=status)
 
 
 def _grouped(secret: str) -> str:
@@ -167,12 +207,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Connect an authenticator app: a QR code (and the key to type), then one code."""
     next_url = _next_url(request)
     user: User = request.user  # type: ignore[assignment]
-    if totp_device_confirmed(user) is not None:
-        # Replacing a device needs the current one; a lost phone is reset by an administrator.
-        if user_is_verified(request):
-            messages.info(request, _("Two-step sign-in is already set up."))
-            return redirect(next_url)
+    replacing = request.GET.get("replace") == "1" or request.POST.get("replace") == "1"
+    if user_has_second_factor(user) and not user_is_verified(request):
+        # A new app needs a second step first (app, passkey or recovery code); with none left
+        # an administrator resets two-step sign-in.
         return redirect(_with_next("accounts:two_factor", next_url))
+    if totp_device_confirmed(user) is not None and not replacing:
+        messages.info(request, _("Two-step sign-in is already set up."))
+        return redirect(next_url)
     device = totp_device_start(user=user)
     form = TwoFactorForm(request.POST or None)
     status = 200
@@ -182,12 +224,16 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             totp_device_confirm(user=user, device=device)
             _complete_second_factor(request, device)
             messages.success(request, _("Two-step sign-in is set up."))
+            if recovery_codes_remaining(user) is None:
+                # The first time: recovery codes, shown on this response only.
+                return recovery_codes_page(request, user, next_url)
             return redirect(next_url)
     # The SVG is made by segno from our own data (no user-controlled markup in it).
     qr_svg = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=5, border=2))  # noqa: S308
     context = {
         "form": form,
         "next": next_url,
+        "replacing": replacing,
         "qr_svg": qr_svg,
         "secret": _grouped(b32encode(device.bin_key).decode()),
     }

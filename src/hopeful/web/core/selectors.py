@@ -49,7 +49,8 @@ def site_nav(
     """The header's links for this person: everyone gets the home page, the public site's
     pages staff put in its menu (``menu``: title, url), the questionnaires and the learning
     hub (courses and trainings); signed-in
-    people their organizations (where sign-in lands), network staff the network view;
+    people their organizations (where sign-in lands), network staff the network view, and
+    their account's security (passkeys, recovery codes, sessions);
     everyone else the sign-in page."""
     view_name = match.view_name if match else ""
     namespace = match.namespace if match else ""
@@ -83,6 +84,13 @@ def site_nav(
     )
     links.extend(
         NavLink(page.label, page.url, path == page.url) for page in platform_pages(user=user)
+    )
+    links.append(
+        NavLink(
+            _("Account security"),
+            reverse("accounts:security"),
+            view_name == "accounts:security",
+        )
     )
     return links
 

@@ -19,4 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("support/<uuid:grant_id>/revoke/", views.support_revoke, name="support_revoke"),
     path("<uuid:member_id>/", views.member_edit, name="member_edit"),
     path("<uuid:member_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "<uuid:member_id>/second-factor/reset/",
+        views.member_second_factor_reset,
+        name="member_second_factor_reset",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hopeful.web.accounts.models import User
+from hopeful.web.accounts.selectors import user_has_second_factor
+from hopeful.web.accounts.services import second_factor_reset
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.forms import InvitationForm, MembershipForm, SupportGrantForm
@@ -171,8 +173,57 @@ def member_edit(request: HttpRequest, access: Access, member_id: Any) -> HttpRes
         "organization": access.organization,
         "membership": membership,
         "form": form,
+        "has_second_factor": user_has_second_factor(membership.user),
+        "can_reset_second_factor": _can_reset_second_factor(request, access, membership),
     }
     return render(request, "organizations/member_edit.html", context)
+
+
+def _can_reset_second_factor(request: HttpRequest, access: Access, membership: Membership) -> bool:
+    """Org admins reset colleagues' second factor, never their own, never through a support
+    grant, and not network staff's or site administrators' (those are reset by a site
+    administrator)."""
+    member = membership.user
+    return not (
+        access.via_support
+        or member.pk == request.user.pk
+        or member.is_network_staff
+        or member.is_staff
+        or member.is_superuser
+    )
+
+
+@org_view(Role.ORG_ADMIN)
+def member_second_factor_reset(
+    request: HttpRequest, access: Access, member_id: Any
+) -> HttpResponse:
+    """Confirm, then remove a member's authenticator apps, passkeys and recovery codes and end
+    their sessions: they set up two-step sign-in again at their next sign-in."""
+    _no_support_changes(access)
+    membership = _membership(access, member_id)
+    if not _can_reset_second_factor(request, access, membership):
+        raise PermissionDenied
+    if request.method == "POST":
+        second_factor_reset(
+            user=membership.user,
+            actor=request.user,  # type: ignore[arg-type]
+            organization=access.organization,
+        )
+        messages.success(
+            request,
+            _(
+                "Reset the two-step sign-in of %(name)s. They set it up again when they next "
+                "sign in."
+            )
+            % {"name": membership.user.get_full_name()},
+        )
+        return redirect(
+            "organizations:member_edit",
+            org_id=access.organization.public_id,
+            member_id=membership.public_id,
+        )
+    context = {"access": access, "organization": access.organization, "membership": membership}
+    return render(request, "organizations/member_second_factor_reset.html", context)
 
 
 @org_view(Role.ORG_ADMIN)
