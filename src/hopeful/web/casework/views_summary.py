@@ -23,12 +23,12 @@ from django.views.decorators.http import require_GET
 from hopeful.web.casework.selectors_map import family_in_scope
 from hopeful.web.casework.selectors_summary import TakeHome, take_home_read
 from hopeful.web.casework.views_visits import CASEWORK_ROLES
+from hopeful.web.families.views_rights import family_link
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.reports.render import report_pdf
 from hopeful.web.surveys.flow import private, survey_language
-from hopeful.web.surveys.models import CampaignLink, LinkKind
-from hopeful.web.surveys.selectors import link_for_token
+from hopeful.web.surveys.models import CampaignLink
 
 VIEW, DOWNLOAD = "family.summary_view", "family.summary_pdf"
 
@@ -87,15 +87,11 @@ def summary_pdf(request: HttpRequest, access: Access, family_id: Any) -> HttpRes
 
 
 def _personal_link(request: HttpRequest, token: str) -> CampaignLink | HttpResponse:
-    """The personal link of this token, or the survey's page to answer with: unknown or a
-    public link 404 (the same page), revoked or expired 410. A closed campaign does not close
-    the plan: the link is the family's way back to it."""
-    link = link_for_token(token)
-    if link is None or link.kind != LinkKind.PERSONAL or link.family is None:
-        return render(request, "surveys/public/not_found.html", status=404)
-    if not link.is_usable():
-        return render(request, "surveys/public/gone.html", status=410)
-    return link
+    """The personal link of this token, or the page to answer with (one rule for the family's
+    own pages: :func:`hopeful.web.families.views_rights.family_link`): a deleted family's link
+    410, unknown or a public link 404, revoked or expired 410. A closed campaign does not
+    close the plan: the link is the family's way back to it."""
+    return family_link(request, token)
 
 
 def _family_read(link: CampaignLink, verb: str) -> TakeHome:
@@ -121,6 +117,7 @@ def family_plan(request: HttpRequest, token: str) -> HttpResponse:
         "link": link,
         "summary": page,
         "pdf_url": reverse("survey:plan_pdf", args=[token]),
+        "your_data_url": reverse("family_data:home", args=[token]),
     }
     return private(render(request, "casework/summary_family.html", context))
 

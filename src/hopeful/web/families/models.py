@@ -123,3 +123,69 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}: {'granted' if self.granted else 'revoked'}"
+
+
+# -- a family's deletion at its own request (see docs/family-data.md) ---------------------------
+
+
+class FamilyErasure(models.Model):
+    """That a family of this program was deleted at its own request, and when: nothing else
+    (no name, no id of the family). Its organization sees a neutral line; dashboards read its
+    highest id to know that counts must be made again (:mod:`hopeful.web.insights.data`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.ForeignKey("organizations.Program", on_delete=models.PROTECT, related_name="+")
+    erased_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-erased_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "id"], name="erasure_org_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"family deleted at its request {self.erased_at:%Y-%m-%d}"
+
+
+class ErasedLink(models.Model):
+    """The SHA-256 of a deleted family's personal link token, so the link answers "your data
+    was deleted" (and a repeated request changes nothing) instead of an unknown-link page."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    erasure = models.ForeignKey(FamilyErasure, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"erased link {self.pk}"
+
+
+class ResearchRecord(models.Model):
+    """One questionnaire response a deleted family had released for de-identified research,
+    kept without any link to the family: no name, no contact, no child, no link, no exact
+    time (the month only), the adult "About your family" answers with the ZIP3 only. Made only
+    by :func:`hopeful.web.families.rights.family_erase`; the rule is in docs/family-data.md."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.ForeignKey("organizations.Program", on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=8, choices=Language.choices)
+    month = models.DateField(help_text="The month answered (its first day, local time).")
+    answers = models.JSONField(help_text="{instrument_id: {item_id: code or null}}")
+    scores = models.JSONField(help_text="{instrument_id: {'version': ..., 'values': {...}}}")
+    demographics = models.JSONField(default=dict, blank=True)
+    consent_text_version = models.CharField(max_length=32)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "id"], name="research_org_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"research record {self.public_id}"

@@ -22,7 +22,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from hopeful.framework import Band, HopefulError, Instrument, get_instrument
-from hopeful.web.families.models import Child, ConsentPurpose, ConsentRecord
+from hopeful.web.families.models import Child, ConsentPurpose, ConsentRecord, FamilyErasure
 from hopeful.web.families.selectors import with_consent
 from hopeful.web.insights.model import ProgramOption
 from hopeful.web.insights.periods import Horizon
@@ -364,8 +364,15 @@ def data_version(organization: Any) -> tuple[int, ...]:
     )
 
 
-#: What the data version follows, by name.
-VERSION_MODELS = (("s", Submission), ("c", ConsentRecord), ("k", Child), ("l", CampaignLink))
+#: What the data version follows, by name. The last, a family deleted at its request (the one
+#: time rows are removed), makes :class:`~hopeful.web.insights.store.OrgRows` start afresh.
+VERSION_MODELS = (
+    ("s", Submission),
+    ("c", ConsentRecord),
+    ("k", Child),
+    ("l", CampaignLink),
+    ("e", FamilyErasure),
+)
 
 
 def row_counts(organization: Any) -> tuple[int, ...]:

@@ -123,6 +123,8 @@ class OrgRows:
         lower id than one already read): the caller then starts afresh."""
         organization = access.organization
         horizon = self.horizon
+        if self.version and self.version[4:] != version[4:]:
+            return False  # a family was deleted at its request: its rows are gone
         counts = data.row_counts(organization)  # before the rows: what follows is no fewer
         program_index = {p.id: i for i, p in enumerate(self.programs)}
         for sid, family, program, when, language, link, key in data.submission_rows(
