@@ -35,7 +35,7 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-wide: the property tests with a long random search (not deterministic: a separate job)
 test-wide: $(STAMP)

@@ -5,7 +5,8 @@ scores a CSV or XLSX file of raw answers; ``hopeful demo`` and ``hopeful serve``
 application; ``hopeful worker`` runs its background tasks (reports, long exports);
 ``hopeful manage`` runs a Django management command; ``hopeful verify`` checks a downloaded
 certification credential offline (:mod:`hopeful.cli_verify`); ``hopeful export hsds`` writes
-the public directory as Open Referral HSDS.
+the public directory as Open Referral HSDS; ``hopeful backup`` and ``hopeful restore`` save and
+restore the database and data files (:mod:`hopeful.cli_backup`).
 
 Only ``demo``, ``serve``, ``worker``, ``manage`` and ``export`` import Django, so scoring and verifying
 work from a plain install without a database.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hopeful import __version__
+from hopeful.cli_backup import add_backup_parsers
 from hopeful.cli_common import EXIT_OK, EXIT_USAGE, CommandError
 from hopeful.cli_verify import add_verify_parser
 from hopeful.framework import (
@@ -186,6 +188,8 @@ def _demo_environment(data_dir: Path) -> None:
     os.environ.setdefault("HOPEFUL_DATA_DIR", str(data_dir))
     os.environ.setdefault("HOPEFUL_HTTPS", "false")
     os.environ.setdefault("HOPEFUL_DEMO", "true")
+    # A person reads the demo's terminal: readable log lines rather than JSON.
+    os.environ.setdefault("HOPEFUL_LOG_FORMAT", "text")
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -286,17 +290,11 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     _django_setup()
     from django.core.management import call_command
 
-    from hopeful.web.casework.tasks import schedule
-    from hopeful.web.certification.tasks import schedule as schedule_certifications
-    from hopeful.web.cms.tasks import schedule as schedule_publishing
-    from hopeful.web.newsletter.tasks import schedule as schedule_purge
-    from hopeful.web.trainings.jobs import schedule as schedule_trainings
+    from hopeful.web.operations.registry import schedule_all
 
-    schedule()  # the daily reminders, unless a run is already waiting
-    schedule_publishing()  # the public site's scheduled pages, every minute
-    schedule_purge()  # newsletter sign-ups never confirmed, every night
-    schedule_trainings()  # training completions and session reminders, every 10 minutes
-    schedule_certifications()  # certifications expiring or expired by date, every night
+    # Every periodic job (reminders, publishing, purges, expiries; docs/operations.md) gets
+    # its first run queued, unless one is already waiting.
+    schedule_all()
     # No autoreload, even with DEBUG on: a reload could stop a report half-way.
     options: dict[str, object] = {"interval": args.interval, "batch": args.batch, "reload": False}
     if args.max_tasks is not None:
@@ -304,10 +302,22 @@ def _cmd_worker(args: argparse.Namespace, out: TextIO) -> int:
     if not args.batch:
         print("HOPEful worker: running background tasks (Ctrl+C stops it)", file=out)
         out.flush()
+    # Crash recovery: a heartbeat, and tasks of workers whose heartbeat stopped run again.
+    from hopeful.web.core.worker import Heartbeat, new_worker_id
+
+    if not 0 < args.heartbeat < args.stale_after:
+        raise CommandError("--stale-after must be longer than --heartbeat (both positive)")
+
+    heartbeat = Heartbeat(
+        new_worker_id(), interval=args.heartbeat, stale_after=args.stale_after
+    ).begin()
+    options["worker_id"] = heartbeat.worker_id
     try:
         call_command("db_worker", stdout=out, **options)
     except KeyboardInterrupt:
         print("stopped", file=out)
+    finally:
+        heartbeat.end()
     return EXIT_OK
 
 
@@ -437,6 +447,19 @@ def _parser() -> argparse.ArgumentParser:
         "--max-tasks", type=int, default=None, help="exit after running this many tasks"
     )
     p_worker.add_argument(
+        "--heartbeat",
+        type=float,
+        default=10.0,
+        help="seconds between the worker's heartbeats (default: 10)",
+    )
+    p_worker.add_argument(
+        "--stale-after",
+        type=float,
+        default=60.0,
+        help="seconds without a heartbeat after which a worker is taken for dead and its "
+        "running task is queued again (default: 60)",
+    )
+    p_worker.add_argument(
         "--demo",
         action="store_true",
         help="use the demo's environment (its database and secret key in --data-dir)",
@@ -447,6 +470,7 @@ def _parser() -> argparse.ArgumentParser:
     p_worker.set_defaults(handler=_cmd_worker)
 
     add_verify_parser(sub)
+    add_backup_parsers(sub, django_setup=_django_setup, demo_environment=_demo_environment)
 
     p_export = sub.add_parser(
         "export",

@@ -46,7 +46,7 @@ def test_it_sets_up_the_demo_prints_the_sign_in_and_serves_the_app(tmp_path: Pat
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # loading the demo takes ~75 s alone; CI runs three test processes at once
         check=False,
     )
     assert setup.returncode == 0, setup.stderr
@@ -93,7 +93,7 @@ def test_it_loads_the_number_of_families_asked_for_and_only_loads_with_no_serve(
         env=clean_env(),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert setup.returncode == 0, setup.stderr

@@ -65,6 +65,8 @@ SUPPORT_REFUSED = frozenset(
         "organizations:member_invite",
         "organizations:member_edit",
         "organizations:member_remove",
+        # a member's second factor is theirs and their admin's; support staff cannot reset it
+        "organizations:member_second_factor_reset",
         "organizations:support_grant",
         "insights:program_sizes",
         # who has a family on their caseload, and its contact details: the care team decides
@@ -110,6 +112,8 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
     "trainings:calendar": lambda person: True,
     "trainings:mine": lambda person: True,
     "certification:mine": lambda person: True,
+    # everyone's own account security (passkeys, recovery codes, sessions), in the header
+    "accounts:security": lambda person: True,
     # the learning and certification staff area ("Learning and certification" for network
     # staff); never any organization's families
     **{
@@ -131,6 +135,8 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
             "events:staff_new",
             "assets:staff_list",
             "assets:staff_new",
+            "operations:job_list",
+            "operations:job_detail",
         ]
     },
     # the public network, in every page's footer ("Find a trainer" and "Events" also in the
@@ -213,11 +219,25 @@ NOT_LINKED: dict[str, str] = {
     "assets:staff_archive": "POST only (the staff list's Archive button)",
     "credentials:jwks": "the issuer's public keys, for verifiers (a machine endpoint)",
     "credentials:status_list": "the credentials' status lists, for verifiers (machine endpoint)",
+    "metrics": "a machine endpoint for Prometheus, behind a bearer token",
+    "security_txt": "the security contact for researchers (/.well-known/security.txt)",
+    "accounts:recovery_codes": "POST only (the security page's New recovery codes button)",
+    "accounts:passkey_rename": "POST only (a passkey's Rename button on the security page)",
+    "accounts:passkey_remove": "POST only (a passkey's Remove button on the security page)",
+    "accounts:session_end": "POST only (a session's End button on the security page)",
+    "accounts:sessions_end_others": "POST only (the security page's End all other sessions)",
+    "operations:job_run_now": "POST only (a scheduled job's Run now button)",
+    "family_data:home": "a family's own data, opened from its personal link's plan page",
+    "family_data:json": "a family's data as JSON, linked from its data page (a file)",
+    "family_data:pdf": "a family's data as PDF, linked from its data page (a file)",
+    "family_data:delete": "a family's deletion request, linked from its data page",
 }
 #: Whole namespaces not linked, and why.
 NOT_LINKED_NAMESPACES: dict[str, str] = {
     "admin:": "Django's admin, the operators' tool with its own sign-in, for no role here",
     "survey:": "the family's survey, opened from a family's personal or public link token",
+    "otp_webauthn:": "the passkey ceremonies' JSON endpoints, called by the security and "
+    "two-factor pages' scripts",
     # Wagtail's admin at /cms/, for network staff (linked from their header: "Edit the public
     # site"); its own pages link each other, tested in tests/web/cms/test_admin_access.py.
     "wagtailadmin": "the CMS admin (Wagtail)",
@@ -308,7 +328,7 @@ def sign_in(client: Client, user: User) -> str:
 # -- the crawl -------------------------------------------------------------------------------
 
 
-class _Links(HTMLParser):
+class LinkTargets(HTMLParser):
     """``<a href>`` targets and the actions of GET forms (a form without a method is GET).
     The language switch (links with ``hreflang``) leads to the same page in another language
     and is left out."""
@@ -375,7 +395,7 @@ def crawl(client: Client, start: str) -> Crawl:
         elif response.status_code == 200:
             targets = []
             if response.get("Content-Type", "").startswith("text/html"):
-                parser = _Links()
+                parser = LinkTargets()
                 parser.feed(response.content.decode())
                 targets = parser.targets
         else:

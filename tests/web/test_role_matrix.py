@@ -64,6 +64,7 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "organizations:support_revoke": ("post", ADMIN_ONLY),
     "organizations:member_edit": ("get", ADMIN_ONLY),
     "organizations:member_remove": ("get", ADMIN_ONLY),
+    "organizations:member_second_factor_reset": ("get", ADMIN_ONLY),
     "campaigns:list": ("get", IDENTIFIABLE),
     "campaigns:create": ("get", ADMIN_ONLY),
     "campaigns:detail": ("get", IDENTIFIABLE),

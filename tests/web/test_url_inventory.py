@@ -139,6 +139,8 @@ PUBLIC_ROUTES = (
     "events/",
     "strengths/",
     "open-data/",
+    # machine endpoints: Prometheus metrics (behind a bearer token)
+    "metrics",
 )
 
 
@@ -329,6 +331,7 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "organizations:support_revoke": support_grant_a,
     "organizations:member_edit": member_a,
     "organizations:member_remove": member_a,
+    "organizations:member_second_factor_reset": member_a,
     # survey campaigns and links
     "campaigns:list": org_a,
     "campaigns:create": org_a,

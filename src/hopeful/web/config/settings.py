@@ -27,6 +27,11 @@ Environment variables (all optional unless DEBUG is off):
     Trust a TLS-terminating proxy's ``X-Forwarded-Proto: https`` header (default false).
 ``HOPEFUL_HSTS_SECONDS``
     HSTS max-age when HTTPS is on (default 3600; raise it once the deployment is stable).
+``HOPEFUL_HSTS_INCLUDE_SUBDOMAINS`` / ``HOPEFUL_HSTS_PRELOAD``
+    HSTS's includeSubDomains and preload flags (both default true; docs/security.md).
+``HOPEFUL_SECURITY_CONTACT``
+    security.txt's Contact: an email address, mailto: or https: URI (default: the contact
+    address below).
 ``HOPEFUL_SESSION_IDLE_MINUTES``
     Minutes of inactivity after which a signed-in session ends (default 30).
 ``HOPEFUL_SMALL_CELL_THRESHOLD``
@@ -47,11 +52,18 @@ Environment variables (all optional unless DEBUG is off):
 ``HOPEFUL_PTABLE_MAX_NOISE`` / ``HOPEFUL_PTABLE_VARIANCE``
     The perturbation table of published counts: the largest change D and the variance V
     (docs/insights.md, bench/protection_bench.py).
+``HOPEFUL_LOG_FORMAT`` / ``HOPEFUL_LOG_LEVEL``
+    ``json`` (one object a line; the default with DEBUG off) or ``text``; the level.
+``HOPEFUL_METRICS_TOKEN`` / ``HOPEFUL_METRICS_TOKEN_FILE``
+    Bearer token for ``/metrics`` (Prometheus); unset, ``/metrics`` answers 404.
+``HOPEFUL_LIMIT_*`` / ``HOPEFUL_LINK_FLAG_PER_HOUR``
+    The abuse limits (docs/security.md); the rest are in docs/configuration.md.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -122,6 +134,8 @@ INSTALLED_APPS = [
     "hopeful.web.presentations",
     "hopeful.web.events",
     "hopeful.web.assets",
+    # Scheduled jobs: their registry, the record of their runs, the staff's page.
+    "hopeful.web.operations",
     # The public site's CMS (Wagtail) with English/Spanish translation (wagtail-localize).
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -140,6 +154,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Passkeys (WebAuthn) as a second factor: see "passkeys" below.
+    "django_otp_webauthn",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -154,7 +170,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hopeful.web.audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "hopeful.web.core.middleware.ContentSecurityPolicyMiddleware",
+    # Content-Security-Policy and Permissions-Policy (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +186,10 @@ MIDDLEWARE = [
     "hopeful.web.cms.middleware.CmsAdminAccessMiddleware",
     # After messages (it explains why you were signed out); before any view runs.
     "hopeful.web.accounts.middleware.SessionTimeoutMiddleware",
+    # Keeps the owner's list of signed-in sessions current (at most one write a minute).
+    "hopeful.web.accounts.middleware.SessionRecordMiddleware",
+    # Per-address and per-link limits on public POSTs; Retry-After on every 429.
+    "hopeful.web.core.abuse.AbuseLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -275,6 +297,23 @@ HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 7.0, above=0)
 #: Shown as the account's issuer in authenticator apps.
 OTP_TOTP_ISSUER = "HOPEful"
 
+# -- passkeys (accounts: django-otp-webauthn) -----------------------------------------------
+# A passkey is a second factor only (after the password), never a sign-in on its own. The
+# relying party is the site's host from HOPEFUL_SITE_URL; browsers refuse an IP address as
+# one, so a local 127.0.0.1/::1 site uses "localhost" (open it as http://localhost:8000).
+# Changing the host later makes registered passkeys unusable (people add them again).
+_SITE_PARTS = urlsplit(SITE_URL)
+_SITE_HOST = _SITE_PARTS.hostname or "localhost"
+if _SITE_HOST in ("127.0.0.1", "::1"):
+    _SITE_HOST = "localhost"
+OTP_WEBAUTHN_RP_ID = _SITE_HOST
+OTP_WEBAUTHN_RP_NAME = "HOPEful"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_SITE_PARTS.scheme}://{_SITE_HOST}" + (f":{_SITE_PARTS.port}" if _SITE_PARTS.port else "")
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "hopeful.web.accounts.webauthn.PasskeyHelper"
+
 # Email (invitations, password reset): printed to the console unless a backend is set, e.g.
 # HOPEFUL_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with HOPEFUL_EMAIL_HOST,
 # HOPEFUL_EMAIL_PORT, HOPEFUL_EMAIL_HOST_USER, HOPEFUL_EMAIL_HOST_PASSWORD(_FILE).
@@ -306,16 +345,68 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HOPEFUL_HSTS_SECONDS", 3600, minimum=0) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# -- headers (issue 17): HSTS flags, CSP, Permissions-Policy, security.txt (docs/security.md)
+# HSTS sent by the site's host covers that host's subdomains only; `preload` is consent to
+# the browsers' preload list (which also asks for a max-age of a year, HOPEFUL_HSTS_SECONDS).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HOPEFUL_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("HOPEFUL_HSTS_PRELOAD", default=True)
 if env_bool("HOPEFUL_TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-#: Sent on every page by hopeful.web.core.middleware: our own scripts and styles only.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+#: Sent on every response by django-csp: our own scripts and styles only, no inline script,
+#: style element or style attribute anywhere. The CMS admin (/cms/) widens it a little
+#: (hopeful.web.cms.middleware.ADMIN_CSP); files of the library and images narrow it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+#: Powerful browser features HOPEful never uses, denied to every page and frame; passkeys
+#: (WebAuthn) only for the site itself.
+PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "identity-credentials-get",
+            "idle-detection",
+            "local-fonts",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "otp-credentials",
+            "payment",
+            "picture-in-picture",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "window-management",
+            "xr-spatial-tracking",
+        ],
+        (),
+    ),
+    "publickey-credentials-create": ("self",),
+    "publickey-credentials-get": ("self",),
+}
+#: security.txt's Contact (RFC 9116): a mailto: or https: address for vulnerability reports.
+#: Unset: the public site's contact address (HOPEFUL_CONTACT_EMAIL or DEFAULT_FROM_EMAIL's).
+HOPEFUL_SECURITY_CONTACT = env_str("HOPEFUL_SECURITY_CONTACT")
 
 # -- internationalization --------------------------------------------------------------------
 
@@ -339,18 +430,71 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# -- logging ---------------------------------------------------------------------------------
+# -- logging and metrics (docs/deployment.md) -------------------------------------------------
 
+#: ``json``: one JSON object per line (time, level, logger, message, request_id, and method,
+#: route, view, status, duration_ms for requests), the default when DEBUG is off; ``text``:
+#: readable lines, the default with DEBUG on. Neither ever holds a path or query string
+#: (survey links' tokens are credentials) or personal data: hopeful.web.core.logs.
+HOPEFUL_LOG_FORMAT = env_str("HOPEFUL_LOG_FORMAT", "text" if DEBUG else "json").lower()
+if HOPEFUL_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"HOPEFUL_LOG_FORMAT={HOPEFUL_LOG_FORMAT!r}: use json or text")
+HOPEFUL_LOG_LEVEL = env_str("HOPEFUL_LOG_LEVEL", "INFO").upper()
+if HOPEFUL_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"HOPEFUL_LOG_LEVEL={HOPEFUL_LOG_LEVEL!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    )
+_APP_LOG = {"handlers": ["console"], "level": HOPEFUL_LOG_LEVEL, "propagate": False}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "hopeful.web.core.logs.RequestContext"},
+        "redact_paths": {"()": "hopeful.web.core.logs.RedactPaths"},
+    },
+    "formatters": {
+        "json": {"()": "hopeful.web.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": HOPEFUL_LOG_FORMAT,
+            "filters": ["request_context", "redact_paths"],
+        }
+    },
+    # Libraries stay at WARNING (fontTools and WeasyPrint chatter at INFO).
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "waitress": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "hopeful": _APP_LOG,
+        "django": _APP_LOG,
+        # SQL with its parameters (personal data) is never logged, even with DEBUG on.
+        "django.db.backends": {"level": "INFO"},
+        "django_tasks": _APP_LOG,
+        "django_tasks_db": _APP_LOG,
+        "waitress": _APP_LOG,
     },
 }
+# One line per request (after RequestIdMiddleware, so it carries the request id).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hopeful.web.audit.middleware.RequestIdMiddleware") + 1,
+    "hopeful.web.core.logs.RequestLogMiddleware",
+)
+
+#: /metrics (hopeful.web.core.metrics) for Prometheus, for a scraper sending
+#: ``Authorization: Bearer <token>``; unset: /metrics does not exist (404).
+HOPEFUL_METRICS_TOKEN = env_secret("HOPEFUL_METRICS_TOKEN")
+if HOPEFUL_METRICS_TOKEN and len(HOPEFUL_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("HOPEFUL_METRICS_TOKEN must be at least 24 characters long")
+INSTALLED_APPS.append("django_prometheus")
+# django-prometheus times everything between its two middlewares: first and last.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Scrapers reach the web containers over the private network, in plain HTTP.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 
 # -- public site (Wagtail CMS) ----------------------------------------------------------------
 
@@ -394,6 +538,20 @@ HOPEFUL_NETWORK_NAME = env_str("HOPEFUL_NETWORK_NAME") or "HOPE National Resourc
 HOPEFUL_PUBLIC_FORM_LIMIT = env_int("HOPEFUL_PUBLIC_FORM_LIMIT", 5, minimum=1)
 #: Days a newsletter sign-up waits for its confirmation before it is deleted.
 HOPEFUL_NEWSLETTER_CONFIRM_DAYS = env_int("HOPEFUL_NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)
+
+# -- abuse limits (docs/security.md, "Abuse limits"; 0 turns a limit off) -------------------
+
+#: POSTs to family survey links (pages and JSON API) per client address per 10 minutes.
+HOPEFUL_LIMIT_SURVEY_IP = env_int("HOPEFUL_LIMIT_SURVEY_IP", 300, minimum=0)
+#: POSTs to one family survey link per minute, from all addresses together.
+HOPEFUL_LIMIT_SURVEY_LINK = env_int("HOPEFUL_LIMIT_SURVEY_LINK", 600, minimum=0)
+#: Sign-in and two-factor sign-in POSTs per client address per 15 minutes.
+HOPEFUL_LIMIT_SIGN_IN_IP = env_int("HOPEFUL_LIMIT_SIGN_IN_IP", 60, minimum=0)
+HOPEFUL_LIMIT_TWO_FACTOR_IP = env_int("HOPEFUL_LIMIT_TWO_FACTOR_IP", 60, minimum=0)
+#: Password-reset requests per client address per hour.
+HOPEFUL_LIMIT_PASSWORD_RESET_IP = env_int("HOPEFUL_LIMIT_PASSWORD_RESET_IP", 20, minimum=0)
+#: Submissions through one link in one clock hour that flag the link to its organization.
+HOPEFUL_LINK_FLAG_PER_HOUR = env_int("HOPEFUL_LINK_FLAG_PER_HOUR", 1000, minimum=0)
 
 # -- learning and certification --------------------------------------------------------------
 

@@ -10,10 +10,15 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 
 from hopeful.web.cms import views as cms_views
+from hopeful.web.core import metrics as core_metrics
 from hopeful.web.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", core_views.health, name="health"),
+    # Prometheus metrics, behind a bearer token (no trailing slash: the scrapers' default).
+    path("metrics", core_metrics.metrics, name="metrics"),
+    # Where to report a vulnerability (RFC 9116; docs/security.md).
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
     # The public site's CMS (network staff only; its sign-in is HOPEful's).
     path("cms/login/", cms_views.admin_sign_in, name="wagtailadmin_login"),
@@ -27,6 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *i18n_patterns(
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
+        # Passkey ceremonies (JSON, called by the package's scripts; namespace otp_webauthn).
+        path("accounts/passkeys/", include("hopeful.web.accounts.urls_webauthn")),
         path("instruments/", include("hopeful.web.instruments.urls")),
         path("orgs/", include("hopeful.web.practice.urls")),
         path("orgs/<uuid:org_id>/members/", include("hopeful.web.organizations.urls")),
@@ -40,12 +47,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/", include("hopeful.web.casework.urls")),
         path("network/", include("hopeful.web.network.urls")),
         path("s/", include("hopeful.web.surveys.urls_public")),
+        # Families' rights (issue 17): download or delete their data through a personal link.
+        path("s/", include("hopeful.web.families.urls_rights")),
         path("newsletter/", include("hopeful.web.newsletter.urls")),
         # Learning and certification: each app's urls.py holds whole paths (learn/, staff/,
         # trainings/, staff/trainings/, verify/, certificates/, staff/certifications/).
         path("", include("hopeful.web.learning.urls")),
         path("", include("hopeful.web.trainings.urls")),
         path("", include("hopeful.web.certification.urls")),
+        # The scheduled jobs' staff pages (staff/jobs/; whole paths in its urls.py).
+        path("", include("hopeful.web.operations.urls")),
         path("staff/standards/", include("hopeful.web.standards.urls_review")),
         # The public network: trainers, members, figures, presentations, events, strengths
         # (whole paths in each urls.py, like the learning apps').
