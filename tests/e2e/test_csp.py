@@ -32,6 +32,7 @@ from hopeful.web.accounts.models import User
 from hopeful.web.organizations.models import Role
 from tests.e2e.test_instrument_page import CHROMIUM_ARGS
 from tests.web import test_role_crawl
+from tests.web.cms.site import ensure_skeleton
 from tests.web.test_url_inventory import OUTSIDER_CASES
 
 #: The role crawl's people: organization A with one object of each kind, network staff.
@@ -151,6 +152,9 @@ def close(context: Any) -> None:
 def test_no_page_breaks_the_content_security_policy(
     live_server: LiveServer, two_tenants: dict[str, Any], cast: dict[str, User]
 ) -> None:
+    # A browser test's database is emptied between tests, migration data included: the
+    # public site's locales, root and home page come back first (as in test_public_site).
+    ensure_skeleton()
     base = live_server.url
     t = two_tenants
     signed_out = pages(Client(), ["/", "/accounts/login/", "/accounts/password-reset/"])
