@@ -23,6 +23,35 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium to run browser tests)")
 
 
+# -- the PostgreSQL pass: only the tests that use the database ---------------------------------
+# CI runs tests/web a second time against PostgreSQL (HOPEFUL_TESTS_DATABASE_ONLY=1). A test
+# without the database (no django_db mark, no fixture that needs it) cannot tell the two apart:
+# pytest-django refuses it any query. It runs once, in the SQLite pass, instead of twice.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("HOPEFUL_TESTS_DATABASE_ONLY") != "1":
+        return
+    without = [item for item in items if not uses_database(item)]
+    if without:
+        config.hook.pytest_deselected(items=without)
+        items[:] = [item for item in items if uses_database(item)]
+
+
 # -- hypothesis: deterministic in `make test` and CI -------------------------------------------
 # The default profile derandomizes every property test: the same examples on every run, so a
 # test passes or fails by the code, never by chance. Failing examples found by a wider search
