@@ -275,3 +275,45 @@ def test_small_half_years_are_pooled_into_years(two_tenants: dict[str, Any]) -> 
     # a year's point is the same share as that year's view
     same(trend.points[0].estimate, build(t, {"period": "2024"}).bands[-1])
     same(trend.points[1].estimate, build(t, {"period": "2025"}).bands[-1])
+
+
+# -- an instrument without groups: the trend of the mean score ---------------------------------
+
+
+@pytest.mark.usefixtures("frozen")
+def test_an_instrument_without_groups_has_a_trend_of_its_mean_score(
+    client: Client, two_tenants: dict[str, Any]
+) -> None:
+    """BCE-10 has no published cut-off, so its trend is the mean score by period (this
+    path once called its helper with the arguments in the wrong places and failed)."""
+    from tests.web import factories as f
+    from tests.web.practice.factories import make_submission
+
+    t = two_tenants
+    program = t["program_a"]
+    campaign = f.make_campaign(
+        t["org_a"], program, t["members_a"]["org_admin"], [{"id": "bce10", "version": "1.0"}]
+    )
+    link, _token = f.make_link(campaign, t["members_a"]["org_admin"])
+    for year, quarter, yes in ((2026, 1, 4), (2026, 2, 8)):
+        for i in range(40):
+            family = f.make_family(t["org_a"], program, f"Family {year}-{quarter}-{i}")
+            f.grant_consent(family, "care", "program_improvement")
+            answers = {f"bce{k}": 1 if k <= yes else 2 for k in range(1, 11)}  # 1 Yes, 2 No
+            make_submission(
+                family,
+                campaign,
+                link,
+                answers={"bce10": answers},
+                submitted_at=in_quarter(year, quarter),
+            )
+    data = build(t, {"instrument": "bce10", "period": "2026-Q2"})
+    trend = data.trend
+    assert trend is not None
+    assert trend.kind == "mean"
+    assert trend.scale_max == 10.0
+    shown = [p.estimate.estimate for p in trend.points if p.estimate.estimate is not None]
+    # 4 and 8 Yes answers each: the published means are near them (perturbed counts)
+    assert [round(mean) for mean in shown] == [4, 8]
+    response = as_role(client, t).get(url(t, "?instrument=bce10&period=2026-Q2"))
+    assert response.status_code == 200

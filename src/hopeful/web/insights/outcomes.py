@@ -264,7 +264,13 @@ def trend(
             points = protection.shares(requests)
         else:
             points = [
-                _mean_point(view, definition, s, _span_label(horizon, s, step)) for s in spans
+                _mean_point(
+                    view,
+                    s,
+                    label=_span_label(horizon, s, step),
+                    key=f"trend:{_span_key(horizon, s, step)}",
+                )
+                for s in spans
             ]
         chosen = (step, spans, points)
         # Fine enough when every period with answers is shown, but for the first and the
