@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from hopeful.web.accounts.forms import UserChangeAdminForm, UserCreationAdminForm
 from hopeful.web.accounts.models import RecoveryCodeDevice, User, UserSession
 
+if TYPE_CHECKING:
+    # Generic in django-stubs only: at runtime these classes cannot be subscripted.
+    _UserAdminBase = DjangoUserAdmin[User]
+    _RecoveryCodeDeviceAdminBase = admin.ModelAdmin[RecoveryCodeDevice]
+    _UserSessionAdminBase = admin.ModelAdmin[UserSession]
+else:
+    _UserAdminBase = DjangoUserAdmin
+    _RecoveryCodeDeviceAdminBase = admin.ModelAdmin
+    _UserSessionAdminBase = admin.ModelAdmin
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(_UserAdminBase):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)
@@ -41,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RecoveryCodeDevice)
-class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+class RecoveryCodeDeviceAdmin(_RecoveryCodeDeviceAdminBase):
     """Site administrators remove a person's recovery codes here (deleting the device); the
     codes themselves are never shown (only digests are stored)."""
 
@@ -52,7 +64,7 @@ class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(_UserSessionAdminBase):
     list_display = ("user", "user_agent", "ip_network", "created_at", "last_active_at")
     search_fields = ("user__email",)
     raw_id_fields = ("user",)

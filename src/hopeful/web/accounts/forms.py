@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -19,6 +19,16 @@ from hopeful.web.accounts import recovery
 from hopeful.web.accounts.models import AttemptKind, User
 from hopeful.web.accounts.selectors import client_ip, throttle_wait_minutes
 from hopeful.web.accounts.services import sign_in_attempt_record, sign_in_lockout_record
+
+if TYPE_CHECKING:
+    # Generic in django-stubs only: at runtime these classes cannot be subscripted.
+    _SetPasswordForm = SetPasswordForm[User]
+    _SetPasswordMixin = SetPasswordMixin[User]
+    _UserChangeForm = UserChangeForm[User]
+else:
+    _SetPasswordForm = SetPasswordForm
+    _SetPasswordMixin = SetPasswordMixin
+    _UserChangeForm = UserChangeForm
 
 THROTTLED = "throttled"
 
@@ -52,7 +62,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         username.label = _("Email address")
         username.widget = email_input()
         username.widget.attrs["maxlength"] = username.max_length
@@ -100,11 +110,11 @@ class PasswordResetRequestForm(PasswordResetForm):
         self.fields["email"].widget = email_input()
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(_SetPasswordForm):
     pass
 
 
-class InvitationSignUpForm(SetPasswordMixin, forms.Form):
+class InvitationSignUpForm(_SetPasswordMixin, forms.Form):
     """A new person accepting an invitation: a name to be greeted by, and a password."""
 
     display_name = forms.CharField(
@@ -125,7 +135,8 @@ class InvitationSignUpForm(SetPasswordMixin, forms.Form):
         ].help_text = password_validation.password_validators_help_text_html()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.validate_passwords()
         # Validated against the person to be (similarity to the email and name).
         self.validate_password_for_user(
@@ -146,7 +157,7 @@ class UserCreationAdminForm(AdminUserCreationForm):
         return email
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(_UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

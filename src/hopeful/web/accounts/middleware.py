@@ -13,6 +13,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from hopeful.web.accounts.signed_in import signed_in_user
+
 LAST_ACTIVITY_KEY = "hopeful_last_activity"
 SIGNED_IN_AT_KEY = "hopeful_signed_in_at"
 #: Writing the session on every request costs a database write; a few seconds of slack in
@@ -99,14 +101,15 @@ def record_session(request: HttpRequest) -> None:
         and now - recorded_at < _RECORD_EVERY_SECONDS
     ):
         return
+    user = signed_in_user(request)
     if record_id:
-        if not services.user_session_touch(record_id=record_id, user=request.user, session_key=key):  # type: ignore[arg-type]
+        if not services.user_session_touch(record_id=record_id, user=user, session_key=key):
             # Ended elsewhere while this request ran: do not bring it back.
             return
     else:
         # A session from before sessions were recorded.
         record = services.user_session_start(
-            user=request.user,  # type: ignore[arg-type]
+            user=user,
             session_key=key,
             user_agent=request.headers.get("User-Agent", ""),
             ip_address=_client_ip(request),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -11,6 +11,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class Language(models.TextChoices):
@@ -50,7 +53,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractUser):
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # Django's way to drop an inherited field
     email = models.EmailField(_("email address"), unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(
@@ -78,7 +81,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # no usernames: not auth's UserManager
 
     class Meta:
         verbose_name = _("user")
@@ -130,13 +133,22 @@ class SignInAttempt(models.Model):
         return f"{self.kind} attempt for {self.email or '-'} from {self.ip_address or '-'}"
 
 
-class RecoveryCodeDevice(Device):
+class RecoveryCodeDevice(Device):  # type: ignore[misc]  # django-otp ships no type information
     """A person's set of single-use recovery codes, as one django-otp device.
 
     Being a device, a code verified through ``django_otp.verify_token`` marks the session as
     verified (``OTPMiddleware``, ``user.is_verified()``) exactly as a TOTP code does. Only
     keyed digests of the codes are stored (:mod:`hopeful.web.accounts.recovery`).
     """
+
+    if TYPE_CHECKING:
+        # The untyped base hides this model from the django-stubs plugin, which would
+        # otherwise declare these: its managers (django-otp's ``DeviceManager``), the
+        # ``Device.user`` foreign key and the reverse relation of ``RecoveryCode.device``.
+        objects: ClassVar[models.Manager[RecoveryCodeDevice]]
+        _default_manager: ClassVar[models.Manager[RecoveryCodeDevice]]
+        user: User
+        codes: RelatedManager[RecoveryCode]
 
     class Meta:
         verbose_name = _("recovery codes")

@@ -42,6 +42,7 @@ from hopeful.web.accounts.services import (
     user_sessions_end_others,
     user_sessions_prune,
 )
+from hopeful.web.accounts.signed_in import signed_in_user
 
 
 def _security_url() -> str:
@@ -50,7 +51,7 @@ def _security_url() -> str:
 
 def _second_step_first(request: HttpRequest) -> HttpResponse | None:
     """A redirect to the second step when the person has one and has not used it yet."""
-    if user_has_second_factor(request.user) and not user_is_verified(request):  # type: ignore[arg-type]
+    if user_has_second_factor(signed_in_user(request)) and not user_is_verified(request):
         url = reverse("accounts:two_factor")
         return redirect(f"{url}?{urlencode({'next': _security_url()})}")
     return None
@@ -98,7 +99,7 @@ def security(request: HttpRequest) -> HttpResponse:
     """The person's own account security: what protects the account, and where it is used."""
     if (response := _second_step_first(request)) is not None:
         return response
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     user_sessions_prune(user=user)
     sessions = _session_rows(request, user)
     passkeys = passkeys_for(user)
@@ -134,7 +135,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     """A new set of recovery codes, shown once; the old set stops working."""
     if (response := _second_step_first(request)) is not None:
         return response
-    return recovery_codes_page(request, request.user, _security_url())  # type: ignore[arg-type]
+    return recovery_codes_page(request, signed_in_user(request), _security_url())
 
 
 def _own_passkey(request: HttpRequest, passkey_id: int) -> WebAuthnCredential:
@@ -151,7 +152,9 @@ def passkey_rename_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
     credential = _own_passkey(request, passkey_id)
     form = PasskeyNameForm(request.POST, prefix=f"p{credential.pk}")
     if form.is_valid():
-        passkey_rename(user=request.user, credential=credential, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        passkey_rename(
+            user=signed_in_user(request), credential=credential, name=form.cleaned_data["name"]
+        )
         messages.success(request, _("Renamed the passkey."))
     else:
         messages.error(request, _("Give the passkey a name of up to 64 characters."))
@@ -164,7 +167,7 @@ def passkey_remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
         return response
     credential = _own_passkey(request, passkey_id)
     name = credential.name
-    passkey_remove(user=request.user, credential=credential)  # type: ignore[arg-type]
+    passkey_remove(user=signed_in_user(request), credential=credential)
     messages.success(request, _("Removed %(name)s.") % {"name": name})
     return redirect(_security_url() + "#passkeys")
 
@@ -174,14 +177,15 @@ def session_end(request: HttpRequest, session_id: Any) -> HttpResponse:
     """End another of the person's sessions (its next request is signed out)."""
     if (response := _second_step_first(request)) is not None:
         return response
-    record = UserSession.objects.filter(public_id=session_id, user=request.user).first()
+    user = signed_in_user(request)
+    record = UserSession.objects.filter(public_id=session_id, user=user).first()
     if record is None:
         raise Http404
     current = request.session.get(SESSION_RECORD_KEY, "")
     if str(record.public_id) == current:
         messages.error(request, _("To end this session, sign out."))
     else:
-        user_session_end(user=request.user, record=record, current_id=current)  # type: ignore[arg-type]
+        user_session_end(user=user, record=record, current_id=current)
         messages.success(request, _("Ended the session."))
     return redirect(_security_url() + "#sessions")
 
@@ -192,7 +196,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     if (response := _second_step_first(request)) is not None:
         return response
     current = request.session.get(SESSION_RECORD_KEY, "")
-    ended = user_sessions_end_others(user=request.user, current_id=current)  # type: ignore[arg-type]
+    ended = user_sessions_end_others(user=signed_in_user(request), current_id=current)
     messages.success(
         request,
         ngettext("Ended %(count)d other session.", "Ended %(count)d other sessions.", ended)

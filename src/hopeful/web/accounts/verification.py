@@ -9,6 +9,7 @@ from django_otp import login as otp_login
 
 from hopeful.web.accounts.models import AttemptKind
 from hopeful.web.accounts.services import sign_in_attempts_clear
+from hopeful.web.accounts.signed_in import signed_in_user
 
 
 def complete_second_factor(request: HttpRequest, device: Any) -> None:
@@ -17,4 +18,4 @@ def complete_second_factor(request: HttpRequest, device: Any) -> None:
     failed second steps."""
     request.session.cycle_key()
     otp_login(request, device)
-    sign_in_attempts_clear(kind=AttemptKind.TWO_FACTOR, email=request.user.email)  # type: ignore[union-attr]
+    sign_in_attempts_clear(kind=AttemptKind.TWO_FACTOR, email=signed_in_user(request).email)

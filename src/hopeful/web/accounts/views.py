@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -59,6 +60,7 @@ from hopeful.web.accounts.services import (
     totp_device_start,
     user_password_reset_record,
 )
+from hopeful.web.accounts.signed_in import signed_in_user
 from hopeful.web.accounts.verification import complete_second_factor
 from hopeful.web.organizations.services import (
     invitation_accept as invitation_accept_service,
@@ -97,7 +99,7 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         sign_in_attempts_clear(kind=AttemptKind.PASSWORD, email=user.email)
         auth_login(self.request, user)
@@ -107,7 +109,7 @@ class SignInView(auth_views.LoginView):
             return redirect(_with_next("accounts:two_factor", next_url))
         return HttpResponseRedirect(next_url)
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
         if is_throttled(form):
             response.status_code = 429
@@ -120,7 +122,7 @@ def _check_code(
     """Verify the posted code against ``device`` under the throttle: (verified, status).
 
     App codes and recovery codes count against the same limit."""
-    user = request.user
+    user = signed_in_user(request)
     ip = client_ip(request)
     form.is_valid()
     wait = throttle_wait_minutes(kind=AttemptKind.TWO_FACTOR, email=user.email, ip_address=ip)
@@ -154,7 +156,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if user_is_verified(request):
         return redirect(next_url)
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not user_has_second_factor(user):
         return redirect(_with_next("accounts:two_factor_setup", next_url))
     if (request.POST.get("method") or request.GET.get("method")) == "recovery":
@@ -206,7 +208,7 @@ def _grouped(secret: str) -> str:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Connect an authenticator app: a QR code (and the key to type), then one code."""
     next_url = _next_url(request)
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     replacing = request.GET.get("replace") == "1" or request.POST.get("replace") == "1"
     if user_has_second_factor(user) and not user_is_verified(request):
         # A new app needs a second step first (app, passkey or recovery code); with none left
@@ -250,7 +252,7 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
         email = User.objects.normalize_email(form.cleaned_data["email"])
         ip = client_ip(self.request)
         kind = AttemptKind.PASSWORD_RESET
@@ -274,7 +276,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
 
-    def form_valid(self, form: NewPasswordForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
             user_password_reset_record(user=form.user)
@@ -297,7 +299,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/invitation_accept.html", context, status=403)
         if request.method == "POST":
             try:
-                invitation_accept_service(invitation=invitation, user=user)  # type: ignore[arg-type]
+                invitation_accept_service(invitation=invitation, user=user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(settings.LOGIN_REDIRECT_URL)

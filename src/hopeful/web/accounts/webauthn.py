@@ -30,7 +30,7 @@ from hopeful.web.accounts.services import passkey_added_record, passkey_used_rec
 from hopeful.web.accounts.verification import complete_second_factor
 
 
-class PasskeyHelper(WebAuthnHelper):
+class PasskeyHelper(WebAuthnHelper):  # type: ignore[misc]  # django-otp-webauthn ships no type information
     def create_credential(self, user: Any, *args: Any, **kwargs: Any) -> WebAuthnCredential:
         credential = super().create_credential(user, *args, **kwargs)
         number = WebAuthnCredential.objects.filter(user=user).count() + 1
@@ -46,15 +46,15 @@ class _MustBeSignedIn:
             raise exceptions.NotAuthenticated()
 
 
-class PasskeyRegistrationBegin(BeginCredentialRegistrationView):
+class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore[misc]  # django-otp-webauthn ships no type information
     """Options for a new passkey. The package refuses when the person already has a second
     factor and has not used it in this session."""
 
 
-class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):
+class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):  # type: ignore[misc]  # django-otp-webauthn ships no type information
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         with transaction.atomic():
-            response = super().post(*args, **kwargs)
+            response: HttpResponse = super().post(*args, **kwargs)
             if response.status_code == 200:
                 credential = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"])
                 passkey_added_record(user=credential.user, credential=credential)
@@ -66,13 +66,13 @@ class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):
         return response
 
 
-class PasskeyAuthenticationBegin(_MustBeSignedIn, BeginCredentialAuthenticationView):
+class PasskeyAuthenticationBegin(_MustBeSignedIn, BeginCredentialAuthenticationView):  # type: ignore[misc]  # django-otp-webauthn ships no type information
     def check_can_authenticate(self) -> None:
         self.check_signed_in()
         super().check_can_authenticate()
 
 
-class PasskeyAuthenticationComplete(_MustBeSignedIn, CompleteCredentialAuthenticationView):
+class PasskeyAuthenticationComplete(_MustBeSignedIn, CompleteCredentialAuthenticationView):  # type: ignore[misc]  # django-otp-webauthn ships no type information
     """The second step with a passkey (the password was checked on the sign-in page)."""
 
     def check_can_authenticate(self) -> None:

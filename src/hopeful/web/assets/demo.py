@@ -102,7 +102,7 @@ SCHEDULES = ("Saturdays 10–12", "Weekdays 3–6 pm", "Tuesdays and Thursdays 9
 
 def _zip_codes(prefix: str) -> list[str]:
     """The active, standard ZIP codes with a centroid under ``prefix``, in order."""
-    rows = zipcodes.similar_to(prefix)  # type: ignore[no-untyped-call]
+    rows = zipcodes.similar_to(prefix)  # type: ignore[no-untyped-call]  # zipcodes is untyped
     return sorted(
         row["zip_code"]
         for row in rows

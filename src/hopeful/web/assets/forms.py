@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,7 +43,7 @@ class SearchForm(forms.Form):
         choices=[(r, str(r)) for r in geo.RADII],
         initial=geo.DEFAULT_RADIUS,
         required=False,
-        empty_value=geo.DEFAULT_RADIUS,
+        empty_value=geo.DEFAULT_RADIUS,  # type: ignore[arg-type]  # stubs say str | None; Django returns it as is
     )
     block = forms.ChoiceField(label=_("Building block"), required=False)
     kind = forms.ChoiceField(
@@ -55,8 +55,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["block"].choices = [("", _("Any")), *block_choices()]
-        self.fields["radius"].choices = [
+        cast(forms.ChoiceField, self.fields["block"]).choices = [("", _("Any")), *block_choices()]
+        cast(forms.TypedChoiceField, self.fields["radius"]).choices = [
             (r, gettext("%(miles)s miles") % {"miles": r}) for r in geo.RADII
         ]
         self.place: geo.Place | None = None
@@ -128,7 +128,7 @@ class AssetForm(forms.Form):
         if asset is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(asset, name) for name in ASSET_FIELDS}
         super().__init__(*args, **kwargs)
-        self.fields["blocks"].choices = block_choices()
+        cast(forms.MultipleChoiceField, self.fields["blocks"]).choices = block_choices()
 
     def asset_fields(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

@@ -88,7 +88,12 @@ def strengths_search(request: HttpRequest) -> HttpResponse:
                 "map": strengths_map(
                     place,
                     radius,
-                    [(miles, a.latitude, a.longitude) for miles, a in found],
+                    [
+                        (miles, *point)
+                        for miles, a in found
+                        # always true: the search leaves out places without a point
+                        if (point := a.point) is not None
+                    ],
                     title=title,
                     description=description,
                 ),

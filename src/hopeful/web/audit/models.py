@@ -46,7 +46,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     extra = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
@@ -60,7 +60,9 @@ class AuditEvent(models.Model):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # None until the first save (django-stubs types a primary key as always set).
+        saved_pk: object = self.pk
+        if saved_pk is not None:
             raise PermissionError("audit events are append-only")
         super().save(*args, **kwargs)
 

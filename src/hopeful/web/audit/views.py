@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
@@ -38,7 +38,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, verbs: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["verb"].choices = [("", _("Any action")), *((v, v) for v in verbs)]
+        cast(forms.ChoiceField, self.fields["verb"]).choices = [
+            ("", _("Any action")),
+            *((v, v) for v in verbs),
+        ]
 
     def filters(self) -> AuditFilters:
         """The valid filters (an invalid one is reported on the form and left out)."""

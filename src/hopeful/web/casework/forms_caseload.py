@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from hopeful.web.organizations.models import Membership
 
 
-class _MemberChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:  # type: ignore[override]
+class _MemberChoices(forms.ModelMultipleChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
         return f"{obj.user.get_full_name()} ({obj.get_role_display()})"
 
     def _check_values(self, value: Any) -> QuerySet[Membership]:
@@ -27,7 +27,8 @@ class _MemberChoices(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 ) from None
-        return super()._check_values(value)  # type: ignore[no-any-return]
+        checked: QuerySet[Membership] = super()._check_values(value)  # type: ignore[misc]  # private Django API, not in django-stubs
+        return checked
 
 
 class _TelInput(forms.TextInput):

@@ -9,7 +9,7 @@ next to the field it names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.boundfield import BoundField
@@ -92,7 +92,7 @@ class GoalForm(_HintedForm):
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["block"].choices = list(block_names(language).items())
+        cast(forms.ChoiceField, self.fields["block"]).choices = list(block_names(language).items())
         self._describe_hints()
 
 
@@ -120,7 +120,7 @@ class GoalProgressForm(_HintedForm):
         self._describe_hints()
 
 
-class _GoalChoice(forms.ModelChoiceField):
+class _GoalChoice(forms.ModelChoiceField[Goal]):
     def label_from_instance(self, obj: Goal) -> str:
         return obj.text
 
@@ -139,7 +139,7 @@ class CelebrationForm(_HintedForm):
 
     def __init__(self, *args: Any, language: str, goals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["block"].choices = [
+        cast(forms.ChoiceField, self.fields["block"]).choices = [
             ("", _("Not one in particular")),
             *block_names(language).items(),
         ]

@@ -105,12 +105,12 @@ def _trend_row(submission: Submission, cache: dict[tuple[str, str], dict[str, in
     counts = {b.id: 0 for b in _BLOCKS}
     totals = {b.id: 0 for b in _BLOCKS}
     for score in submission.scores.all():
-        for block, total in _block_totals(cache, score).items():
-            value = score.values.get(f"bb_{block}")
+        for block_id, total in _block_totals(cache, score).items():
+            value = score.values.get(f"bb_{block_id}")
             # a block's count is computed only when all its questions were answered
-            if isinstance(value, int) and not isinstance(value, bool) and block in counts:
-                counts[block] += value
-                totals[block] += total
+            if isinstance(value, int) and not isinstance(value, bool) and block_id in counts:
+                counts[block_id] += value
+                totals[block_id] += total
     cells = []
     for block in _BLOCKS:
         total = totals[block.id]
@@ -483,7 +483,7 @@ def family_casework(*, access: Access, user: Any, family_id: Any, language: str)
 def family_for_contact(*, access: Access, actor: Any, family_id: Any) -> Family:
     """The family whose contact details are edited (of a program the access sees, else 404);
     showing them is audited ``family.contact_view``."""
-    family = get_object_in_scope(
+    family: Family = get_object_in_scope(
         Family.objects.select_related("program", "organization"), access, family_id
     )
     audit_record(

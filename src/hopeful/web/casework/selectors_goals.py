@@ -28,19 +28,24 @@ from hopeful.web.organizations.selectors import page_url
 
 def family_get(access: Access, family_id: Any) -> Family:
     """A family of a program the access sees, else 404."""
-    return get_object_in_scope(Family.objects.select_related("program"), access, family_id)
+    family: Family = get_object_in_scope(
+        Family.objects.select_related("program"), access, family_id
+    )
+    return family
 
 
 def goal_get(access: Access, goal_id: Any) -> Goal:
     """A goal of a family the access sees, else 404."""
     goals = Goal.objects.select_related("family__program", "created_by")
-    return get_object_in_scope(goals, access, goal_id, field="family__program")
+    goal: Goal = get_object_in_scope(goals, access, goal_id, field="family__program")
+    return goal
 
 
 def review_get(access: Access, review_id: Any) -> CaseReview:
     """A case review of a family the access sees, else 404."""
     reviews = CaseReview.objects.select_related("family__program", "practitioner", "signed_off_by")
-    return get_object_in_scope(reviews, access, review_id, field="family__program")
+    review: CaseReview = get_object_in_scope(reviews, access, review_id, field="family__program")
+    return review
 
 
 # -- links --------------------------------------------------------------------------------------

@@ -43,9 +43,10 @@ class MapPage:
 
 def family_in_scope(access: Access, family_id: Any) -> Family:
     """A family of a program the access sees, else 404."""
-    return get_object_in_scope(
+    family: Family = get_object_in_scope(
         Family.objects.select_related("program", "organization"), access, family_id
     )
+    return family
 
 
 def _text(square: dict[str, Any], part: str) -> str:

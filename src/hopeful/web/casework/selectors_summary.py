@@ -16,7 +16,7 @@ affirmative answers to items that belong to a building block (adversity items ha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,7 +234,7 @@ def take_home(family: Family, language: str, today: dt.date) -> TakeHome:
     )
 
 
-def _rest(row: dict[str, Any]) -> dict[str, Any]:
+def _rest(row: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key != "block"}
 
 

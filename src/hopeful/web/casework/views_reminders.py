@@ -26,12 +26,17 @@ CASEWORK_ROLES = (Role.ORG_ADMIN, Role.PRACTITIONER)
 def reminder_list(request: HttpRequest, access: Access) -> HttpResponse:
     """The person's open reminders here, soonest first (made now too, so the page is current
     even before the daily run). A POST with ``done`` marks one of the person's own done."""
+    if not request.user.is_authenticated:  # org_view lets only signed-in people in
+        raise Http404
     if request.method == "POST":
-        reminder = Reminder.objects.filter(
-            organization=access.organization,
-            user=request.user,
-            public_id=_uuid(request.POST.get("done")),
-        ).first()
+        done = _uuid(request.POST.get("done"))
+        reminder = (
+            None
+            if done is None
+            else Reminder.objects.filter(
+                organization=access.organization, user=request.user, public_id=done
+            ).first()
+        )
         if reminder is None:
             raise Http404
         reminders.reminder_done(reminder=reminder, actor=request.user)

@@ -21,7 +21,7 @@ from hopeful.web.casework.forms_goals import CaseReviewForm, add_service_error, 
 from hopeful.web.casework.selectors_goals import family_get, family_head, review_get, review_url
 from hopeful.web.casework.selectors_reviews import review_page, reviews_due
 from hopeful.web.casework.views_goals import CASEWORK_ROLES
-from hopeful.web.organizations.access import Access
+from hopeful.web.organizations.access import Access, RoleRequired
 from hopeful.web.organizations.decorators import org_view
 
 
@@ -60,8 +60,11 @@ def review_detail(request: HttpRequest, access: Access, review_id: Any) -> HttpR
     refusal, status = "", 200
     if request.method == "POST":
         access.require_own_access()  # support access signs nothing
+        supervisor = access.membership
+        if supervisor is None:  # only support access has no membership, refused just above
+            raise RoleRequired(access, support=True)
         try:
-            services.case_review_sign_off(review=review, supervisor=access.membership)
+            services.case_review_sign_off(review=review, supervisor=supervisor)
         except services.CaseworkError as error:
             refusal, status = service_message(error), 403
         else:

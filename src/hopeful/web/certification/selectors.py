@@ -103,7 +103,7 @@ def _name_from_loaded_user(user: Any) -> str:
 
 def holder_name(certification: Certification, *, loaded: bool = False) -> str:
     """The name printed on the certification: the person's, or the organization's."""
-    if certification.organization_id is not None:
+    if certification.organization_id is not None and certification.organization is not None:
         return str(certification.organization.name)
     if loaded:
         return _name_from_loaded_user(certification.user)
@@ -175,6 +175,8 @@ def credential_for_holder(*, user: Any, code: str) -> Credential | None:
     certification = credential.certification
     if certification.user_id is not None:
         return credential if certification.user_id == user_id else None
+    if certification.organization_id is None:
+        return None
     is_admin = Membership.objects.filter(
         user_id=user_id, organization_id=certification.organization_id, role=Role.ORG_ADMIN
     ).exists()
@@ -333,6 +335,6 @@ def due_for_expiry_marks(*, today: dt.date) -> dict[str, list[int]]:
         .order_by("id")
         .values_list("id", "tier", "valid_until")
     ):
-        if expiring_from(tier, valid_until) <= today:
+        if valid_until is not None and expiring_from(tier, valid_until) <= today:
             expiring.append(pk)
     return {"expire": expire, "mark_expiring": expiring}

@@ -446,9 +446,12 @@ def reviewer_problem(
     """Why ``reviewer`` may not review ``certification`` ("" when they may)."""
     if not selectors.holds_valid(user=reviewer, tier=Tier.CHAMPION, now=now):
         return _("Only a person with a valid HOPE Champion certification may review.")
-    if Membership.objects.filter(
-        user=reviewer, organization_id=certification.organization_id
-    ).exists():
+    if (
+        certification.organization_id is not None
+        and Membership.objects.filter(
+            user=reviewer, organization_id=certification.organization_id
+        ).exists()
+    ):
         return _("You belong to this organization, so someone else must review it.")
     return ""
 

@@ -11,7 +11,7 @@ from wagtail.images.blocks import ImageChooserBlock
 TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
-class FigureBlock(blocks.StructBlock):
+class FigureBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail ships no type information
     image = ImageChooserBlock()
     alt = blocks.CharBlock(
         max_length=250,
@@ -25,7 +25,7 @@ class FigureBlock(blocks.StructBlock):
         template = "cms/blocks/figure.html"
 
 
-class ActionBlock(blocks.StructBlock):
+class ActionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail ships no type information
     """A call to action: a short text and one link (a page of the site or an address)."""
 
     title = blocks.CharBlock(max_length=120)
@@ -39,7 +39,7 @@ class ActionBlock(blocks.StructBlock):
         template = "cms/blocks/action.html"
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail ships no type information
     quote = blocks.TextBlock(max_length=600)
     source = blocks.CharBlock(required=False, max_length=120)
 
@@ -48,7 +48,7 @@ class QuoteBlock(blocks.StructBlock):
         template = "cms/blocks/quote.html"
 
 
-class BodyBlock(blocks.StreamBlock):
+class BodyBlock(blocks.StreamBlock):  # type: ignore[misc]  # wagtail ships no type information
     heading = blocks.CharBlock(
         max_length=120, form_classname="title", template="cms/blocks/heading.html"
     )

@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -137,7 +137,7 @@ footer {{ position: fixed; bottom: 0; color: #777; font-size: 9pt; }}
 <p class="language">ESPAÑOL</p><ul lang="es">{points(ES)}</ul>
 <footer>{html.escape(SAMPLE_LINE)}</footer>
 </body></html>"""
-    return HTML(string=page).write_pdf()
+    return cast(bytes, HTML(string=page).write_pdf())
 
 
 def _rgb(color: str, alpha: int = 255) -> tuple[int, int, int, int]:
@@ -177,8 +177,8 @@ def illustration_png(illustration: Illustration) -> bytes:
                 if math.dist((x1, y1), (x2, y2)) < 300:
                     draw.line((x1, y1, x2, y2), fill=_rgb(colors[1]), width=4)
         for x, y in dots:
-            r = rng.uniform(10, 34)
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=_rgb(colors[0]))
+            radius = rng.uniform(10, 34)
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=_rgb(colors[0]))
     elif illustration.style == "rings":
         draw = ImageDraw.Draw(canvas)
         x, y = width * 0.35, height * 0.5

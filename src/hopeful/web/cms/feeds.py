@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -22,8 +22,8 @@ from hopeful.web.cms.models.listings import live_posts
 ITEMS = 20
 
 
-class NewsRss(Feed):
-    feed_type = Rss201rev2Feed
+class NewsRss(Feed[NewsPage, None]):
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.locale = Locale.get_active()
@@ -46,13 +46,13 @@ class NewsRss(Feed):
         return list(live_posts(self.locale)[:ITEMS])
 
     def item_title(self, item: NewsPage) -> str:
-        return item.title
+        return cast(str, item.title)
 
     def item_description(self, item: NewsPage) -> str:
         return item.summary
 
     def item_link(self, item: NewsPage) -> str:
-        return item.url
+        return cast(str, item.url)
 
     def item_author_name(self, item: NewsPage) -> str:
         return item.authors

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -45,8 +46,8 @@ class GuardedForm(forms.Form):
     )
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=SALT)
 
@@ -56,7 +57,7 @@ class GuardedForm(forms.Form):
         return bool(self.cleaned_data.get("website", "").strip())
 
     def clean_started(self) -> str:
-        value = self.cleaned_data["started"]
+        value: str = self.cleaned_data["started"]
         try:
             started = float(signing.loads(value, salt=SALT, max_age=MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):

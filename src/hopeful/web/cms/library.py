@@ -59,7 +59,7 @@ class Filter:
 
 @dataclass
 class Listing:
-    results: PaginatorPage
+    results: PaginatorPage[ResourcePage]
     total: int
     query: str
     format: str

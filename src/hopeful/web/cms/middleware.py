@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from csp.decorators import csp_replace
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from hopeful.web.organizations.access import NetworkStaffRequired, is_network_staff
 
@@ -38,10 +39,10 @@ ADMIN_CSP: dict[str, list[str]] = {
 
 
 class CmsAdminAccessMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith(ADMIN_PREFIX):
             user = getattr(request, "user", None)
             if not getattr(user, "is_authenticated", False):

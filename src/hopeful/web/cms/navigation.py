@@ -95,7 +95,7 @@ def site_links(language: str) -> SiteLinks:
     """The site's sections in ``language`` (from the cache when it has them)."""
     version = cache.get_or_set(_VERSION_KEY, 1)
     key = f"cms:site-links:{version}:{language}"
-    links = cache.get(key)
+    links: SiteLinks | None = cache.get(key)
     if links is None:
         links = _read(language)
         cache.set(key, links, CACHE_SECONDS)

@@ -5,11 +5,13 @@ sign-in (which is HOPEful's)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -33,7 +35,7 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     """A page of the public site. A Spanish address of a page that has no Spanish version yet
     says so and links the English page, instead of a bare "not found"."""
     try:
-        return wagtail_views.serve(request, path)
+        return cast(HttpResponse, wagtail_views.serve(request, path))
     except Http404:
         original = untranslated_original(request, path, language=get_language() or "en")
         if original is None:
@@ -48,9 +50,10 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+def document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponseBase:
     """A file of the library, as a download with no sniffing and no embedded content."""
-    response = wagtail_documents.serve(request, document_id, document_filename)
+    # The file streamed, a redirect to its storage, or "not modified".
+    response: HttpResponseBase = wagtail_documents.serve(request, document_id, document_filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -59,7 +62,7 @@ def document(request: HttpRequest, document_id: str, document_filename: str) -> 
 
 @login_not_required
 @require_safe
-def image(request: HttpRequest, path: str) -> HttpResponse:
+def image(request: HttpRequest, path: str) -> FileResponse:
     """An image rendition (``/media/images/…``): only the image types the CMS accepts, from
     the renditions folder, never an original upload or any other file."""
     root = (Path(settings.MEDIA_ROOT) / "images").resolve()

@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from hopeful.web.cms.models import ContactMessage
 
 
-class ContactMessageViewSet(SnippetViewSet):
+class ContactMessageViewSet(SnippetViewSet):  # type: ignore[misc]  # wagtail ships no type information
     """Messages from the contact form: listed and read, never written in the admin."""
 
     model = ContactMessage
@@ -33,7 +33,6 @@ class ContactMessageViewSet(SnippetViewSet):
 register_snippet(ContactMessageViewSet)
 
 
-@hooks.register("insert_global_admin_js")
 def admin_choosers_js() -> str:
     """Starts the admin's date pickers and gives the translation editor its choosers without
     inline scripts (HOPEful's CSP forbids them)."""
@@ -47,8 +46,13 @@ def admin_choosers_js() -> str:
     )
 
 
-@hooks.register("register_admin_menu_item")
 def newsletter_menu_item() -> MenuItem:
     return MenuItem(
         _("Newsletter subscribers"), reverse("newsletter:subscribers"), icon_name="group", order=310
     )
+
+
+# Registered by call, not as decorators: Wagtail is untyped, and its decorator would hide these
+# functions' types.
+hooks.register("insert_global_admin_js", admin_choosers_js)
+hooks.register("register_admin_menu_item", newsletter_menu_item)

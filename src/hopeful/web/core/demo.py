@@ -62,6 +62,7 @@ from hopeful.web.families.models import Child, ConsentRecord, Family
 from hopeful.web.families.services import CONSENT_TEXT_VERSION, consent_set
 from hopeful.web.organizations.models import IDENTIFIABLE_ROLES, Membership, Organization, Program
 from hopeful.web.surveys import demographics as demo_vocabulary
+from hopeful.web.surveys.drafts import sha256_hex
 from hopeful.web.surveys.models import (
     Campaign,
     CampaignLink,
@@ -70,12 +71,7 @@ from hopeful.web.surveys.models import (
     LinkKind,
     Submission,
 )
-from hopeful.web.surveys.services import (
-    canonical_payload,
-    payload_hash,
-    pinned_instruments,
-    sha256_hex,
-)
+from hopeful.web.surveys.services import canonical_payload, payload_hash, pinned_instruments
 
 DEMO_EMAIL = "demo@hopeful.example"
 #: Deliberately well known: the demo accounts exist to be shown, never to protect anything.
@@ -406,12 +402,12 @@ def _store_in_bulk(
                         reason=score.reason[:500],
                     )
                 )
-            extra = {
+            submitted = {
                 "campaign": str(campaign.public_id),
                 "link": str(link.public_id),
                 "instruments": [f"{i.id}@{i.version}" for i in instruments[plan.program]],
             }
-            events.append(_audit("submission.create", None, org, submission, extra))
+            events.append(_audit("submission.create", None, org, submission, submitted))
         if plan.withdrawn_at is not None and current is not None:
             changes = _consent_changes(current, plan.withdrawn)
             consent(family, changes, family.preferred_language, plan.withdrawn_at)

@@ -76,7 +76,7 @@ SECTOR_BY_KIND = {
 @cache
 def _zips(state: str) -> tuple[tuple[str, float, float, str], ...]:
     """The state's standard ZIP codes with a centroid, sorted: (zip, lat, lon, city)."""
-    rows = zipcodes.filter_by(state=state, zip_code_type="STANDARD")  # type: ignore[no-untyped-call]
+    rows = zipcodes.filter_by(state=state, zip_code_type="STANDARD")  # type: ignore[no-untyped-call]  # zipcodes is untyped
     return tuple(
         sorted(
             (str(r["zip_code"]), float(r["lat"]), float(r["long"]), str(r["city"]))

@@ -3,7 +3,7 @@ the listing a person or an organization keeps, and the Innovation Network's filt
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +59,7 @@ class SearchForm(forms.Form):
         label=_("Within"),
         required=False,
         coerce=int,
-        empty_value=geo.DEFAULT_RADIUS,
+        empty_value=geo.DEFAULT_RADIUS,  # type: ignore[arg-type]  # stubs say str | None; Django returns it as is
         choices=[(r, str(r)) for r in geo.RADII],
         initial=geo.DEFAULT_RADIUS,
     )
@@ -73,7 +73,7 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # labelled in the language of the request, not of the import
-        self.fields["radius"].choices = [
+        cast(forms.TypedChoiceField, self.fields["radius"]).choices = [
             (r, ngettext("%(n)d mile", "%(n)d miles", r) % {"n": r}) for r in geo.RADII
         ]
 
@@ -145,13 +145,13 @@ class PersonListingForm(_ListingForm):
 
 
 class OrganizationListingForm(_ListingForm):
-    field_order: ClassVar[list[str]] = [
+    field_order = (
         "display_name",
         "about",
         "implements",
         "website",
         "zip_code",
-    ]
+    )
 
     implements = forms.CharField(
         label=_("What we implement"),

@@ -139,6 +139,8 @@ def contact_recipients(*, listing: Listing) -> list[tuple[str, str]]:
         if user is None or not user.is_active:
             return []
         return [(user.email, user.preferred_language or "en")]
+    if listing.organization_id is None:  # an organization's listing always has one
+        return []
     admins = Membership.objects.filter(
         organization_id=listing.organization_id, role=Role.ORG_ADMIN, user__is_active=True
     ).select_related("user")
@@ -169,9 +171,12 @@ def _members(rows: list[Organization], today: dt.date | None) -> list[Member]:
         .filter(organization__in=rows, tier=Tier.ORGANIZATION.value)
         .values("organization_id", "valid_until")
     ):
+        valid_until = row["valid_until"]
+        if valid_until is None:  # never: a valid certification has a last day
+            continue
         previous = until.get(row["organization_id"])
-        if previous is None or row["valid_until"] > previous:
-            until[row["organization_id"]] = row["valid_until"]
+        if previous is None or valid_until > previous:
+            until[row["organization_id"]] = valid_until
     listings = {
         item.organization_id: item for item in Listing.objects.filter(organization__in=rows)
     }

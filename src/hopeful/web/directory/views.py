@@ -141,7 +141,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """The person's own listing: shown, changed, or taken out of the directory. Only for
     holders of a valid Facilitator or Champion certification."""
     user = request.user
-    if not selectors.person_may_list(user=user):
+    if not user.is_authenticated or not selectors.person_may_list(user=user):
         return render(request, "directory/not_certified.html", status=403)
     listing = selectors.listing_of_user(user=user)
     if request.method == "POST" and "remove" in request.POST:

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from hopeful.web.events.display import event_when
@@ -17,8 +17,8 @@ from hopeful.web.events.models import Event
 from hopeful.web.events.selectors import upcoming_for_feed
 
 
-class EventsRss(Feed):
-    feed_type = Rss201rev2Feed
+class EventsRss(Feed[Event, None]):
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def title(self) -> str:
         return _("HOPE network events")

@@ -64,7 +64,7 @@ def _local_field(label: Any) -> forms.DateTimeField:
     )
 
 
-class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventForm(forms.ModelForm[Event]):
     starts = _local_field(_("Starts"))
     ends = _local_field(_("Ends"))
     meeting_url = forms.URLField(
@@ -132,7 +132,7 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
         if "starts_at" in data and data["ends_at"] > data["starts_at"]:
             self.instance.starts_at = self.cleaned_data["starts_at"]
             self.instance.ends_at = self.cleaned_data["ends_at"]
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # django-stubs omit this private hook
 
     def event_fields(self) -> dict[str, Any]:
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}

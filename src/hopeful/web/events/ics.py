@@ -66,4 +66,5 @@ def event_calendar(
         item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
         cal.add_component(item)
         cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

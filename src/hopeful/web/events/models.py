@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -184,9 +184,9 @@ class EventRegistration(models.Model):
     def __str__(self) -> str:
         return f"{self.public_id} → {self.event_id} ({self.status})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = (self.email or "").strip().lower()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

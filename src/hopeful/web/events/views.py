@@ -35,8 +35,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     kind = form.kind_value()
     upcoming, past = selectors.public_events(kind=kind, now=now)
     for event in [*upcoming, *past]:
-        event.places_left = selectors.places_left(event)  # type: ignore[attr-defined]
-        event.availability = selectors.availability(event, now)  # type: ignore[attr-defined]
+        event.places_left = selectors.places_left(event)  # type: ignore[attr-defined]  # for the template
+        event.availability = selectors.availability(event, now)  # type: ignore[attr-defined]  # for the template
     context = {"form": form, "upcoming": upcoming, "past": past, "filtered": bool(kind)}
     return render(request, "events/list.html", context)
 

@@ -126,7 +126,8 @@ def _map(content: Any, blocks: dict[str, str], barriers: dict[str, str]) -> list
     }
     out = []
     for block, name in blocks.items():
-        square = squares.get(block) if isinstance(squares.get(block), dict) else {}
+        found = squares.get(block)
+        square = found if isinstance(found, dict) else {}
         lines = []
         for part in MAP_FIELDS:
             value = square.get(part)

@@ -36,9 +36,11 @@ def with_consent(queryset: QuerySet[M], purpose: str, family_field: str = "famil
     Family queryset, ``"family"`` for submissions).
     """
     flag = f"_consent_{purpose}"
-    return queryset.annotate(**{flag: _latest_grant(purpose, OuterRef(family_field))}).filter(
-        **{flag: True}
+    # The plugin cannot name the annotated type of a queryset of a type variable's model.
+    annotated: QuerySet[M] = queryset.annotate(
+        **{flag: _latest_grant(purpose, OuterRef(family_field))}
     )
+    return annotated.filter(**{flag: True})
 
 
 def families_with_consent(queryset: QuerySet[Family], purpose: str) -> QuerySet[Family]:

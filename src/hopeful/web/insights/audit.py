@@ -105,6 +105,8 @@ class Finding:
     low: float = 0.0
     high: float = 0.0
     se: float = float("inf")
+    space: tuple[str, str, str] | None = None
+    """The (questionnaire, breakdown, outcome) space of the averaging attack that found it."""
 
 
 @dataclass
@@ -161,7 +163,8 @@ def audit(
     position = {int(k): i for i, k in enumerate(universe.tolist())}
     # Each record's membership across every cell: records with the same membership are one
     # atom (nothing published can tell them apart).
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for c, (records, _n, _v) in enumerate(cells):
         rows.extend([c] * len(records))
         cols.extend(position[int(k)] for k in records.tolist())
@@ -216,9 +219,13 @@ def _in_space(tag: tuple[Any, ...], instrument: str, breakdown: str, outcome: st
     """Whether a cell is defined by program, period, the breakdown's groups and the outcome's
     values only (so every identity among such cells holds whatever the data)."""
     if tag[:1] == ("respondents",):
-        return tag[1] == instrument
+        respondents_of: str = tag[1]
+        return respondents_of == instrument
     if len(tag) < 7 or tag[0] != instrument:
         return False
+    b: str
+    o: str
+    key: str
     _i, b, o, _program, _period, key, _part = tag
     if key.startswith("equity:"):
         return b == breakdown and o == outcome
@@ -352,8 +359,12 @@ def averaging_attack(
         best = int(np.argmin(ses))
         if worst is None or ses[best] < worst.se:
             key = targets[best]
-            worst = Finding(key[0], tuple(ledger.records[key].tolist()), se=float(ses[best]))
-            worst.space = (instrument, breakdown, outcome)  # type: ignore[attr-defined]
+            worst = Finding(
+                key[0],
+                tuple(ledger.records[key].tolist()),
+                se=float(ses[best]),
+                space=(instrument, breakdown, outcome),
+            )
         if max_noise is not None:
             constraints = _atom_matrix(
                 [(r, 1.0) for r, _lo, _hi in bounded], atom_of, position, len(atom_ids)

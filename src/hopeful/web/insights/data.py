@@ -396,5 +396,5 @@ def _per_model(organization: Any, column: Any) -> tuple[int, ...]:
     found = (
         type(organization).objects.filter(pk=organization.pk).annotate(**columns).values(*columns)
     )
-    row = next(iter(found), {})
+    row: dict[str, Any] = next(iter(found), {})
     return tuple(int(row.get(name) or 0) for name in columns)

@@ -123,8 +123,8 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
             yield _estimate_row(section, title, view, estimate.label, period, estimate)
     headline = dashboard.headline
     if headline is not None:
-        for row in headline.rows:
-            change = row.change
+        for headline_row in headline.rows:
+            change = headline_row.change
             if change is None:
                 continue
             shown = change.difference is not None
@@ -132,7 +132,7 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
                 "change",
                 title,
                 view,
-                row.estimate.label,
+                headline_row.estimate.label,
                 change.now_label + " / " + change.before_label,
                 "",
                 _number(change.difference),

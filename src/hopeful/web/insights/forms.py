@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import get_language
@@ -32,19 +32,21 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data)
         self.options = options
         self.horizon = horizon or Horizon.current()
-        self.fields["program"].choices = [
+        cast(forms.ChoiceField, self.fields["program"]).choices = [
             ("", _("All programs")),
             *((p.public_id, p.name) for p in options.programs),
         ]
-        self.fields["period"].choices = self.horizon.options()
-        self.fields["instrument"].choices = [(i.id, i.title) for i in options.instruments]
+        cast(forms.ChoiceField, self.fields["period"]).choices = self.horizon.options()
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
+            (i.id, i.title) for i in options.instruments
+        ]
         # An unbound form shows the defaults the page uses.
         self.fields["period"].initial = DEFAULT_PERIOD
         self.fields["instrument"].initial = options.default_instrument
         self.fields["breakdown"].initial = DEFAULT_BREAKDOWN
         # Every outcome any questionnaire may have; the page uses the first one the chosen
         # questionnaire has when it lacks the one chosen.
-        self.fields["outcome"].choices = [
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             (TOP_BAND, _("In the top group")),
             *(
                 (

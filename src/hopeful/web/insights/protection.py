@@ -240,7 +240,7 @@ def shares(
     false for shares only used in a test, such as the rest of a group)."""
     threshold = small_cell_threshold()
     cells = [c for r in requests for c in (r.yes, r.n)]
-    values = (
+    values: IntArray | list[int] = (
         perturbed([c.n for c in cells], [c.key for c in cells], shown=shown_cells) if cells else []
     )
     out: list[Estimate | None] = [None] * len(requests)

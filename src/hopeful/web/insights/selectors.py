@@ -183,8 +183,15 @@ def dashboard(
     version = data_version(access.organization) if version is None else version
     protected = (small_cell_threshold(), protection.ptable_parameters())
     estimated = smoothing.enabled()
-    key = (access.organization.pk, filters, tuple(options.programs), language, *protected)
-    key += (estimated, version)
+    key = (
+        access.organization.pk,
+        filters,
+        tuple(options.programs),
+        language,
+        *protected,
+        estimated,
+        version,
+    )
     found = store.DASHBOARDS.get(key)
     if found is None:
         tables = _tables(access, filters, options, version, protected) if estimated else None

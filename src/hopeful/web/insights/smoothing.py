@@ -122,7 +122,7 @@ class Tables:
         self._first += [("base", c) for c in sorted(table.columns) if c.startswith("bb_")]
         self._estimates: dict[tuple[str, ...], dict[tuple[int, int], float]] = {}
         self._open: BoolArray | None = None
-        self._lock = threading.Lock()
+        self._lock: threading.Lock = threading.Lock()
         self._coded: dict[str, tuple[IntArray, list[int]]] = {}
         #: every cell read, as (count, key sum): the tests check each is published as a number
         self.read: set[tuple[int, int]] = set()

@@ -208,7 +208,7 @@ class OrgRows:
         mask = self.counted_mask(kept["family"].to_numpy()) if len(kept) else np.zeros(0, bool)
         table = kept[mask].reset_index(drop=True)
         if demographic in (None, data.ALL_DEMOGRAPHICS) and len(table):
-            table = table.assign(child_band=self.child_bands(table))
+            table = table.assign(child_band=pd.Series(self.child_bands(table), index=table.index))
         return table
 
     def child_bands(self, table: pd.DataFrame) -> list[str | None]:

@@ -11,7 +11,7 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 
 
-class ChoiceBlock(blocks.StructBlock):
+class ChoiceBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail ships no type information
     text = blocks.CharBlock(max_length=300, label=_("Answer"))
     correct = blocks.BooleanBlock(required=False, label=_("Correct"))
 
@@ -20,7 +20,7 @@ class ChoiceBlock(blocks.StructBlock):
         label = _("Choice")
 
 
-class QuestionBlock(blocks.StructBlock):
+class QuestionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail ships no type information
     text = blocks.TextBlock(max_length=600, label=_("Question"))
     choices = blocks.ListBlock(ChoiceBlock(), min_num=2, label=_("Choices"))
     explanation = blocks.TextBlock(
@@ -43,5 +43,5 @@ class QuestionBlock(blocks.StructBlock):
         return value
 
 
-class QuizBlock(blocks.StreamBlock):
+class QuizBlock(blocks.StreamBlock):  # type: ignore[misc]  # wagtail ships no type information
     question = QuestionBlock()

@@ -270,7 +270,7 @@ def _quiz(lesson: DemoLesson, language: int) -> list[dict[str, Any]]:
 
 
 def _publish(page: Page) -> Page:
-    page.sample = True  # type: ignore[attr-defined]
+    page.sample = True
     page.save_revision().publish()
     return type(page).objects.get(pk=page.pk)
 

@@ -3,7 +3,7 @@ guard), the profile, and the network staff's search of learners."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -18,8 +18,16 @@ from hopeful.web.learning.models import LearnerProfile
 from hopeful.web.learning.models.profile import zip_code_validator
 from hopeful.web.learning.vocab import LANGUAGE_CHOICES, US_STATES, Sector
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _state_choices(empty: str) -> list[tuple[str, str]]:
+    # generic in django-stubs only: Django's class cannot be subscripted at run time
+    _PasswordMixin = SetPasswordMixin[User]
+else:
+    _PasswordMixin = SetPasswordMixin
+
+
+def _state_choices(empty: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
     return [("", empty), *US_STATES]
 
 
@@ -62,10 +70,11 @@ class ProfileFieldsMixin(forms.Form):
         return name
 
     def clean_zip_code(self) -> str:
-        return self.cleaned_data["zip_code"].strip()
+        zip_code: str = self.cleaned_data["zip_code"]
+        return zip_code.strip()
 
 
-class JoinForm(SetPasswordMixin, ProfileFieldsMixin, GuardedForm):
+class JoinForm(_PasswordMixin, ProfileFieldsMixin, GuardedForm):
     """Create a learner account (checked by Django's password validators)."""
 
     email = forms.EmailField(
@@ -101,6 +110,8 @@ class JoinForm(SetPasswordMixin, ProfileFieldsMixin, GuardedForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:
+            cleaned = self.cleaned_data
         self.validate_passwords()
         self.validate_password_for_user(
             User(email=cleaned.get("email", ""), display_name=cleaned.get("full_name", ""))

@@ -71,7 +71,8 @@ def ce_records(*, user: Any) -> QuerySet[ContinuingEducationRecord]:
 
 def course_of(lesson: LessonPage) -> CoursePage:
     """The course a lesson belongs to (its parent page)."""
-    return CoursePage.objects.get(path=lesson.path[: -Page.steplen])
+    course: CoursePage = CoursePage.objects.get(path=lesson.path[: -Page.steplen])
+    return course
 
 
 @dataclass
@@ -178,7 +179,8 @@ class Catalogue:
 
 
 def public_courses() -> QuerySet[CoursePage]:
-    return CoursePage.objects.live().public().select_related("locale")
+    courses: QuerySet[CoursePage] = CoursePage.objects.live().public().select_related("locale")
+    return courses
 
 
 def catalogue(*, audiences: list[str], languages: list[str]) -> Catalogue:

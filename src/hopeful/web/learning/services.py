@@ -153,11 +153,11 @@ def learner_join(
         except IntegrityError:
             # the same address signed up at the same moment: treat it as existing
             return JoinOutcome.THROTTLED
-        profile = LearnerProfile(user=user, join_requested_at=now, **profile_values)
-        profile.full_clean(exclude=["user"])
-        profile.save()
+        new_profile = LearnerProfile(user=user, join_requested_at=now, **profile_values)
+        new_profile.full_clean(exclude=["user"])
+        new_profile.save()
         audit_record(
-            verb="learning.learner_join_requested", actor=None, organization=None, obj=profile
+            verb="learning.learner_join_requested", actor=None, organization=None, obj=new_profile
         )
         user_id = user.pk
         transaction.on_commit(lambda: tasks.send_activation.enqueue(user_id))

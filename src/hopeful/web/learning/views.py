@@ -158,7 +158,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _live_lesson(page_id: int) -> LessonPage:
-    return get_object_or_404(LessonPage.objects.live().public(), pk=page_id)
+    lesson: LessonPage = get_object_or_404(LessonPage.objects.live().public(), pk=page_id)
+    return lesson
 
 
 def _lesson_again(

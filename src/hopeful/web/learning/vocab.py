@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Sector(models.TextChoices):
@@ -27,7 +32,7 @@ class Audience(models.TextChoices):
 
 
 #: Languages a learner may say they work in (codes stored in ``LearnerProfile.languages``).
-LANGUAGE_CHOICES: list[tuple[str, str]] = [
+LANGUAGE_CHOICES: list[tuple[str, StrOrPromise]] = [
     ("en", _("English")),
     ("es", _("Spanish")),
     ("zh", _("Chinese")),

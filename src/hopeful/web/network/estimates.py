@@ -125,17 +125,19 @@ def published(requests: Sequence[ShareRequest]) -> list[Estimate]:
             {"estimate": p, "se": np.sqrt(var), "n": n, "df": df, "ci_low": low, "ci_high": high}
         )
         judged = nchs_proportions(frame)
-        for i, row in zip(todo, judged.itertuples(index=False), strict=True):
+        numbers = judged[["estimate", "ci_low", "ci_high", "se"]].to_numpy(dtype=np.float64)
+        rows = zip(todo, judged.itertuples(index=False), numbers, strict=True)
+        for i, row, (estimate, ci_low, ci_high, se) in rows:
             r = requests[i]
             blank = {"key": r.key, "label": r.label, "n": r.n, "yes": r.yes}
             if not bool(row.present):
                 out[i] = _hidden(plain_reason(str(row.reason)), **blank)
                 continue
             out[i] = Estimate(
-                estimate=float(row.estimate),
-                ci_low=float(row.ci_low),
-                ci_high=float(row.ci_high),
-                se=float(row.se),
+                estimate=float(estimate),
+                ci_low=float(ci_low),
+                ci_high=float(ci_high),
+                se=float(se),
                 flags=plain_flags(str(row.flags)),
                 **blank,
             )

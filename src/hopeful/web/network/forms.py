@@ -5,7 +5,7 @@ views can be set against each other to single out a month the view hides."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +31,24 @@ class NetworkFilterForm(forms.Form):
     def __init__(self, data: Any, *, options: NetworkOptions, language: str = "en") -> None:
         super().__init__(data)
         self.options = options
-        self.fields["state"].choices = [("", _("All states")), *((s, s) for s in options.states)]
-        self.fields["kind"].choices = [("", _("All kinds")), *options.kinds]
-        self.fields["instrument"].choices = [(i.id, i.title) for i in options.instruments]
-        self.fields["measure"].choices = measure_choices(language)
+        cast(forms.ChoiceField, self.fields["state"]).choices = [
+            ("", _("All states")),
+            *((s, s) for s in options.states),
+        ]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("All kinds")),
+            *options.kinds,
+        ]
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
+            (i.id, i.title) for i in options.instruments
+        ]
+        cast(forms.ChoiceField, self.fields["measure"]).choices = measure_choices(language)
         years = options.years or [options.default_year]
-        self.fields["year"].choices = [(y, str(y)) for y in years]
-        self.fields["unit"].choices = [(MONTH, _("By month")), (QUARTER, _("By quarter"))]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (MONTH, _("By month")),
+            (QUARTER, _("By quarter")),
+        ]
         self.fields["instrument"].initial = options.default_instrument
         self.fields["measure"].initial = TOP_BAND
         self.fields["year"].initial = options.default_year

@@ -207,8 +207,8 @@ def _protect(
     counts_primary = orgs_primary[:, None] | np.zeros((n_rows, 3), dtype=bool)
     if orgs_primary.any():
         width = np.zeros((n_rows, 3))
-        for r in np.flatnonzero(orgs_primary):
-            width[r] = [org_rule_width(v, threshold) for v in counts[r]]
+        for row in np.flatnonzero(orgs_primary):
+            width[row] = [org_rule_width(v, threshold) for v in counts[row]]
         fixed = np.zeros(base.size, dtype=bool)
         floors: list[tuple[int, float]] = []
         for r in range(n_rows):

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from hopeful.stats import Design
 from hopeful.web.insights.selectors import small_cell_threshold
 from hopeful.web.network import data, plan
-from hopeful.web.network.data import base_cells, grouped_counts, network_members, output_key, place
+from hopeful.web.network.counts import output_key
+from hopeful.web.network.data import base_cells, grouped_counts, network_members, place
 from hopeful.web.network.estimates import ShareRequest, level_one, lookup, published, shares
 from hopeful.web.network.family import (
     CELL,

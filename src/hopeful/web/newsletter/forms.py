@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -57,10 +57,10 @@ class SignupForm(GuardedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         page_language = get_language() or settings.LANGUAGE_CODE
-        self.fields["building_blocks"].choices = [  # type: ignore[attr-defined]
+        cast(forms.MultipleChoiceField, self.fields["building_blocks"]).choices = [
             (code, block_label(code, page_language)) for code in BLOCKS
         ]
-        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["language"]).choices = language_choices()
         codes = {code for code, _name in settings.LANGUAGES}
         self.fields["language"].initial = page_language if page_language in codes else "en"
 

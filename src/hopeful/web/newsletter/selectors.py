@@ -37,7 +37,11 @@ def confirm_link(token: str, *, now: dt.datetime | None = None) -> Link:
     read = tokens.read_confirm_token(token, max_age=confirm_window())
     if read.state is tokens.TokenState.INVALID:
         return Link(LinkState.INVALID)
-    subscription = Subscription.objects.filter(public_id=read.public_id).first()
+    subscription = (
+        None
+        if read.public_id is None  # an expired token does not say whose it is
+        else Subscription.objects.filter(public_id=read.public_id).first()
+    )
     if subscription is not None and subscription.is_confirmed:
         return Link(LinkState.CONFIRMED, subscription)
     if (
@@ -52,7 +56,7 @@ def confirm_link(token: str, *, now: dt.datetime | None = None) -> Link:
 def unsubscribe_link(token: str) -> Link:
     """The sign-up an unsubscribe link is for (``EXPIRED`` when it is already gone)."""
     read = tokens.read_unsubscribe_token(token)
-    if read.state is not tokens.TokenState.VALID:
+    if read.state is not tokens.TokenState.VALID or read.public_id is None:
         return Link(LinkState.INVALID)
     subscription = Subscription.objects.filter(public_id=read.public_id).first()
     if subscription is None:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,8 @@ from hopeful.web.organizations.models import (
     Role,
     SupportGrant,
 )
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,8 @@ def organizations_for_user(user: Any) -> QuerySet[Organization]:
 
 
 def scope_to_programs(
-    queryset: QuerySet[Any], access: Access, field: str = "program"
-) -> QuerySet[Any]:
+    queryset: QuerySet[_M], access: Access, field: str = "program"
+) -> QuerySet[_M]:
     """Restrict a tenant queryset to the organization and the programs the access sees."""
     queryset = queryset.filter(organization=access.organization)
     programs = access.program_ids()
@@ -181,8 +183,8 @@ def scope_to_programs(
 
 
 def get_object_in_scope(
-    queryset: QuerySet[Any], access: Access, public_id: Any, field: str = "program"
-) -> Any:
+    queryset: QuerySet[_M], access: Access, public_id: Any, field: str = "program"
+) -> _M:
     """One object by public id inside the access's organization and programs, else 404."""
     obj = (
         scope_to_programs(queryset, access, field).filter(public_id=_parse_uuid(public_id)).first()

@@ -3,9 +3,10 @@ here: changing them goes through the members pages, whose services write the aud
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from hopeful.web.organizations.models import (
@@ -16,15 +17,25 @@ from hopeful.web.organizations.models import (
     SupportGrant,
 )
 
+if TYPE_CHECKING:
+    # Generic in django-stubs only: at runtime these classes cannot be subscripted.
+    _ProgramInlineBase = admin.TabularInline[Program, Organization]
+    _OrganizationAdminBase = admin.ModelAdmin[Organization]
+    _ReadOnlyAdminBase = admin.ModelAdmin[Model]
+else:
+    _ProgramInlineBase = admin.TabularInline
+    _OrganizationAdminBase = admin.ModelAdmin
+    _ReadOnlyAdminBase = admin.ModelAdmin
 
-class ProgramInline(admin.TabularInline):
+
+class ProgramInline(_ProgramInlineBase):
     model = Program
     extra = 0
     fields = ("name",)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(_OrganizationAdminBase):
     list_display = ("name", "kind", "state", "network_member", "created_at")
     list_filter = ("kind", "state", "network_member")
     search_fields = ("name",)
@@ -32,14 +43,14 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = (ProgramInline,)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+class ReadOnlyAdmin(_ReadOnlyAdminBase):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
@@ -32,7 +32,7 @@ from hopeful.web.organizations.access import (
 )
 from hopeful.web.organizations.services import support_access_record
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def needs_second_factor(request: HttpRequest, access: Access) -> bool:
@@ -48,7 +48,9 @@ def org_view(*roles: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, org_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, org_id: Any, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             access = get_organization_for_user(request.user, org_id, *roles)
@@ -59,11 +61,11 @@ def org_view(*roles: str) -> Callable[[View], View]:
                 # Every request through a support grant leaves a trace the organization sees.
                 support_access_record(
                     grant=access.support_grant,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     path=request.path,
                     method=request.method or "",
                 )
-            request.access = access  # type: ignore[attr-defined]
+            request.access = access  # type: ignore[attr-defined]  # ours, not HttpRequest's
             return view(request, access, *args, **kwargs)
 
         wrapper.org_view_roles = roles  # type: ignore[attr-defined]  # for the URL inventory
@@ -77,7 +79,7 @@ def network_staff_view(view: View) -> View:
     organization admins included). Its pages are never cached."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_network_staff(request.user):
             raise NetworkStaffRequired
         response = view(request, *args, **kwargs)

@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hopeful.web.accounts.models import User
-from hopeful.web.organizations.models import Organization, Role
+from hopeful.web.organizations.models import Organization, Program, Role
 from hopeful.web.organizations.services import SUPPORT_MAX_HOURS
 
 
-def _programs_field(organization: Organization) -> forms.ModelMultipleChoiceField:
+def _programs_field(organization: Organization) -> forms.ModelMultipleChoiceField[Program]:
     return forms.ModelMultipleChoiceField(
         label=_("Programs"),
         queryset=organization.programs.order_by("name"),

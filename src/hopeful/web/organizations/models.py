@@ -7,6 +7,7 @@ object reachable from a URL is named by a UUID ``public_id``. Access rules live 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import ClassVar
 
@@ -147,9 +148,9 @@ class SupportGrant(models.Model):
     def __str__(self) -> str:
         return f"support access to {self.organization} until {self.expires_at:%Y-%m-%d %H:%M}"
 
-    def is_active(self, now: object | None = None) -> bool:
+    def is_active(self, now: dt.datetime | None = None) -> bool:
         moment = now or timezone.now()
-        return self.revoked_at is None and self.created_at <= moment < self.expires_at  # type: ignore[operator]
+        return self.revoked_at is None and self.created_at <= moment < self.expires_at
 
 
 class Invitation(models.Model):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hopeful.web.accounts.models import User
 from hopeful.web.accounts.selectors import user_has_second_factor
 from hopeful.web.accounts.services import second_factor_reset
+from hopeful.web.accounts.signed_in import signed_in_user
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.forms import InvitationForm, MembershipForm, SupportGrantForm
@@ -98,7 +99,7 @@ def member_invite(request: HttpRequest, access: Access) -> HttpResponse:
         try:
             invitation_create(
                 organization=organization,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 programs=form.cleaned_data["programs"],
@@ -131,7 +132,7 @@ def invitation_revoke(request: HttpRequest, access: Access, invitation_id: Any) 
     ).first()
     if invitation is None:
         raise Http404
-    invitation_revoke_service(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+    invitation_revoke_service(invitation=invitation, actor=signed_in_user(request))
     messages.success(
         request, _("The invitation of %(email)s is withdrawn.") % {"email": invitation.email}
     )
@@ -153,7 +154,7 @@ def member_edit(request: HttpRequest, access: Access, member_id: Any) -> HttpRes
         try:
             membership_update(
                 membership=membership,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 role=form.cleaned_data["role"],
                 programs=form.cleaned_data["programs"],
                 all_programs=form.cleaned_data["all_programs"],
@@ -206,7 +207,7 @@ def member_second_factor_reset(
     if request.method == "POST":
         second_factor_reset(
             user=membership.user,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=signed_in_user(request),
             organization=access.organization,
         )
         messages.success(
@@ -233,7 +234,7 @@ def member_remove(request: HttpRequest, access: Access, member_id: Any) -> HttpR
     error = ""
     if request.method == "POST":
         try:
-            membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+            membership_remove(membership=membership, actor=signed_in_user(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -262,7 +263,7 @@ def support_grant(request: HttpRequest, access: Access) -> HttpResponse:
         try:
             grant = support_grant_create(
                 organization=access.organization,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 staff=staff,
                 hours=form.cleaned_data["hours"],
                 reason=form.cleaned_data["reason"],
@@ -297,6 +298,6 @@ def support_revoke(request: HttpRequest, access: Access, grant_id: Any) -> HttpR
     )
     if grant is None:
         raise Http404
-    support_grant_revoke(grant=grant, actor=request.user)  # type: ignore[arg-type]
+    support_grant_revoke(grant=grant, actor=signed_in_user(request))
     messages.success(request, _("Support access ended."))
     return redirect(_members_url(access))

@@ -165,6 +165,8 @@ def trainer_recipients(request: PresentationRequest) -> list[tuple[str, str]]:
         if not user.is_active:
             return []
         return [(user.email, getattr(user, "preferred_language", "") or "en")]
+    if listing.organization_id is None:
+        return []
     admins = Membership.objects.filter(
         organization_id=listing.organization_id, role=Role.ORG_ADMIN, user__is_active=True
     ).select_related("user")

@@ -91,14 +91,10 @@ def _fits_modality(listing: Listing, modality: str) -> bool:
 
 
 def _miles(request: PresentationRequest, listing: Listing) -> float | None:
-    if request.point is None or listing.point is None:
+    here, there = request.point, listing.point
+    if here is None or there is None:
         return None
-    return geo.miles_between(
-        request.latitude,  # type: ignore[arg-type]
-        request.longitude,  # type: ignore[arg-type]
-        listing.latitude,  # type: ignore[arg-type]
-        listing.longitude,  # type: ignore[arg-type]
-    )
+    return geo.miles_between(here[0], here[1], there[0], there[1])
 
 
 def suggestions(
@@ -127,15 +123,10 @@ def suggestions(
             )
         )
         return rows[:limit]
-    if request.point is None:
+    point = request.point
+    if point is None:
         return []
-    centre = geo.Place(
-        request.zip_code,
-        request.latitude,  # type: ignore[arg-type]
-        request.longitude,  # type: ignore[arg-type]
-        request.city,
-        request.state,
-    )
+    centre = geo.Place(request.zip_code, point[0], point[1], request.city, request.state)
     # the trainer directory's own radius search (edge included, nearest first)
     hits = trainers_search(
         Search(

@@ -121,7 +121,7 @@ def request_create(
 
 
 def _refusal(kind: str, status: str) -> str:
-    messages = {
+    messages: dict[str, str] = {
         EventKind.ASSIGN: _("Only a new or assigned request can be assigned to a trainer."),
         EventKind.SCHEDULE: _("Only a request assigned to a trainer can be scheduled."),
         EventKind.DELIVER: _("Only a scheduled request can be marked as delivered."),

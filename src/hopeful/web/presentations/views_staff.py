@@ -8,7 +8,7 @@ does not follow the request's status.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -31,6 +31,9 @@ from hopeful.web.presentations.forms import (
 )
 from hopeful.web.presentations.models import EventKind, PresentationRequest, Status
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PER_PAGE = 50
 
 #: The form of each step (deliver needs none).
@@ -42,7 +45,7 @@ STEP_FORMS: dict[str, type[Form] | None] = {
     EventKind.NOTE: NoteForm,
 }
 
-DONE = {
+DONE: dict[str, StrOrPromise] = {
     EventKind.ASSIGN: gettext_lazy(
         "The request is assigned; the requester and the trainer are emailed."
     ),

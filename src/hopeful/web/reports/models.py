@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from hopeful.web.organizations.models import Organization
 
 
 class ReportKind(models.TextChoices):
@@ -44,7 +47,7 @@ WAITING_LONG = dt.timedelta(minutes=2)
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
-    def for_org(self, organization: models.Model) -> ReportQuerySet:
+    def for_org(self, organization: Organization) -> ReportQuerySet:
         return self.filter(organization=organization)
 
     def unfinished(self) -> ReportQuerySet:

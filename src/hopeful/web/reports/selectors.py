@@ -20,7 +20,7 @@ def reports_for(*, access: Access) -> ReportQuerySet:
         .select_related("requested_by")
         .defer("content")
         .order_by("-created_at", "-id")[:LIST_LIMIT]
-    )  # type: ignore[return-value]
+    )
 
 
 def report_for(*, access: Access, public_id: Any, with_content: bool = False) -> Report:

@@ -39,12 +39,12 @@ def level_chart(levels: Sequence[int | None], labels: Sequence[str], *, title: s
     def y(level: float) -> float:
         return top + plot_h * (1 - (level - 1) / (len(Level) - 1))
 
-    for level in Level:
-        pos = y(level)
+    for grid_level in Level:
+        pos = y(grid_level)
         parts.append(
             f'<line x1="{left}" y1="{_n(pos)}" x2="{left + plot_w}" y2="{_n(pos)}" '
             f'stroke="{GRID}"/><text x="{left - 8}" y="{_n(pos + 5)}" text-anchor="end" '
-            f'fill="{MUTED}">{int(level)}</text>'
+            f'fill="{MUTED}">{int(grid_level)}</text>'
         )
     # as the dashboard's trend: every k-th date label, k the fewest points a label spans
     widest = max((len(label) for label in labels), default=0) * 9.0 + 12

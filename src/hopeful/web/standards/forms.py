@@ -9,7 +9,7 @@ shows next to the field it names, in the page's language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext, gettext_noop
@@ -68,7 +68,7 @@ class AssessmentForm(forms.Form):
                 required=False,
                 initial=answers.get(question.id),
             )
-            self.fields[name].question = question  # type: ignore[attr-defined]
+            self.fields[name].question = question  # type: ignore[attr-defined]  # extra attribute kept on the field
 
     def answers(self) -> dict[str, str]:
         """The cleaned answers by question id ("" for an unanswered question)."""
@@ -122,10 +122,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, language: str, members: list[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standard_id"].choices = [
+        cast(forms.ChoiceField, self.fields["standard_id"]).choices = [
             (s.id, s.name.get_text(language)) for s in rubric.STANDARDS
         ]
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             ("", _("Choose a member")),
             *((m.public_id, m.name) for m in members),
         ]

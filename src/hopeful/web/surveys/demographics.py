@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class DemographicsError(ValueError):
@@ -38,8 +40,8 @@ class Question:
     """One multiple-choice question: its key, text, and ``(code, label)`` choices."""
 
     key: str
-    text: Promise
-    choices: tuple[tuple[str, Promise], ...]
+    text: StrPromise
+    choices: tuple[tuple[str, StrPromise], ...]
     multiple: bool = False
     about_child: bool = False
     """Asked only when a questionnaire of the campaign is answered about a child."""

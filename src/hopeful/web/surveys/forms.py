@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django import forms
@@ -48,8 +48,9 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, language: str, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["program"].queryset = organization.programs.order_by("name")  # type: ignore[attr-defined]
-        self.fields["instruments"].choices = [  # type: ignore[attr-defined]
+        program = cast("forms.ModelChoiceField[Program]", self.fields["program"])
+        program.queryset = organization.programs.order_by("name")
+        cast(forms.MultipleChoiceField, self.fields["instruments"]).choices = [
             (inst.id, instrument_label(inst, language)) for inst in list_instruments()
         ]
 
@@ -75,7 +76,8 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, campaign: Campaign, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["family"].queryset = Family.objects.filter(  # type: ignore[attr-defined]
+        family = cast("forms.ModelChoiceField[Family]", self.fields["family"])
+        family.queryset = Family.objects.filter(
             organization=campaign.organization, program=campaign.program
         ).order_by("display_name")
 
@@ -121,9 +123,9 @@ class KitForm(forms.Form):
     def __init__(self, *args: Any, campaign: Campaign, **kw: Any) -> None:
         super().__init__(*args, **kw)
         # only the campaign's languages: a Spanish poster must lead to a Spanish survey
-        field = self.fields["language"]
+        field = cast(forms.ChoiceField, self.fields["language"])
         offered = [c for c in LANGUAGE_CHOICES if c[0] in (campaign.languages or kit.LANGUAGES)]
-        field.choices = offered  # type: ignore[attr-defined]
+        field.choices = offered
         field.initial = offered[0][0] if offered else "en"
 
 
@@ -173,11 +175,11 @@ class ChildForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.today = today or timezone.localdate()
-        self.fields["birth_month"].choices = [  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["birth_month"]).choices = [
             ("", _("Choose a month")),
             *((str(number), name) for number, name in MONTHS.items()),
         ]
-        self.fields["birth_year"].choices = [  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["birth_year"]).choices = [
             ("", _("Choose a year")),
             *(
                 (str(year), str(year))

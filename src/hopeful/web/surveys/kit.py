@@ -15,6 +15,7 @@ update. Nothing here touches the database; :func:`kit_pdf` is a pure function of
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 import segno
 from django.template.loader import render_to_string
@@ -43,6 +44,14 @@ class KitText:
     scan: str
     type_address: str
     tagline: str
+
+
+class OwnChildhoodText(TypedDict):
+    """The words :data:`OWN_CHILDHOOD` changes: headlines, and the subject (long, short)."""
+
+    headline: str
+    card_headline: str
+    subject: tuple[str, str]
 
 
 TEXTS: dict[str, KitText] = {
@@ -92,7 +101,7 @@ TEXTS: dict[str, KitText] = {
 
 #: What changes when the questionnaires are about the adult's own childhood (PCEs, BCEs,
 #: ACEs), not about a child: the questions' subject, nothing else.
-OWN_CHILDHOOD: dict[str, dict[str, object]] = {
+OWN_CHILDHOOD: dict[str, OwnChildhoodText] = {
     "en": {
         "headline": "Tell us about the good things in your own childhood",
         "card_headline": "Share the good things in your own childhood",
@@ -121,11 +130,11 @@ def kit_text(language: str, *, about_child: bool) -> KitText:
     if about_child:
         return words
     own = OWN_CHILDHOOD[language]
-    long_subject, short_subject = own["subject"]  # type: ignore[misc]
+    long_subject, short_subject = own["subject"]
     return replace(
         words,
-        headline=str(own["headline"]),
-        card_headline=str(own["card_headline"]),
+        headline=own["headline"],
+        card_headline=own["card_headline"],
         benefits=(words.benefits[0], long_subject, *words.benefits[2:]),
         card_benefits=(words.card_benefits[0], short_subject, *words.card_benefits[2:]),
     )

@@ -15,6 +15,7 @@ from hopeful.framework import BUILDING_BLOCKS, AgeRange, Audience, Instrument, g
 from hopeful.framework.guidance import ATTRIBUTION, ideas
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.access import Access, get_object_in_scope, scope_to_programs
+from hopeful.web.surveys.drafts import sha256_hex
 from hopeful.web.surveys.models import (
     Campaign,
     CampaignLink,
@@ -26,7 +27,6 @@ from hopeful.web.surveys.services import (
     asks_about_child,
     months_between,
     pinned_instruments,
-    sha256_hex,
 )
 
 

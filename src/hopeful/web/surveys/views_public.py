@@ -496,10 +496,11 @@ def _submission_from(link: CampaignLink, signed: str) -> Any:
         data = signing.loads(signed, salt=SUMMARY_SALT, max_age=SUMMARY_MAX_AGE)
     except signing.BadSignature:
         raise Http404 from None
-    if not isinstance(data, dict) or data.get("l") != str(link.public_id):
+    submission_id = data.get("s") if isinstance(data, dict) else None
+    if submission_id is None or data.get("l") != str(link.public_id):
         raise Http404
     submission = (
-        link.submissions.filter(public_id=data.get("s"))
+        link.submissions.filter(public_id=submission_id)
         .select_related("family")
         .prefetch_related("scores")
         .first()

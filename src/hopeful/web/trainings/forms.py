@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from hopeful.web.learning.models import CoursePage
@@ -42,7 +43,7 @@ class CatalogueFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class TrainingForm(forms.ModelForm):  # type: ignore[type-arg]
+class TrainingForm(forms.ModelForm[Training]):
     trainer_email = forms.EmailField(
         label=_("Trainer's email address"),
         required=False,
@@ -72,7 +73,9 @@ class TrainingForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.trainer_id and not self.is_bound:
-            self.initial["trainer_email"] = self.instance.trainer.email
+            trainer = self.instance.trainer
+            if trainer is not None:
+                self.initial["trainer_email"] = trainer.email
 
     def clean_trainer_email(self) -> Any:
         email = (self.cleaned_data.get("trainer_email") or "").strip().lower()
@@ -140,7 +143,22 @@ class SessionForm(forms.Form):
         )
 
 
-SessionFormSet = forms.formset_factory(SessionForm, extra=3, can_delete=True, max_num=20)
+class BaseSessionFormSet(forms.BaseFormSet[SessionForm]):
+    #: Django's own (set by ``full_clean``; django-stubs do not declare it).
+    _non_form_errors: ErrorList | None
+
+    def set_non_form_error(self, message: str) -> None:
+        """Replace the formset's own errors by ``message`` (after validation)."""
+        self._non_form_errors = self.error_class([message])
+
+
+# formset_factory returns a subclass of the formset class it is given
+SessionFormSet = cast(
+    type[BaseSessionFormSet],
+    forms.formset_factory(
+        SessionForm, formset=BaseSessionFormSet, extra=3, can_delete=True, max_num=20
+    ),
+)
 
 
 def session_initial(training: Training) -> list[dict[str, Any]]:

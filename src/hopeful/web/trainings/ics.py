@@ -79,4 +79,5 @@ def training_calendar(
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             cal.add_component(event)
         cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

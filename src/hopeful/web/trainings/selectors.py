@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
@@ -22,6 +22,9 @@ from hopeful.web.trainings.models import (
     TrainingSession,
     TrainingStatus,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 #: The filters of the public catalogue (query-string names).
 FILTERS = ("track", "language", "mode", "state")
@@ -41,7 +44,18 @@ def person_name(user: Any) -> str:
     return str(user.display_name or "").strip()
 
 
-def _with_counts(queryset: QuerySet[Training]) -> QuerySet[Training]:
+class Counts(TypedDict):
+    """What :func:`_with_counts` adds to each training."""
+
+    first_start: dt.datetime | None
+    last_end: dt.datetime | None
+    places_taken: int
+    waitlisted: int
+
+
+def _with_counts(
+    queryset: QuerySet[Training],
+) -> QuerySet[WithAnnotations[Training, Counts]]:
     return queryset.annotate(
         first_start=Min("sessions__starts_at"),
         last_end=Max("sessions__ends_at"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Iterable
@@ -422,7 +423,7 @@ def reminders_queue(*, now: dt.datetime | None = None) -> int:
                     )
                     reminder_id = reminder.pk
                     transaction.on_commit(
-                        lambda rid=reminder_id: tasks.send_reminder.enqueue(rid)  # type: ignore[misc]
+                        functools.partial(tasks.send_reminder.enqueue, reminder_id)
                     )
             except IntegrityError:  # already reminded
                 continue

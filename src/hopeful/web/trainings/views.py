@@ -32,8 +32,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     trainings = list(selectors.upcoming_trainings(filters=form.filters()))
     for training in trainings:
-        training.places_left = selectors.places_left(training)  # type: ignore[attr-defined]
-        training.trainer_name = selectors.person_name(training.trainer)  # type: ignore[attr-defined]
+        training.places_left = selectors.places_left(training)  # type: ignore[attr-defined]  # for the template
+        training.trainer_name = selectors.person_name(training.trainer)  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "trainings/list.html",
@@ -115,9 +115,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     for registration in registrations:
         sessions = list(registration.training.sessions.all())
         present = {a.session_id for a in registration.attendances.all() if a.present}
-        registration.attended = sum(1 for s in sessions if s.pk in present)  # type: ignore[attr-defined]
-        registration.session_count = len(sessions)  # type: ignore[attr-defined]
-        registration.first_session = sessions[0] if sessions else None  # type: ignore[attr-defined]
+        registration.attended = sum(1 for s in sessions if s.pk in present)  # type: ignore[attr-defined]  # for the template
+        registration.session_count = len(sessions)  # type: ignore[attr-defined]  # for the template
+        registration.first_session = sessions[0] if sessions else None  # type: ignore[attr-defined]  # for the template
     led = list(selectors.trainings_led(user=request.user))
     return render(request, "trainings/mine.html", {"registrations": registrations, "led": led})
 

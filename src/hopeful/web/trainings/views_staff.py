@@ -32,7 +32,7 @@ from hopeful.web.trainings.models import Training, validate_time_zone
 def staff_list(request: HttpRequest) -> HttpResponse:
     trainings = list(selectors.staff_trainings())
     for training in trainings:
-        training.trainer_name = selectors.person_name(training.trainer)  # type: ignore[attr-defined]
+        training.trainer_name = selectors.person_name(training.trainer)  # type: ignore[attr-defined]  # for the template
     return render(request, "trainings/staff/list.html", {"trainings": trainings})
 
 
@@ -54,9 +54,7 @@ def _edit(request: HttpRequest, training: Training | None) -> HttpResponse:
         if form.is_valid() and formset.is_valid() and zone is not None:
             specs = [f.spec(zone) for f in formset.forms if f.has_changed() or f.cleaned_data]
             if not any(s.starts_at for s in specs if not s.delete):
-                formset._non_form_errors = formset.error_class(
-                    [_("A training needs at least one session.")]
-                )
+                formset.set_non_form_error(_("A training needs at least one session."))
             else:
                 try:
                     saved = services.training_save(
@@ -66,7 +64,7 @@ def _edit(request: HttpRequest, training: Training | None) -> HttpResponse:
                         actor=request.user,
                     )
                 except services.TrainingError as error:
-                    formset._non_form_errors = formset.error_class([str(error)])
+                    formset.set_non_form_error(str(error))
                 else:
                     messages.success(request, _("The training is saved."))
                     return redirect("trainings:staff_detail", public_id=saved.public_id)
@@ -142,6 +140,7 @@ def roster_csv(request: HttpRequest, public_id: str) -> HttpResponse:
         + [f"session_{i}_present" for i in range(1, len(sessions) + 1)]
         + ["completed_at"]
     )
+    cells: dict[bool | None, str] = {True: "yes", False: "no"}
     count = 0
     for registration in selectors.roster(training):
         marks = {a.session_id: a.present for a in registration.attendances.all()}
@@ -154,7 +153,7 @@ def roster_csv(request: HttpRequest, public_id: str) -> HttpResponse:
                 registration.promoted_at.isoformat() if registration.promoted_at else "",
                 registration.cancelled_at.isoformat() if registration.cancelled_at else "",
             ]
-            + [{True: "yes", False: "no"}.get(marks.get(s.pk), "") for s in sessions]  # type: ignore[call-overload]
+            + [cells.get(marks.get(s.pk), "") for s in sessions]
             + [registration.completed_at.isoformat() if registration.completed_at else ""]
         )
         count += 1

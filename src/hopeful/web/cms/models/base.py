@@ -16,10 +16,10 @@ from hopeful.web.cms.navigation import site_links
 from hopeful.web.cms.translations import page_language_links
 
 
-class SitePage(Page):
+class SitePage(Page):  # type: ignore[misc]  # wagtail ships no type information
     """A page of the public site. ``sample`` marks demo text (shown as such to readers)."""
 
-    sample = models.BooleanField(
+    sample: models.BooleanField[bool, bool] = models.BooleanField(
         _("sample content"),
         default=False,
         help_text=_("Text written for the demo: pages say so to their readers."),
@@ -33,7 +33,7 @@ class SitePage(Page):
         abstract = True
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
+        context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         language = get_language() or "en"
         links = site_links(language)
         context["language_links"] = page_language_links(

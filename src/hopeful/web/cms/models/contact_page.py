@@ -17,8 +17,8 @@ from hopeful.web.cms.models.base import SitePage
 class ContactPage(SitePage):
     """A page with the contact form (:mod:`hopeful.web.cms.contact` handles its posts)."""
 
-    intro = models.TextField(_("introduction"), max_length=600)
-    thanks = models.TextField(
+    intro: models.TextField[str, str] = models.TextField(_("introduction"), max_length=600)
+    thanks: models.TextField[str, str] = models.TextField(
         _("thank-you text"), max_length=600, help_text=_("Shown after a message is sent.")
     )
 

@@ -5,7 +5,7 @@ community toolkit are in :mod:`hopeful.web.cms.models.library_pages`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.forms import CheckboxSelectMultiple
@@ -22,6 +22,9 @@ from wagtail.search import index
 from hopeful.web.cms.blocks import TEXT_FEATURES
 from hopeful.web.cms.models.base import SitePage
 from hopeful.web.cms.vocab import FORMATS, facet_label
+
+if TYPE_CHECKING:
+    from hopeful.web.cms.models.documents import ResourceDocument
 
 
 class Facet(models.Model):
@@ -56,16 +59,20 @@ def _facets(kind: str, label: Any) -> ParentalManyToManyField:
 class ResourcePage(SitePage):
     """One resource: a summary, its files, where to cite it from, its date and its tags."""
 
-    summary = models.TextField(
+    summary: models.TextField[str, str] = models.TextField(
         _("summary"), max_length=600, help_text=_("Two or three sentences: what it is, for whom.")
     )
-    format = models.CharField(_("format"), max_length=16, choices=list(FORMATS.items()))
-    published_on = models.DateField(_("date"), default=_today)
+    format: models.CharField[str, str] = models.CharField(
+        _("format"), max_length=16, choices=list(FORMATS.items())
+    )
+    published_on: models.DateField[dt.date, dt.date] = models.DateField(_("date"), default=_today)
     body = RichTextField(_("description"), features=TEXT_FEATURES, blank=True)
-    link = models.URLField(
+    link: models.URLField[str, str] = models.URLField(
         _("link"), blank=True, help_text=_("A video, a slide deck or a page elsewhere.")
     )
-    citation = models.TextField(_("citation"), max_length=1000, blank=True)
+    citation: models.TextField[str, str] = models.TextField(
+        _("citation"), max_length=1000, blank=True
+    )
     blocks = _facets("block", _("building blocks"))
     audiences = _facets("audience", _("audiences"))
     languages = _facets("language", _("languages of the material"))
@@ -111,12 +118,14 @@ class ResourcePage(SitePage):
         return context
 
 
-class ResourceFile(Orderable):
+class ResourceFile(Orderable):  # type: ignore[misc]  # wagtail ships no type information
     """A file of a resource (a PDF from the CMS's documents)."""
 
     page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="files")
-    document = models.ForeignKey("cms.ResourceDocument", on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(
+    document: models.ForeignKey[ResourceDocument, ResourceDocument] = models.ForeignKey(
+        "cms.ResourceDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    label: models.CharField[str, str] = models.CharField(
         _("label"), max_length=120, blank=True, help_text=_("For example: Letter size, color")
     )
 

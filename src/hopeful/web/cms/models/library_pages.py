@@ -20,7 +20,7 @@ class ResourceIndexPage(SitePage):
     """``/resources/``: every resource, filtered by plain GET parameters and searchable
     (:mod:`hopeful.web.cms.library`)."""
 
-    intro = models.TextField(_("introduction"), max_length=600)
+    intro: models.TextField[str, str] = models.TextField(_("introduction"), max_length=600)
 
     content_panels = [*SitePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
@@ -43,7 +43,7 @@ class ToolkitPage(SitePage):
     resources (how to host a HOPE conversation, slides, flyers) and the library's resources
     for community leaders."""
 
-    intro = models.TextField(_("introduction"), max_length=600)
+    intro: models.TextField[str, str] = models.TextField(_("introduction"), max_length=600)
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = [*SitePage.content_panels, FieldPanel("intro"), FieldPanel("body")]

@@ -3,20 +3,23 @@ building block's resources. Always in the page's own language, live pages only."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
 from wagtail.models import Locale
 
 from hopeful.web.cms.models.library import ResourcePage
 from hopeful.web.cms.models.news import NewsPage
+
+if TYPE_CHECKING:
+    from wagtail.query import PageQuerySet
 
 HOME_RESOURCES = 4
 HOME_POSTS = 3
 BLOCK_RESOURCES = 6
 
 
-def live_resources(locale: Locale) -> QuerySet[ResourcePage]:
+def live_resources(locale: Locale) -> PageQuerySet:
+    """The live public resources in ``locale`` (a Wagtail page query set of ResourcePage)."""
     return (
         ResourcePage.objects.live()
         .public()
@@ -25,7 +28,8 @@ def live_resources(locale: Locale) -> QuerySet[ResourcePage]:
     )
 
 
-def live_posts(locale: Locale) -> QuerySet[NewsPage]:
+def live_posts(locale: Locale) -> PageQuerySet:
+    """The live public posts in ``locale`` (a Wagtail page query set of NewsPage)."""
     return (
         NewsPage.objects.live()
         .public()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -20,6 +20,9 @@ from wagtail.search import index
 from hopeful.web.cms.blocks import BodyBlock
 from hopeful.web.cms.models.base import SitePage
 
+if TYPE_CHECKING:
+    from wagtail.images.models import Image
+
 POSTS_PER_PAGE = 10
 
 
@@ -30,7 +33,9 @@ def _today() -> dt.date:
 class NewsIndexPage(SitePage):
     """``/news/``: the posts, newest first, ten to a page (the feeds link from every page)."""
 
-    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    intro: models.TextField[str, str] = models.TextField(
+        _("introduction"), max_length=600, blank=True
+    )
 
     content_panels = [*SitePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
@@ -48,7 +53,7 @@ class NewsIndexPage(SitePage):
         return context
 
 
-class NewsPageTag(TaggedItemBase):
+class NewsPageTag(TaggedItemBase):  # type: ignore[misc]  # taggit ships no type information
     content_object = ParentalKey(
         "cms.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
@@ -57,12 +62,12 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(SitePage):
     """A post. It cannot be saved without its summary, lead image and the image's text."""
 
-    date = models.DateField(_("date"), default=_today)
-    authors = models.CharField(
+    date: models.DateField[dt.date, dt.date] = models.DateField(_("date"), default=_today)
+    authors: models.CharField[str, str] = models.CharField(
         _("authors"), max_length=200, help_text=_("As they should be shown: “Ana Ruiz, Lee Chen”")
     )
-    summary = models.TextField(_("summary"), max_length=400)
-    lead_image = models.ForeignKey(
+    summary: models.TextField[str, str] = models.TextField(_("summary"), max_length=400)
+    lead_image: models.ForeignKey[Image | None, Image | None] = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.PROTECT,
         null=True,
@@ -70,7 +75,7 @@ class NewsPage(SitePage):
         related_name="+",
         verbose_name=_("lead image"),
     )
-    lead_image_alt = models.CharField(
+    lead_image_alt: models.CharField[str, str] = models.CharField(
         _("lead image's alternative text"),
         max_length=250,
         help_text=_("What the image shows, for people who cannot see it."),

@@ -55,7 +55,9 @@ class HomePage(SitePage):
 class StandardPage(SitePage):
     """About, get involved, and any other page of text."""
 
-    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    intro: models.TextField[str, str] = models.TextField(
+        _("introduction"), max_length=600, blank=True
+    )
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = [*SitePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
@@ -69,12 +71,12 @@ class StandardPage(SitePage):
 class BuildingBlockPage(SitePage):
     """One of the Four Building Blocks of HOPE, with the library's resources about it."""
 
-    block = models.CharField(
+    block: models.CharField[str, str] = models.CharField(
         _("building block"),
         max_length=32,
         choices=[(code, b.name.get_text("en")) for code, b in BLOCKS.items()],
     )
-    intro = models.TextField(_("introduction"), max_length=600)
+    intro: models.TextField[str, str] = models.TextField(_("introduction"), max_length=600)
     body = StreamField(BodyBlock(), blank=True)
 
     content_panels = [
@@ -101,9 +103,11 @@ class SupportPage(SitePage):
     """Ways to support the work. The donate button goes to the processor set in
     ``HOPEFUL_DONATION_URL``: HOPEful takes no payments."""
 
-    intro = models.TextField(_("introduction"), max_length=600)
+    intro: models.TextField[str, str] = models.TextField(_("introduction"), max_length=600)
     body = StreamField(BodyBlock(), blank=True)
-    donate_label = models.CharField(_("donate button"), max_length=60, default="Donate")
+    donate_label: models.CharField[str, str] = models.CharField(
+        _("donate button"), max_length=60, default="Donate"
+    )
 
     content_panels = [
         *SitePage.content_panels,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 
 METHOD = (
     "sha256 over the sorted column names and the sum mod 2**256 of sha256(canonical JSON of "
@@ -67,12 +68,18 @@ def column_kinds() -> dict[str, dict[str, str]]:
     from django.db.migrations.recorder import MigrationRecorder
 
     kinds: dict[str, dict[str, str]] = {}
-    for model in [*apps.get_models(include_auto_created=True), MigrationRecorder.Migration]:
+    all_models: list[type[Model]] = [
+        *apps.get_models(include_auto_created=True),
+        MigrationRecorder.Migration,
+    ]
+    for model in all_models:
         table = kinds.setdefault(model._meta.db_table, {})
         for field in model._meta.concrete_fields:
             target = field
-            while target.is_relation and getattr(target, "target_field", None) is not None:
-                target = target.target_field
+            while (
+                target.is_relation and (linked := getattr(target, "target_field", None)) is not None
+            ):
+                target = linked
             table[field.column] = target.get_internal_type()
     return kinds
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +25,9 @@ from hopeful.web.cms.models.base import SitePage
 from hopeful.web.learning.blocks import QuizBlock
 from hopeful.web.learning.vocab import Audience
 
+if TYPE_CHECKING:
+    from hopeful.web.cms.models import ResourceDocument
+
 #: Course slugs that would hide behind the learning app's own addresses when the course
 #: index's slug is "learn" (the app's URLs are matched before the site's pages).
 RESERVED_SLUGS = frozenset({"join", "me", "profile", "lessons"})
@@ -34,7 +37,9 @@ class CourseIndexPage(SitePage):
     """Where courses live in the page tree (one per home page). Its address shows the
     catalogue, which the learning app serves with filters."""
 
-    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    intro: models.TextField[str, str] = models.TextField(
+        _("introduction"), max_length=600, blank=True
+    )
 
     content_panels: ClassVar[list[Any]] = [*SitePage.content_panels, FieldPanel("intro")]
     parent_page_types: ClassVar[list[Any]] = ["cms.HomePage"]
@@ -56,7 +61,7 @@ class LearnerPage(SitePage):
         abstract = True
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().serve(request, *args, **kwargs)
+        response: HttpResponse = super().serve(request, *args, **kwargs)
         patch_vary_headers(response, ("Cookie",))
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
@@ -66,28 +71,30 @@ class LearnerPage(SitePage):
 class CoursePage(LearnerPage):
     """A self-paced course: its lessons are its child pages, in the order of the tree."""
 
-    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
-    summary = models.TextField(_("summary"), max_length=600)
+    audience: models.CharField[str, str] = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices
+    )
+    summary: models.TextField[str, str] = models.TextField(_("summary"), max_length=600)
     description = RichTextField(_("description"), features=TEXT_FEATURES, blank=True)
-    ce_hours = models.DecimalField(
+    ce_hours: models.DecimalField[Decimal, Decimal] = models.DecimalField(
         _("continuing-education hours"),
         max_digits=4,
         decimal_places=2,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
-    pass_mark = models.PositiveSmallIntegerField(
+    pass_mark: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("pass mark (percent)"),
         default=80,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("The score a learner needs on each lesson's quiz."),
     )
-    max_attempts = models.PositiveSmallIntegerField(
+    max_attempts: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         _("attempts per quiz"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
-    estimated_minutes = models.PositiveIntegerField(
+    estimated_minutes: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
         _("estimated time (minutes)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(6000)],
@@ -128,7 +135,10 @@ class CoursePage(LearnerPage):
 
     def lessons(self) -> models.QuerySet[LessonPage]:
         """The live lessons, in the order staff gave them."""
-        return LessonPage.objects.child_of(self).live().order_by("path")
+        lessons: models.QuerySet[LessonPage] = (
+            LessonPage.objects.child_of(self).live().order_by("path")
+        )
+        return lessons
 
 
 @dataclass(frozen=True)
@@ -152,18 +162,20 @@ class Question:
 
 class LessonPage(LearnerPage):
     body = RichTextField(_("lesson"), features=TEXT_FEATURES)
-    video_url = models.URLField(
+    video_url: models.URLField[str, str] = models.URLField(
         _("video link"),
         blank=True,
         help_text=_("A link to the video (shown as a link: the site embeds no players)."),
     )
-    handout = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        verbose_name=_("handout"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    handout: models.ForeignKey[ResourceDocument | None, ResourceDocument | None] = (
+        models.ForeignKey(
+            settings.WAGTAILDOCS_DOCUMENT_MODEL,
+            verbose_name=_("handout"),
+            null=True,
+            blank=True,
+            on_delete=models.SET_NULL,
+            related_name="+",
+        )
     )
     quiz = StreamField(
         QuizBlock(),
