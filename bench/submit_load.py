@@ -47,7 +47,7 @@ import django, json
 django.setup()
 from hopeful.web.accounts.models import User
 from hopeful.web.organizations.models import Organization, Program, Membership
-from hopeful.web.surveys.services import campaign_create, campaign_open, link_create
+from hopeful.web.surveys.services_campaigns import campaign_create, campaign_open, link_create
 admin = User.objects.create_user("bench-admin@bench.example", "bench-password-not-used")
 org = Organization.objects.create(name="Bench clinic", kind="clinic", state="WI")
 program = Program.objects.create(organization=org, name="Bench program")

@@ -179,7 +179,7 @@ SURVEY_OBJECTS = """
 import json, sys
 from hopeful.web.accounts.models import User
 from hopeful.web.organizations.models import Organization, Program, Membership
-from hopeful.web.surveys.services import campaign_create, campaign_open, link_create
+from hopeful.web.surveys.services_campaigns import campaign_create, campaign_open, link_create
 tag = sys.argv[1]
 admin = User.objects.create_user(f"soak-{tag}@soak.example", "soak-password-not-used")
 org = Organization.objects.create(name=f"Soak clinic {tag}", kind="clinic", state="WI")

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from hopeful.framework import get_instrument
 from hopeful.web.audit.models import AuditEvent
-from hopeful.web.surveys import services
+from hopeful.web.surveys import services_campaigns as campaigns
+from hopeful.web.surveys.errors import CampaignError
 from hopeful.web.surveys.models import Campaign, CampaignLink, CampaignStatus, LinkKind
 from tests.web import factories as f
 from tests.web.factories import SITE_MENU_QUERIES
@@ -73,15 +74,15 @@ def test_opening_pins_each_instruments_latest_version(two_tenants: dict[str, Any
 
 def test_an_empty_campaign_cannot_open(two_tenants: dict[str, Any]) -> None:
     admin = two_tenants["members_a"]["org_admin"]
-    campaign = services.campaign_create(
+    campaign = campaigns.campaign_create(
         program=two_tenants["program_a"],
         name="Empty",
         instrument_ids=[],
         languages=["en"],
         actor=admin,
     )
-    with pytest.raises(services.CampaignError):
-        services.campaign_open(campaign=campaign, actor=admin)
+    with pytest.raises(CampaignError):
+        campaigns.campaign_open(campaign=campaign, actor=admin)
     client = admin_client(two_tenants)
     client.post(f"{base(two_tenants)}{campaign.public_id}/open/")
     campaign.refresh_from_db()
@@ -91,8 +92,8 @@ def test_an_empty_campaign_cannot_open(two_tenants: dict[str, Any]) -> None:
 def test_an_open_campaigns_instruments_cannot_change(two_tenants: dict[str, Any]) -> None:
     campaign = two_tenants["campaign_a"]
     admin = two_tenants["members_a"]["org_admin"]
-    with pytest.raises(services.CampaignError):
-        services.campaign_update(
+    with pytest.raises(CampaignError):
+        campaigns.campaign_update(
             campaign=campaign, name="x", instrument_ids=["bce10"], languages=["en"], actor=admin
         )
     client = admin_client(two_tenants)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from hopeful.web.audit.models import AuditEvent
-from hopeful.web.surveys import services
+from hopeful.web.surveys import services, services_campaigns
 from hopeful.web.surveys.models import InstrumentScore, Submission
 from tests.web.surveys.conftest import pce7_post, row_counts
 
@@ -153,7 +153,7 @@ def test_a_get_on_the_submit_address_is_not_allowed(two_tenants: dict[str, Any])
 def test_answers_to_a_closed_campaign_are_410_and_store_nothing(
     two_tenants: dict[str, Any],
 ) -> None:
-    services.campaign_close(
+    services_campaigns.campaign_close(
         campaign=two_tenants["campaign_a"], actor=two_tenants["members_a"]["org_admin"]
     )
     before = row_counts()

@@ -236,7 +236,8 @@ def _store_with_service(
     """Store families through the real submission service, then date their rows as planned
     (the service stamps them with the time of loading). Audit events keep the time of
     loading: they record when the rows were written, and they are append-only."""
-    from hopeful.web.surveys.services import link_create, submission_create
+    from hopeful.web.surveys.services import submission_create
+    from hopeful.web.surveys.services_campaigns import link_create
 
     for plan in plans:
         campaign = campaigns[plan.program]
@@ -427,7 +428,7 @@ def _campaigns(
 ) -> tuple[list[Campaign], list[CampaignLink]]:
     """An open campaign per program (personal invitations need the family's own program's
     campaign) and its public link."""
-    from hopeful.web.surveys.services import campaign_create, campaign_open, link_create
+    from hopeful.web.surveys.services_campaigns import campaign_create, campaign_open, link_create
 
     campaigns, links = [], []
     for program in programs:

@@ -20,6 +20,8 @@ from hopeful.web.organizations.decorators import org_view
 from hopeful.web.organizations.models import Role
 from hopeful.web.organizations.selectors import page_url
 from hopeful.web.surveys import kit, services
+from hopeful.web.surveys import services_campaigns as campaigns
+from hopeful.web.surveys.errors import CampaignError
 from hopeful.web.surveys.flags import campaign_flags
 from hopeful.web.surveys.forms import CampaignForm, KitForm, LinkForm
 from hopeful.web.surveys.models import Campaign, CampaignStatus, LinkKind
@@ -58,7 +60,7 @@ def campaign_create(request: HttpRequest, access: Access) -> HttpResponse:
         request.POST or None, organization=access.organization, language=get_language() or "en"
     )
     if request.method == "POST" and form.is_valid():
-        campaign = services.campaign_create(
+        campaign = campaigns.campaign_create(
             program=form.cleaned_data["program"],
             name=form.cleaned_data["name"],
             instrument_ids=form.cleaned_data["instruments"],
@@ -92,14 +94,14 @@ def campaign_edit(request: HttpRequest, access: Access, campaign_id: Any) -> Htt
         form.fields["program"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_update(
+            campaigns.campaign_update(
                 campaign=campaign,
                 name=form.cleaned_data["name"],
                 instrument_ids=form.cleaned_data["instruments"],
                 languages=form.cleaned_data["languages"],
                 actor=request.user,
             )
-        except services.CampaignError as exc:
+        except CampaignError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Campaign saved."))
@@ -144,8 +146,8 @@ def campaign_detail(request: HttpRequest, access: Access, campaign_id: Any) -> H
 def campaign_open(request: HttpRequest, access: Access, campaign_id: Any) -> HttpResponse:
     campaign = campaign_get(access, campaign_id)
     try:
-        services.campaign_open(campaign=campaign, actor=request.user)
-    except services.CampaignError as exc:
+        campaigns.campaign_open(campaign=campaign, actor=request.user)
+    except CampaignError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Campaign opened. Its questionnaire versions are now fixed."))
@@ -157,8 +159,8 @@ def campaign_open(request: HttpRequest, access: Access, campaign_id: Any) -> Htt
 def campaign_close(request: HttpRequest, access: Access, campaign_id: Any) -> HttpResponse:
     campaign = campaign_get(access, campaign_id)
     try:
-        services.campaign_close(campaign=campaign, actor=request.user)
-    except services.CampaignError as exc:
+        campaigns.campaign_close(campaign=campaign, actor=request.user)
+    except CampaignError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Campaign closed. Its links no longer accept answers."))
@@ -172,7 +174,7 @@ def link_create(request: HttpRequest, access: Access, campaign_id: Any) -> HttpR
     form = LinkForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            link, token = services.link_create(
+            link, token = campaigns.link_create(
                 campaign=campaign,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
@@ -180,7 +182,7 @@ def link_create(request: HttpRequest, access: Access, campaign_id: Any) -> HttpR
                 expires_at=form.cleaned_data["expires_at"],
                 rate_limit_per_minute=form.cleaned_data["rate_limit_per_minute"],
             )
-        except services.CampaignError as exc:
+        except CampaignError as exc:
             form.add_error(None, exc.message)
         else:
             urls = []
@@ -250,7 +252,7 @@ def link_kit(request: HttpRequest, access: Access, campaign_id: Any) -> HttpResp
         organization_name=access.organization.name,
         about_child=services.asks_about_child(link.campaign),
     )
-    services.link_kit_download_record(link=link, actor=request.user, **choice)
+    campaigns.link_kit_download_record(link=link, actor=request.user, **choice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{kit.kit_filename(**choice)}"'
     response["Cache-Control"] = "no-store"
@@ -264,6 +266,6 @@ def link_revoke(
 ) -> HttpResponse:
     campaign = campaign_get(access, campaign_id)
     link = campaign_link_get(campaign, link_id)
-    services.link_revoke(link=link, actor=request.user)
+    campaigns.link_revoke(link=link, actor=request.user)
     messages.success(request, _("Link revoked. It stops working at once."))
     return redirect(_detail_url(access, campaign))
