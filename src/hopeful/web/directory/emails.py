@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from hopeful.web.core.mail import paragraphs_email
 from hopeful.web.directory import rules, selectors
 from hopeful.web.directory.models import ContactMessage, Listing
 
@@ -46,19 +46,10 @@ def contact_message(
             % {"url": page},
         ]
         subject = _("A message through the HOPE trainer directory from %(name)s") % {"name": name}
-    text = "\n\n".join(paragraphs) + "\n"
-    html = "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
-    mail = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ").replace("\r", " "),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        reply_to=[email],
-    )
-    mail.attach_alternative(
-        f'<!DOCTYPE html><html lang="{language}"><body>{html}</body></html>', "text/html"
-    )
-    return mail
+        # the sender's words are not turned into links
+        return paragraphs_email(
+            to=to, subject=subject, paragraphs=paragraphs, reply_to=[email], links=False
+        )
 
 
 def send_contact(message_id: int) -> int:

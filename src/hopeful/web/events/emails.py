@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape, urlize
 from django.utils.translation import gettext as _
 
+from hopeful.web.core.mail import paragraphs_email
 from hopeful.web.events.display import event_when
 from hopeful.web.events.ics import event_calendar
 from hopeful.web.events.models import Event, EventRegistration, RegistrationStatus
@@ -34,18 +34,7 @@ def _where(event: Event, *, with_link: bool) -> list[str]:
 def _message(
     registration: EventRegistration, subject: str, paragraphs: list[str], *, calendar: bool
 ) -> EmailMultiAlternatives:
-    text = "\n\n".join(paragraphs) + "\n"
-    html = "".join("<p>" + urlize(escape(p)).replace("\n", "<br>") + "</p>" for p in paragraphs)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-    )
-    message.attach_alternative(
-        f'<!DOCTYPE html><html lang="{translation.get_language()}"><body>{html}</body></html>',
-        "text/html",
-    )
+    message = paragraphs_email(to=[registration.email], subject=subject, paragraphs=paragraphs)
     if calendar:
         message.attach(
             "event.ics",

@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import formats, translation
-from django.utils.html import escape, urlize
 from django.utils.translation import gettext as _
 
+from hopeful.web.core.mail import paragraphs_email
 from hopeful.web.organizations.models import Membership, Role
 from hopeful.web.presentations.models import (
     EventKind,
@@ -26,21 +26,8 @@ from hopeful.web.presentations.models import (
 
 
 def _message(to: list[str], subject: str, paragraphs: list[str]) -> EmailMultiAlternatives:
-    text = "\n\n".join(paragraphs) + "\n"
-    html = "".join("<p>" + urlize(escape(p)).replace("\n", "<br>") + "</p>" for p in paragraphs)
     reply_to = [settings.HOPEFUL_CONTACT_EMAIL] if settings.HOPEFUL_CONTACT_EMAIL else None
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        reply_to=reply_to,
-    )
-    message.attach_alternative(
-        f'<!DOCTYPE html><html lang="{translation.get_language()}"><body>{html}</body></html>',
-        "text/html",
-    )
-    return message
+    return paragraphs_email(to=to, subject=subject, paragraphs=paragraphs, reply_to=reply_to)
 
 
 def when(request: PresentationRequest) -> str:

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import formats, translation
-from django.utils.html import escape, urlize
 from django.utils.translation import gettext as _
 
+from hopeful.web.core.mail import paragraphs_email
 from hopeful.web.learning.selectors import learner_name
 from hopeful.web.trainings.ics import training_calendar
 from hopeful.web.trainings.models import (
@@ -47,18 +47,7 @@ def _where(training: Training) -> str:
 def _message(
     registration: Registration, subject: str, paragraphs: list[str], *, calendar: bool
 ) -> EmailMultiAlternatives:
-    text = "\n\n".join(paragraphs) + "\n"
-    html = "".join("<p>" + urlize(escape(p)).replace("\n", "<br>") + "</p>" for p in paragraphs)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.user.email],
-    )
-    message.attach_alternative(
-        f'<!DOCTYPE html><html lang="{translation.get_language()}"><body>{html}</body></html>',
-        "text/html",
-    )
+    message = paragraphs_email(to=[registration.user.email], subject=subject, paragraphs=paragraphs)
     if calendar:
         message.attach(
             "training.ics",
