@@ -180,3 +180,45 @@ def test_a_link_with_unusual_volume_is_flagged_once_per_hour_and_shown_to_its_or
     assert 'id="link-flags"' in html
     assert "received 2 answers in the hour from 2026-03-02 11:00 (UTC)" in html
     assert "revoke the link" in html
+
+
+@override_settings(HOPEFUL_LINK_FLAG_PER_HOUR=2)
+def test_the_admins_of_a_flagged_links_organization_get_one_email_each_in_their_language(
+    survey: dict, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from hopeful.web.surveys import tasks
+    from tests.web.newsletter.helpers import run_queued
+
+    admin = survey["admin"]
+    admin.preferred_language = "es"
+    admin.save(update_fields=["preferred_language"])
+    second = f.make_member(survey["org"], "org_admin", "second-admin@example.org")
+    gone = f.make_member(survey["org"], "org_admin", "gone@example.org")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    f.make_member(survey["org"], "analyst", "analyst@example.org")
+    elsewhere = f.make_org("Elsewhere")
+    f.make_member(elsewhere, "org_admin", "other-admin@example.org")
+
+    with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
+        for n in range(4):  # flagged at the second answer, once for the hour
+            with django_capture_on_commit_callbacks(execute=True):
+                response = api_post(survey["token"], api_body(), ip=f"198.51.100.{n}")
+            assert response.status_code == 201
+    queued = DBTaskResult.objects.filter(task_path=tasks.send_link_flag.module_path)
+    assert queued.count() == 1
+    assert "@" not in str(queued.get().args_kwargs)  # no address in the queue
+    assert mail.outbox == []
+    assert run_queued() == 1
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == sorted([admin.email, second.email])
+    spanish, english = by_address[admin.email], by_address[second.email]
+    assert 'lang="es"' in spanish.alternatives[0][0]
+    assert "recibió 2 respuestas en la hora desde las 2026-03-02 10:00 (UTC)" in spanish.body
+    assert "received 2 answers in the hour from 2026-03-02 10:00 (UTC)" in english.body
+    page = f"/orgs/{survey['org'].public_id}/campaigns/{survey['campaign'].public_id}/"
+    assert page in english.body
+    assert "Blue Bird" not in english.body + spanish.body  # nothing of a family

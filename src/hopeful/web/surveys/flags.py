@@ -4,7 +4,9 @@ Every stored submission is counted per link and clock hour (UTC) with the rate-l
 counter (:func:`hopeful.web.core.ratelimit.tally`). When a link reaches
 ``HOPEFUL_LINK_FLAG_PER_HOUR`` submissions in an hour, one :class:`LinkFlag` and one audit
 event (``link.flagged``) are recorded for that link and hour; the campaign's page shows it with
-what to do (pause or replace the link). A threshold of 0 turns flagging off.
+what to do (pause or replace the link), and the organization's admins get an email saying so
+(queued when the submission commits, sent by the worker:
+:func:`hopeful.web.surveys.emails.send_flag`). A threshold of 0 turns flagging off.
 
 Called inside the submission's transaction with the link row locked, so the count is exact,
 a rolled-back submission is not counted, and the flag is made once.
@@ -15,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from hopeful.web.audit.services import audit_record
 from hopeful.web.core import ratelimit
+from hopeful.web.surveys import tasks
 from hopeful.web.surveys.models import Campaign, CampaignLink, LinkFlag
 
 HOUR = 60 * 60
@@ -37,7 +41,7 @@ def link_submission_count(*, link: CampaignLink, now: dt.datetime | None = None)
     if count < threshold:
         return
     hour_start = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    _flag, created = LinkFlag.objects.get_or_create(
+    flag, created = LinkFlag.objects.get_or_create(
         link=link,
         hour_start=hour_start,
         defaults={"organization_id": link.organization_id, "submissions": count},
@@ -51,6 +55,8 @@ def link_submission_count(*, link: CampaignLink, now: dt.datetime | None = None)
         obj=link,
         extra={"submissions": count, "hour_start": hour_start.isoformat()},
     )
+    flag_id = flag.pk
+    transaction.on_commit(lambda: tasks.send_link_flag.enqueue(flag_id))
 
 
 def campaign_flags(campaign: Campaign, *, now: dt.datetime | None = None) -> QuerySet[LinkFlag]:
