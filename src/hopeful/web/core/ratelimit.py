@@ -148,19 +148,8 @@ def _hit(scope: str, value: str, rate: Rate, now: dt.datetime) -> Decision:
     cap = _cap(rate, previous, elapsed)
     if current < cap:
         if not exists:
-            RateLimitCounter.objects.filter(scope=scope, expires_at__lt=now).delete()
-            RateLimitCounter.objects.bulk_create(
-                [
-                    RateLimitCounter(
-                        scope=scope,
-                        key_hash=key,
-                        window_start=start,
-                        count=0,
-                        expires_at=start + dt.timedelta(seconds=2 * rate.seconds),
-                    )
-                ],
-                ignore_conflicts=True,
-            )
+            prune(now=now, scope=scope)
+            _window_row(scope, key, start, rate.seconds)
         counted = RateLimitCounter.objects.filter(
             scope=scope, key_hash=key, window_start=start, count__lt=cap
         ).update(count=F("count") + 1)
@@ -184,28 +173,39 @@ def _tally(scope: str, value: str, seconds: int, now: dt.datetime) -> int:
     key = key_hash(scope, value)
     rows = RateLimitCounter.objects.filter(scope=scope, key_hash=key, window_start=start)
     if not rows.update(count=F("count") + 1):
-        RateLimitCounter.objects.bulk_create(
-            [
-                RateLimitCounter(
-                    scope=scope,
-                    key_hash=key,
-                    window_start=start,
-                    count=0,
-                    expires_at=start + dt.timedelta(seconds=2 * seconds),
-                )
-            ],
-            ignore_conflicts=True,
-        )
+        _window_row(scope, key, start, seconds)
         rows.update(count=F("count") + 1)
     return int(rows.values_list("count", flat=True).get())
 
 
-def prune(*, now: dt.datetime | None = None) -> int:
-    """Delete counters that can no longer affect any decision; returns how many went.
+def _window_row(scope: str, key: str, start: dt.datetime, seconds: int) -> None:
+    """The counter of a window, at 0, unless a concurrent request made it first. It is kept
+    for two windows: the sliding window reads the previous one."""
+    RateLimitCounter.objects.bulk_create(
+        [
+            RateLimitCounter(
+                scope=scope,
+                key_hash=key,
+                window_start=start,
+                count=0,
+                expires_at=start + dt.timedelta(seconds=2 * seconds),
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
-    Run by the scheduled jobs (``hopeful.web.core.ratelimit.prune``); safe to run any time.
+
+def prune(*, now: dt.datetime | None = None, scope: str | None = None) -> int:
+    """Delete counters that can no longer affect any decision (of one ``scope``, or all);
+    returns how many went.
+
+    Run by the scheduled jobs (``hopeful.web.core.ratelimit.prune``) and for a scope whenever
+    a new window row is made; safe to run any time.
     """
-    deleted, _ = RateLimitCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    expired = RateLimitCounter.objects.filter(expires_at__lt=now or timezone.now())
+    if scope is not None:
+        expired = expired.filter(scope=scope)
+    deleted, _ = expired.delete()
     return int(deleted)
 
 
