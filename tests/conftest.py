@@ -39,6 +39,12 @@ DATABASE_FIXTURES = frozenset(
 
 
 def uses_database(item: pytest.Item) -> bool:
+    """Whether the test can tell the databases apart: it uses the database, and is not marked
+    ``one_database`` (checks that are costly and do not depend on the database, such as the
+    dashboards' attack audits: linear programs over numbers that pages on both databases
+    publish)."""
+    if item.get_closest_marker("one_database") is not None:
+        return False
     fixtures = set(getattr(item, "fixturenames", ()))
     return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
 

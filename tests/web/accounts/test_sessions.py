@@ -126,11 +126,13 @@ def production_settings(tmp_path: Path, **env: str) -> dict[str, Any]:
     return loaded
 
 
+@pytest.mark.one_database  # settings read in a subprocess, no database
 def test_production_settings_hash_passwords_with_argon2_first(tmp_path: Path) -> None:
     hashers = production_settings(tmp_path)["PASSWORD_HASHERS"]
     assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
+@pytest.mark.one_database  # settings read in a subprocess, no database
 def test_production_settings_have_secure_session_cookies_and_limits(tmp_path: Path) -> None:
     settings = production_settings(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -146,6 +148,7 @@ def test_production_settings_have_secure_session_cookies_and_limits(tmp_path: Pa
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
+@pytest.mark.one_database  # settings read in a subprocess, no database
 def test_the_idle_minutes_come_from_the_environment(tmp_path: Path) -> None:
     settings = production_settings(tmp_path, HOPEFUL_SESSION_IDLE_MINUTES="15")
     assert settings["HOPEFUL_SESSION_IDLE_MINUTES"] == 15

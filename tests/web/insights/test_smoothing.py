@@ -155,6 +155,8 @@ def test_every_share_shows_one_number_across_every_view(data: dict[str, Any]) ->
     assert audit.inconsistent_shares(ledger) == []
 
 
+@pytest.mark.one_database  # which cached counts the tables read; the tables themselves are
+# tested on both databases
 def test_the_tables_read_only_counts_published_as_numbers(data: dict[str, Any]) -> None:
     """Publish every view a user can request (each program, period with answers, breakdown and
     outcome) and check that every count the tables read is one of them, shown as a number: a
