@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from hopeful.cells import safe_cell
 from hopeful.web.audit.services import audit_record
 from hopeful.web.insights import formatting
 from hopeful.web.insights.model import Dashboard, Estimate, ShownCount
@@ -184,18 +185,13 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
         )
 
 
-def _safe(cell: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     """A CSV file (UTF-8 with a byte-order mark, for Excel) whose cells run no formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe(c) for c in row])
+        writer.writerow([safe_cell(c) for c in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -205,7 +201,7 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[str]]) -> byte
     sheet = workbook.create_sheet(title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(c) for c in row])
+        sheet.append([safe_cell(c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

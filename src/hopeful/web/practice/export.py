@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from hopeful.cells import safe_cell
 from hopeful.framework import list_instruments as framework_instruments
 from hopeful.web.audit.services import audit_record
 from hopeful.web.families.models import ConsentPurpose
@@ -63,23 +64,12 @@ def _export_scores(access: Access) -> QuerySet[InstrumentScore]:
 
 
 def _csv_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection, OWASP)."""
+    """A cell as text (empty for none, 1/0 for yes/no) that a spreadsheet will not run."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return safe_cell(str(value))
 
 
 def _export_rows(scores: QuerySet[InstrumentScore], outputs: list[str]) -> Iterator[list[str]]:
