@@ -4,12 +4,13 @@
 scores a CSV or XLSX file of raw answers; ``hopeful demo`` and ``hopeful serve`` run the web
 application; ``hopeful worker`` runs its background tasks (reports, long exports);
 ``hopeful manage`` runs a Django management command; ``hopeful verify`` checks a downloaded
-certification credential offline (:mod:`hopeful.cli_verify`); ``hopeful export hsds`` writes
+certification credential offline (:mod:`hopeful.cli_verify`); ``hopeful analyze`` runs an
+analysis spec on a survey file (:mod:`hopeful.cli_analyze`); ``hopeful export hsds`` writes
 the public directory as Open Referral HSDS; ``hopeful backup`` and ``hopeful restore`` save and
 restore the database and data files (:mod:`hopeful.cli_backup`).
 
-Only ``demo``, ``serve``, ``worker``, ``manage`` and ``export`` import Django, so scoring and verifying
-work from a plain install without a database.
+Only ``demo``, ``serve``, ``worker``, ``manage`` and ``export`` import Django, so scoring,
+verifying and analyzing work from a plain install without a database.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hopeful import __version__
+from hopeful.cli_analyze import add_analyze_parser
 from hopeful.cli_backup import add_backup_parsers
 from hopeful.cli_common import EXIT_OK, EXIT_USAGE, CommandError
 from hopeful.cli_verify import add_verify_parser
@@ -470,6 +472,7 @@ def _parser() -> argparse.ArgumentParser:
     p_worker.set_defaults(handler=_cmd_worker)
 
     add_verify_parser(sub)
+    add_analyze_parser(sub)
     add_backup_parsers(sub, django_setup=_django_setup, demo_environment=_demo_environment)
 
     p_export = sub.add_parser(
