@@ -14,6 +14,7 @@ never imports Django or the web layer.
 from __future__ import annotations
 
 from hopeful.stats._ci import korn_graubard
+from hopeful.stats.calibration import CalibratedDesign, calibrate, poststratify, rake
 from hopeful.stats.design import Design
 from hopeful.stats.disclosure import blue_standard_errors, count_bounds
 from hopeful.stats.errors import DesignError, EstimationError, StatsError
@@ -26,28 +27,42 @@ from hopeful.stats.perturbation import (
     new_record_key,
 )
 from hopeful.stats.proportions import proportions_from_counts
+from hopeful.stats.quantiles import quantile
+from hopeful.stats.ratios import ratio
 from hopeful.stats.reliability import nchs_proportions
+from hopeful.stats.replicates import ReplicateDesign, as_replicate
 from hopeful.stats.smoothing import SmoothedCounts, smoothed_counts
 from hopeful.stats.suppression import Suppression, SuppressionProblem
+from hopeful.stats.tables import ChisqTest, chisq_test
 
 __all__ = [
     "KEY_RANGE",
+    "CalibratedDesign",
+    "ChisqTest",
     "Design",
     "DesignError",
     "EstimationError",
     "PTable",
     "RegressionResult",
+    "ReplicateDesign",
     "SmoothedCounts",
     "StatsError",
     "Suppression",
     "SuppressionProblem",
+    "as_replicate",
     "blue_standard_errors",
+    "calibrate",
     "cell_keys",
+    "chisq_test",
     "count_bounds",
     "korn_graubard",
     "make_ptable",
     "nchs_proportions",
     "new_record_key",
+    "poststratify",
     "proportions_from_counts",
+    "quantile",
+    "rake",
+    "ratio",
     "smoothed_counts",
 ]
