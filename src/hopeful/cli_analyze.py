@@ -30,7 +30,10 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO) -> int:
         written = write_results(results, output)
     except (SpecError, OutputError) as exc:
         raise CommandError(str(exc)) from None
-    rows = f"{len(results.estimates)} estimate row(s), {len(results.models)} model term(s)"
+    rows = (
+        f"{len(results.estimates)} estimate row(s), {len(results.models)} model term(s), "
+        f"{len(results.tests)} test(s)"
+    )
     print(f"{rows}; wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
     return EXIT_OK
 
@@ -43,10 +46,10 @@ def add_analyze_parser(sub: Any) -> None:
         description=(
             "Run an analysis spec: read its data file (.xpt, .sas7bdat, .sav, .dta, .csv, "
             ".parquet), apply its missing codes and recodes, and compute its survey-weighted "
-            "estimates and models. The output format comes from OUT's suffix: .csv (estimates; "
-            "models in NAME.models.csv; provenance in NAME.csv.provenance.json), .xlsx, .json "
-            "or .html (a readable report). Every output records the spec's and the data's "
-            "sha256 and hopeful's version. A bad spec writes nothing and exits with status 2; "
+            "estimates, models and tests. The output format comes from OUT's suffix: .csv "
+            "(estimates; models in NAME.models.csv, tests in NAME.tests.csv; provenance in "
+            "NAME.csv.provenance.json), .xlsx, .json or .html (a readable report). Every "
+            "output records the spec's and the data's sha256 and hopeful's version. A bad spec writes nothing and exits with status 2; "
             "the error names the spec line. See docs/research.md."
         ),
     )

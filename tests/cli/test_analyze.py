@@ -17,39 +17,29 @@ from openpyxl import load_workbook
 
 from hopeful.cli import main
 from hopeful.stats import Design
-from tests.research.test_run import brfss_frame, expected_frame
+from hopeful.stats.quantiles import quantile
+from hopeful.stats.ratios import ratio
+from hopeful.stats.tables import chisq_test
+from tests.research.brfss import (
+    DATA,
+    RECODES,
+    STRATA_PSU,
+    brfss_frame,
+    expected_frame,
+    line_of,
+)
 
-SPEC = """\
-# Depression by PCE band and sex, BRFSS-like synthetic file
-[data]
-path = "llcp.xpt"
-columns = ["_LLCPWT", "_STSTR", "_PSU"]
-
-[data.missing]
-ADDEPEV3 = [7, 9]
-
-[design]
-weights = "_LLCPWT"
-strata = "_STSTR"
-psu = "_PSU"
-lonely_psu = "adjust"
-
-[recode.pce_score]
-sum = ["PCE1", "PCE2", "PCE3", "PCE4", "PCE5", "PCE6", "PCE7"]
-missing_codes = [7, 9]
-
-[recode.pce_band]
-cut = "pce_score"
-breaks = [0, 3, 6, 7]
-labels = ["0-2", "3-5", "6-7"]
-
+SPEC = (
+    "# Depression by PCE band and sex, BRFSS-like synthetic file\n"
+    + DATA.replace(
+        'path = "brfss.xpt"', 'path = "llcp.xpt"\ncolumns = ["_LLCPWT", "_STSTR", "_PSU"]'
+    )
+    + STRATA_PSU
+    + RECODES
+    + """
 [recode.sex]
 map = "SEXVAR"
 values = { 1 = "Male", 2 = "Female" }
-
-[recode.depressed]
-map = "ADDEPEV3"
-values = { 1 = 1, 2 = 0 }
 
 [[estimate]]
 id = "depression"
@@ -64,12 +54,32 @@ kind = "mean"
 variable = "pce_score"
 by = ["sex"]
 
+[[estimate]]
+id = "weight"
+kind = "quantile"
+variable = "WTKG3"
+probs = [0.25, 0.5, 0.75]
+by = ["sex"]
+
+[[estimate]]
+id = "children"
+kind = "ratio"
+variable = "CHILDREN"
+denominator = "NUMADULT"
+
 [[model]]
 id = "aor"
 family = "binomial"
 formula = "depressed ~ C(pce_band) + C(sex) + C(_AGEG5YR)"
 reference = { pce_band = "6-7" }
+
+[[test]]
+id = "band-by-sex"
+kind = "chisq"
+row = "pce_band"
+col = "sex"
 """
+)
 
 
 @pytest.fixture
@@ -114,6 +124,30 @@ def test_it_writes_tidy_csv_equal_to_the_engine(
     )
     assert [r["domain"] for r in rows if r["id"] == "pce"] == ["sex=Male", "sex=Female"]
 
+    weight = [r for r in rows if r["id"] == "weight"]
+    assert [(r["domain"], r["level"]) for r in weight[:3]] == [
+        ("sex=Male", "p25"),
+        ("sex=Male", "p50"),
+        ("sex=Male", "p75"),
+    ]
+    expected_q = quantile(direct, "WTKG3", [0.25, 0.5, 0.75], by="SEXVAR")
+    for column in ("estimate", "se", "ci_low", "ci_high", "df"):
+        np.testing.assert_allclose(
+            [float(r[column]) for r in weight], expected_q[column], rtol=1e-12
+        )
+    (children,) = [r for r in rows if r["id"] == "children"]
+    expected_r = ratio(direct, "CHILDREN", "NUMADULT")
+    assert children["variable"] == "CHILDREN/NUMADULT"
+    assert float(children["estimate"]) == pytest.approx(expected_r["estimate"][0], rel=1e-12)
+    assert float(children["ci_high"]) == pytest.approx(expected_r["ci_high"][0], rel=1e-12)
+
+    with (workdir / "results.tests.csv").open(encoding="utf-8", newline="") as handle:
+        (test,) = list(csv.DictReader(handle))
+    expected_t = chisq_test(direct, "pce_band", "SEXVAR")
+    assert float(test["statistic"]) == pytest.approx(expected_t.statistic, rel=1e-12)
+    assert float(test["p"]) == pytest.approx(expected_t.p_value, rel=1e-12)
+    assert float(test["ddf"]) == pytest.approx(expected_t.ddf, rel=1e-12)
+
     provenance = json.loads((workdir / "results.csv.provenance.json").read_text("utf-8"))
     assert provenance["spec"] == "spec.toml"
     assert len(provenance["data_sha256"]) == 64
@@ -129,19 +163,21 @@ def test_it_writes_every_format(workdir: Path, suffix: str) -> None:
     out = workdir / f"results{suffix}"
     assert analyze(workdir, out.name) == 0
     if suffix == ".xlsx":
-        assert load_workbook(out, read_only=True).sheetnames == [
-            "estimates",
-            "models",
-            "provenance",
-        ]
+        book = load_workbook(out, read_only=True)
+        assert book.sheetnames == ["estimates", "models", "tests", "provenance"]
+        tests = list(book["tests"].iter_rows(values_only=True))
+        assert tests[1][:4] == ("band-by-sex", "chisq", "pce_band", "sex")
     elif suffix == ".json":
         data = json.loads(out.read_text("utf-8"))
         assert data["estimates"][0]["id"] == "depression"
         assert data["provenance"]["hopeful_version"]
+        assert [t["id"] for t in data["tests"]] == ["band-by-sex"]
     else:
         page = out.read_text("utf-8")
         assert '<html lang="en">' in page
         assert "<caption>aor: model terms</caption>" in page
+        assert "<h2>Tests of association</h2>" in page
+        assert "<caption>band-by-sex: association of pce_band and sex (" in page
 
 
 def test_a_bad_spec_writes_nothing_and_exits_2(
@@ -152,7 +188,8 @@ def test_a_bad_spec_writes_nothing_and_exits_2(
     before = sorted(p.name for p in workdir.iterdir())
     assert analyze(workdir, "results.csv", spec="bad.toml") == 2
     err = capsys.readouterr().err
-    assert err.startswith("hopeful: error: bad.toml, line 42: ")
+    line = line_of(bad, 'variable = "pce_scor"')
+    assert err.startswith(f"hopeful: error: bad.toml, line {line}: ")
     assert "llcp.xpt: no column 'pce_scor'" in err
     assert "did you mean 'pce_score' (a recode)?" in err
     assert sorted(p.name for p in workdir.iterdir()) == [*before]
@@ -165,7 +202,10 @@ def test_bad_data_writes_nothing_and_exits_2(
     frame.loc[3, "_LLCPWT"] = -2.0
     pyreadstat.write_xport(frame, str(workdir / "llcp.xpt"))
     assert analyze(workdir, "results.html") == 2
-    assert "line 10: weights column '_LLCPWT' has 1 negative value(s)" in capsys.readouterr().err
+    line = line_of(SPEC, "weights = ")
+    assert (
+        f"line {line}: weights column '_LLCPWT' has 1 negative value(s)" in capsys.readouterr().err
+    )
     assert not (workdir / "results.html").exists()
 
 
@@ -183,7 +223,7 @@ def test_an_unknown_column_in_data_columns_names_that_line(
     (workdir / "bad.toml").write_text(SPEC.replace('"_PSU"]', '"_PSUX"]'), encoding="utf-8")
     assert analyze(workdir, "results.json", spec="bad.toml") == 2
     err = capsys.readouterr().err
-    assert "bad.toml, line 4: " in err
+    assert f"bad.toml, line {line_of(SPEC, 'columns = ')}: " in err
     assert "no column '_PSUX'; did you mean '_PSU'?" in err
     assert not (workdir / "results.json").exists()
 

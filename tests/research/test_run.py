@@ -17,88 +17,18 @@ import pytest
 from openpyxl import load_workbook
 
 from hopeful.cells import safe_cell
-from hopeful.research.io import LabelledTable
 from hopeful.research.output import OutputError, write_results
-from hopeful.research.run import ESTIMATE_COLUMNS, MODEL_COLUMNS, Results, run_spec
-from hopeful.research.spec import Spec, SpecError, parse_spec
+from hopeful.research.run import (
+    ESTIMATE_COLUMNS,
+    MODEL_COLUMNS,
+    TEST_COLUMNS,
+    Results,
+    run_spec,
+)
+from hopeful.research.spec import SpecError
 from hopeful.stats import Design, nchs_proportions
-
-ITEMS = [f"PCE{k}" for k in range(1, 8)]
-VALUE_LABELS: dict[str, dict[float | int | str, str]] = {
-    "SEXVAR": {1: "Male", 2: "Female"},
-    "ADDEPEV3": {1: "Yes", 2: "No", 7: "Don't know", 9: "Refused"},
-    "_AGEG5YR": {1: "18-29", 2: "30-44", 3: "45-64", 4: "65+"},
-}
-
-
-def brfss_frame(rows: int = 3000, seed: int = 18, strata: int = 30) -> pd.DataFrame:
-    """BRFSS-shaped codes: 3 PSUs per stratum, PCE items 1 yes / 0 no / 7 / 9, depression
-    1 yes / 2 no / 7 / 9, more likely with fewer PCEs."""
-    rng = np.random.default_rng(seed)
-    stratum = rng.integers(1, strata + 1, size=rows)
-    psu = stratum * 10 + rng.integers(1, 4, size=rows)
-    sex = rng.integers(1, 3, size=rows)
-    age = rng.integers(1, 5, size=rows)
-    items = rng.random((rows, 7)) < 0.65
-    score = items.sum(axis=1)
-    p = 1 / (1 + np.exp(-(-0.4 - 0.25 * score + 0.4 * (sex == 2))))
-    depressed = np.where(rng.random(rows) < p, 1, 2)
-    depressed[rng.random(rows) < 0.03] = 7
-    depressed[rng.random(rows) < 0.02] = 9
-    frame = pd.DataFrame(
-        {
-            "_STSTR": stratum.astype(float),
-            "_PSU": psu.astype(float),
-            "_LLCPWT": rng.lognormal(5, 0.6, size=rows).round(3),
-            "SEXVAR": sex.astype(float),
-            "_AGEG5YR": age.astype(float),
-            "ADDEPEV3": depressed.astype(float),
-        }
-    )
-    codes = items.astype(float)
-    codes[rng.random((rows, 7)) < 0.01] = 7
-    for k, name in enumerate(ITEMS):
-        frame[name] = codes[:, k]
-    return frame
-
-
-def labelled(frame: pd.DataFrame, path: Path = Path("/data/brfss.xpt")) -> LabelledTable:
-    return LabelledTable(
-        frame=frame,
-        variable_labels=dict.fromkeys(frame.columns, "") | {"SEXVAR": "Sex of respondent"},
-        value_labels={k: v for k, v in VALUE_LABELS.items() if k in frame.columns},
-        path=path,
-        sha256="ab" * 32,
-        format="xpt",
-    )
-
-
-DESIGN = """\
-[data]
-path = "brfss.xpt"
-
-[data.missing]
-ADDEPEV3 = [7, 9]
-
-[design]
-weights = "_LLCPWT"
-strata = "_STSTR"
-psu = "_PSU"
-lonely_psu = "adjust"
-
-[recode.pce_score]
-sum = ["PCE1", "PCE2", "PCE3", "PCE4", "PCE5", "PCE6", "PCE7"]
-missing_codes = [7, 9]
-
-[recode.pce_band]
-cut = "pce_score"
-breaks = [0, 3, 6, 7]
-labels = ["0-2", "3-5", "6-7"]
-
-[recode.depressed]
-map = "ADDEPEV3"
-values = { 1 = 1, 2 = 0 }
-"""
+from tests.research.brfss import DESIGN, brfss_frame, expected_frame, labelled
+from tests.research.brfss import parse as spec_of
 
 SPEC = (
     DESIGN
@@ -133,20 +63,6 @@ family = "gaussian"
 formula = "pce_score ~ C(SEXVAR)"
 """
 )
-
-
-def spec_of(text: str) -> Spec:
-    return parse_spec(text, Path("/data/spec.toml"))
-
-
-def expected_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The recodes done by hand, independently of the spec code."""
-    out = frame.copy()
-    items = out[ITEMS].where(~out[ITEMS].isin([7, 9]))
-    out["pce_score"] = items.sum(axis=1, skipna=False)
-    out["pce_band"] = pd.cut(out["pce_score"], [0, 3, 6, 7.5], right=False, labels=False) + 1
-    out["depressed"] = out["ADDEPEV3"].map({1.0: 1.0, 2.0: 0.0})
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -229,11 +145,13 @@ def test_its_models_equal_the_engine_with_labelled_terms(results: Results, desig
     for ours, theirs in (("estimate", "estimate"), ("se", "se"), ("p", "p_value")):
         np.testing.assert_allclose(rows[ours].to_numpy(float), direct[theirs], rtol=1e-10)
     np.testing.assert_allclose(rows["odds_ratio"], np.exp(rows["estimate"]), rtol=1e-12)
+    np.testing.assert_allclose(rows["or_low"], np.exp(direct["ci_low"]), rtol=1e-10)
+    np.testing.assert_allclose(rows["or_high"], np.exp(direct["ci_high"]), rtol=1e-10)
     # fewer PCEs, more depression: the synthetic truth
     assert rows["odds_ratio"].iloc[1] > rows["odds_ratio"].iloc[2] > 1
     linear = results.models[results.models["id"] == "lin"]
     assert linear["term"].tolist() == ["Intercept", "C(SEXVAR)[T.Female]"]
-    assert linear["odds_ratio"].isna().all()
+    assert linear[["odds_ratio", "or_low", "or_high"]].isna().all().all()
 
 
 def test_its_provenance_records_hashes_and_version(results: Results) -> None:
@@ -342,6 +260,12 @@ def test_csv_output_is_tidy_with_provenance_and_models_beside_it(
     assert float(rows[0]["estimate"]) == pytest.approx(results.estimates["estimate"].iloc[0])
     provenance = json.loads((tmp_path / "results.csv.provenance.json").read_text("utf-8"))
     assert provenance["data_sha256"] == "ab" * 32
+    assert provenance["files"] == [
+        "results.csv",
+        "results.csv.provenance.json",
+        "results.models.csv",
+    ]
+    assert provenance["design"] == "strata and PSUs (Taylor linearization)"
     with (tmp_path / "results.models.csv").open(encoding="utf-8", newline="") as handle:
         models = list(csv.DictReader(handle))
     assert models[1]["term"] == "C(pce_band)[T.0-2]"
@@ -354,7 +278,13 @@ def test_xlsx_output_has_estimates_models_and_provenance_sheets(
     out = tmp_path / "results.xlsx"
     write_results(results, out)
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["estimates", "models", "provenance"]
+    assert book.sheetnames == ["estimates", "models", "tests", "provenance"]
+    models = list(book["models"].iter_rows(values_only=True))
+    assert list(models[0]) == MODEL_COLUMNS
+    header = list(models[0])
+    first_term = dict(zip(header, models[2], strict=True))  # C(pce_band)[T.0-2] of "aor"
+    assert first_term["or_low"] == pytest.approx(math.exp(first_term["ci_low"]), rel=1e-12)
+    assert list(book["tests"].iter_rows(values_only=True)) == [tuple(TEST_COLUMNS)]
     estimates = list(book["estimates"].iter_rows(values_only=True))
     assert list(estimates[0]) == ESTIMATE_COLUMNS
     assert len(estimates) == len(results.estimates) + 1
@@ -367,7 +297,9 @@ def test_json_output_reads_back(results: Results, tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     write_results(results, out)
     data = json.loads(out.read_text("utf-8"))
-    assert set(data) == {"provenance", "variable_labels", "estimates", "models"}
+    assert set(data) == {"provenance", "variable_labels", "estimates", "models", "tests"}
+    assert data["tests"] == []
+    assert data["models"][1]["or_high"] == pytest.approx(math.exp(data["models"][1]["ci_high"]))
     assert data["provenance"]["hopeful_version"] == results.provenance["hopeful_version"]
     assert len(data["estimates"]) == len(results.estimates)
     assert data["models"][-1]["odds_ratio"] is None

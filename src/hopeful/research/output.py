@@ -3,7 +3,8 @@
 The format comes from the output's suffix. Every output records the spec's and the data
 file's sha256 and hopeful's version: a ``provenance`` object (JSON), sheet (XLSX) or section
 (HTML); CSV stays one tidy table, with a sidecar ``<name>.csv.provenance.json`` (models in a
-second file ``<name>.models.csv`` when the spec has models). Files are written to a
+second file ``<name>.models.csv`` when the spec has models, tests in ``<name>.tests.csv`` when
+it has tests; the sidecar lists the files). Files are written to a
 temporary name and renamed, so a failed run leaves nothing half-written.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from hopeful.cells import safe_cell
-from hopeful.research.run import ESTIMATE_COLUMNS, MODEL_COLUMNS, Results
+from hopeful.research.run import ESTIMATE_COLUMNS, MODEL_COLUMNS, TEST_COLUMNS, Results
 
 __all__ = ["FORMATS", "OutputError", "write_results"]
 
@@ -46,6 +47,8 @@ def output_paths(path: Path, results: Results | None = None) -> list[Path]:
     paths = [path, path.with_name(path.name + ".provenance.json")]
     if results is not None and len(results.models):
         paths.append(path.with_suffix(".models.csv"))
+    if results is not None and len(results.tests):
+        paths.append(path.with_suffix(".tests.csv"))
     return paths
 
 
@@ -55,9 +58,12 @@ def write_results(results: Results, path: Path) -> list[Path]:
     suffix = path.suffix.lower()
     contents: list[bytes]
     if suffix == ".csv":
-        contents = [_csv(results.estimates), _json_bytes(dict(results.provenance))]
-        if len(paths) == 3:
+        provenance = {**results.provenance, "files": [p.name for p in paths]}
+        contents = [_csv(results.estimates), _json_bytes(provenance)]
+        if len(results.models):
             contents.append(_csv(results.models))
+        if len(results.tests):
+            contents.append(_csv(results.tests))
     elif suffix == ".xlsx":
         contents = [_xlsx(results)]
     elif suffix == ".json":
@@ -121,6 +127,7 @@ def _as_json(results: Results) -> dict[str, Any]:
         "variable_labels": dict(results.variable_labels),
         "estimates": _records(results.estimates),
         "models": _records(results.models),
+        "tests": _records(results.tests),
     }
 
 
@@ -131,6 +138,7 @@ def _xlsx(results: Results) -> bytes:
     for title, frame, columns in (
         ("estimates", results.estimates, ESTIMATE_COLUMNS),
         ("models", results.models, MODEL_COLUMNS),
+        ("tests", results.tests, TEST_COLUMNS),
     ):
         sheet = book.create_sheet(title)
         sheet.append(columns)
@@ -238,13 +246,29 @@ def _model_tables(results: Results) -> list[str]:
                 (_fmt(r["p"]), True),
             ]
             if binomial:
-                low, high = math.exp(r["ci_low"]), math.exp(r["ci_high"])
                 row += [
                     (_fmt(r["odds_ratio"], 3), True),
-                    (f"{_fmt(low, 3)} to {_fmt(high, 3)}", True),
+                    (f"{_fmt(r['or_low'], 3)} to {_fmt(r['or_high'], 3)}", True),
                 ]
             rows.append(row)
         tables.append(_table(f"{model_id}: model terms", header, rows, row_header=1))
+    return tables
+
+
+def _test_tables(results: Results) -> list[str]:
+    tables = []
+    for r in results.tests.to_dict("records"):
+        caption = f"{r['id']}: association of {r['row']} and {r['col']} ({r['method']})"
+        header = ["statistic", "value", "ndf", "ddf", "p"]
+        ddf = r["ddf"]
+        row = [
+            (str(r["statistic_name"]), False),
+            (_fmt(r["statistic"]), True),
+            (_fmt(r["ndf"], 3), True),
+            ("none (chi-square)" if ddf is None or pd.isna(ddf) else _fmt(ddf, 3), True),
+            (_fmt(r["p"]), True),
+        ]
+        tables.append(_table(caption, header, [row], row_header=1))
     return tables
 
 
@@ -270,12 +294,13 @@ def _html(results: Results) -> str:
         f"<h1>Analysis of {html.escape(str(p.get('data', '')))}</h1>",
         f"<p>Spec {html.escape(str(p.get('spec', '')))}; confidence intervals are design-based "
         "(t with the design's degrees of freedom; Korn-Graubard for proportions unless the "
-        "spec says otherwise). Flags follow the NCHS Data Presentation Standards for "
-        "Proportions.</p>",
+        "spec says otherwise; Woodruff for quantiles). Flags follow the NCHS Data "
+        "Presentation Standards for Proportions.</p>",
     ]
     for title, tables in (
         ("Estimates", _estimate_tables(results)),
         ("Models", _model_tables(results)),
+        ("Tests of association", _test_tables(results)),
     ):
         if tables:
             parts += [f"<section><h2>{html.escape(title)}</h2>", *tables, "</section>"]
