@@ -23,6 +23,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium to run browser tests)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """SQLite test databases start from a migrated copy (tests/sqlite_template.py)."""
+    from tests.sqlite_template import install
+
+    install()
+
+
 # -- the PostgreSQL pass: only the tests that use the database ---------------------------------
 # CI runs tests/web a second time against PostgreSQL (HOPEFUL_TESTS_DATABASE_ONLY=1). A test
 # without the database (no django_db mark, no fixture that needs it) cannot tell the two apart:

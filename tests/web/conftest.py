@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -25,8 +26,7 @@ def alice(db: None) -> User:
     return User.objects.create_user("alice@example.org", PASSWORD, display_name="Alice")
 
 
-@pytest.fixture
-def two_tenants(db: None) -> dict[str, object]:
+def build_two_tenants() -> dict[str, object]:
     """Organizations A and B with the same shape: programs, a member in every role, a family
     with full consent, an open pce7 campaign with a public link (tokens in ``*_token``)."""
     from tests.web import factories as f  # needs the Django app registry
@@ -56,6 +56,33 @@ def two_tenants(db: None) -> dict[str, object]:
             }
         )
     return out
+
+
+@pytest.fixture
+def two_tenants(db: None) -> dict[str, object]:
+    """The two organizations of :func:`build_two_tenants`, made for this test."""
+    return build_two_tenants()
+
+
+@pytest.fixture(scope="module")
+def shared_two_tenants(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[dict[str, object]]:
+    """The two organizations made once for a whole module of many short tests (the URL
+    inventory and the role matrix: a thousand requests), as Django's ``setUpTestData``: they
+    are made in a transaction that stays open for the module and is rolled back at its end,
+    and each test runs in a savepoint inside it, so what one test changes the next never sees.
+    A test takes them through a ``two_tenants`` fixture of its module that returns these."""
+    from django.db import transaction
+
+    rng = random.Random(zlib.crc32(b"shared_two_tenants"))  # noqa: S311 - not a secret
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(surveys_models, "new_record_key", lambda: new_record_key(rng))
+        with transaction.atomic():
+            made = build_two_tenants()
+            patch.undo()
+            yield made
+            transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ the test fails until the URL has a row.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,13 @@ OK, DENIED = "ok", "403"
 
 ADMIN, PRACTITIONER = Role.ORG_ADMIN.value, Role.PRACTITIONER.value
 AGGREGATE_ROLES = (Role.ANALYST.value, Role.RESEARCHER.value, Role.VIEWER.value)
+
+
+@pytest.fixture
+def two_tenants(shared_two_tenants: dict[str, Any], db: None) -> dict[str, Any]:
+    """This module's many tests share one pair of organizations (tests/web/conftest.py), each
+    test with its own copy of the objects, as Django's ``setUpTestData`` gives."""
+    return copy.deepcopy(shared_two_tenants)
 
 
 def _allow(*roles: str) -> dict[str, str]:

@@ -30,6 +30,11 @@ SPANISH_HOME_TITLE = "HOPE: Resultados saludables a partir de experiencias posit
 
 pytestmark = pytest.mark.django_db
 
+# Loading the whole demo site takes half a minute; what it publishes does not depend on the
+# database (publishing and translating pages is checked on both by tests/web/cms), so the two
+# checks of the whole site run in the SQLite pass only.
+ONE_DATABASE = pytest.mark.one_database
+
 
 def _locales() -> tuple[Locale, Locale]:
     return Locale.objects.get(language_code="en"), Locale.objects.get(language_code="es")
@@ -93,6 +98,7 @@ def _check_posts(en: Locale, es: Locale) -> None:
     assert all(post.lead_image_alt in alts for post in spanish)
 
 
+@ONE_DATABASE
 def test_the_demo_publishes_a_whole_site_in_english_and_spanish_once() -> None:
     result = site_load(today=TODAY)
     en, es = _locales()
@@ -159,6 +165,7 @@ def test_the_demo_publishes_a_whole_site_in_english_and_spanish_once() -> None:
     assert result.line().startswith("Public site: 62 pages in English and 59 in Spanish")
 
 
+@ONE_DATABASE
 def test_the_demo_site_answers_in_both_languages(client: Client) -> None:
     result = site_load(today=TODAY)
     english = _text(client.get("/"))
