@@ -35,6 +35,8 @@ from django.db.backends.sqlite3.creation import DatabaseCreation
 ROOT = Path(tempfile.gettempdir()) / "hopeful-test-db"
 HOPEFUL_SOURCE = Path(__file__).resolve().parent.parent / "src" / "hopeful"
 KEEP_DAYS = 7
+#: ``HOPEFUL_TEST_DB_TEMPLATE=0`` migrates every run, as Django does without this module.
+ENABLED = os.environ.get("HOPEFUL_TEST_DB_TEMPLATE", "1") != "0"
 
 
 def fingerprint() -> str:
@@ -110,7 +112,7 @@ def install() -> None:
         serialize: bool = True,
         keepdb: bool = False,
     ) -> str:
-        if not self.is_in_memory_db(self._get_test_db_name()):
+        if not self.is_in_memory_db(self._get_test_db_name()) or not ENABLED:
             return original(self, verbosity, autoclobber, serialize, keepdb)
         template = ROOT / f"{fingerprint()}.sqlite3"
         with locked(template.with_suffix(".lock")):
