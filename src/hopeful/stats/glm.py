@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,15 @@ from hopeful.stats.errors import EstimationError
 if TYPE_CHECKING:
     from hopeful.stats.design import Design
 
-__all__ = ["RegressionResult", "fit"]
+__all__ = [
+    "ModelMatrix",
+    "ModelSource",
+    "RegressionResult",
+    "build_model",
+    "fit",
+    "information_inverse",
+    "irls",
+]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -91,8 +99,19 @@ class RegressionResult:
 # -- model matrices ----------------------------------------------------------------------------
 
 
+class ModelSource(Protocol):
+    """What the model builders read of a design: its data and its number of rows (a
+    linearization :class:`~hopeful.stats.design.Design` or a replicate-weight design)."""
+
+    @property
+    def table(self) -> Any: ...
+
+    @property
+    def n_rows(self) -> int: ...
+
+
 @dataclass
-class _Model:
+class ModelMatrix:
     """A model matrix given as distinct covariate patterns plus each row's pattern.
 
     ``x`` has one row per pattern; ``pattern`` maps data rows to them (the identity when the
@@ -151,7 +170,7 @@ class _Spec:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _fast_model(formula: str, design: Design, reference: dict[str, Any]) -> _Model | None:
+def _fast_model(formula: str, design: ModelSource, reference: dict[str, Any]) -> ModelMatrix | None:
     """Build the model from integer codes, or return None for formulaic to do it."""
     try:
         parsed = Formula(formula)
@@ -277,7 +296,9 @@ def _fast_model(formula: str, design: Design, reference: dict[str, Any]) -> _Mod
                 )
         return np.concatenate(out, axis=1)
 
-    return _Model(y=y, x=x, pattern=pattern, names=names, used=~missing, unit_scores=unit_scores)
+    return ModelMatrix(
+        y=y, x=x, pattern=pattern, names=names, used=~missing, unit_scores=unit_scores
+    )
 
 
 def _spec_names(spec: _Spec, variables: dict[str, _Var]) -> list[str]:
@@ -322,7 +343,7 @@ def _columns_of(var: _Var, rows: npt.NDArray[np.int64]) -> tuple[list[str], list
     return names, cols
 
 
-def _formulaic_model(formula: str, design: Design) -> _Model:
+def _formulaic_model(formula: str, design: ModelSource) -> ModelMatrix:
     table = design.table
     if not isinstance(table, pd.DataFrame):
         if hasattr(table, "to_pandas"):
@@ -340,7 +361,7 @@ def _formulaic_model(formula: str, design: Design) -> _Model:
         raise EstimationError("the outcome must be a single 0/1 or numeric column")
     x = np.asarray(rhs.to_numpy(dtype=np.float64))
     used = ~(np.isnan(y[:, 0]) | np.isnan(x).any(axis=1))
-    return _Model(
+    return ModelMatrix(
         y=y[:, 0],
         x=np.where(used[:, None], x, 0.0),
         pattern=np.arange(len(frame), dtype=np.int64),
@@ -349,10 +370,19 @@ def _formulaic_model(formula: str, design: Design) -> _Model:
     )
 
 
+def build_model(
+    formula: str, source: ModelSource, reference: dict[str, Any] | None = None
+) -> ModelMatrix:
+    """The model matrix of ``formula`` on ``source``'s data: built from integer codes when the
+    formula is plain columns, ``C(...)`` terms and their interactions, else by formulaic."""
+    model = _fast_model(formula, source, reference or {})
+    return model if model is not None else _formulaic_model(formula, source)
+
+
 # -- fitting -----------------------------------------------------------------------------------
 
 
-def _irls(
+def irls(
     x: FloatArray, wy: FloatArray, w: FloatArray, family: Family
 ) -> tuple[FloatArray, int, bool]:
     """Weighted maximum likelihood on covariate patterns, by Newton's method.
@@ -404,9 +434,7 @@ def fit(
     """
     if not 0 < level < 1:
         raise EstimationError(f"level must be between 0 and 1, not {level!r}")
-    model = _fast_model(formula, design, reference or {})
-    if model is None:
-        model = _formulaic_model(formula, design)
+    model = build_model(formula, design, reference)
     used = model.used & (design.weights > 0)
     all_used = bool(used.all())
     if not all_used and not used.any():
@@ -427,9 +455,11 @@ def fit(
     pwy = weighted_counts(model.pattern, weights=w * y, minlength=n_patterns)
     keep = pw > 0
     x = model.x[keep]
-    _inverse((x * pw[keep][:, None]).T @ x, formula)  # collinear terms: a clear error first
+    information_inverse(
+        (x * pw[keep][:, None]).T @ x, formula
+    )  # collinear terms: a clear error first
     try:
-        beta, iterations, converged = _irls(x, pwy[keep], pw[keep], family)
+        beta, iterations, converged = irls(x, pwy[keep], pw[keep], family)
     except np.linalg.LinAlgError:
         raise EstimationError(
             f"the model {formula!r} cannot be estimated (the information matrix became "
@@ -439,7 +469,7 @@ def fit(
     mu = special.expit(eta) if family == "binomial" else eta
     working = pw * mu * (1 - mu) if family == "binomial" else pw
     info = (model.x * working[:, None]).T @ model.x
-    a_inv = _inverse(info, formula)
+    a_inv = information_inverse(info, formula)
     residual = w * (y - mu[model.pattern])  # zero outside the estimate (w = 0 there)
     unit_cov = None
     if model.unit_scores is not None:
@@ -485,7 +515,7 @@ def fit(
     )
 
 
-def _inverse(info: FloatArray, formula: str) -> FloatArray:
+def information_inverse(info: FloatArray, formula: str) -> FloatArray:
     """Inverse of the information matrix; collinear terms are a clear error."""
     try:
         chol = np.linalg.cholesky(info)

@@ -500,10 +500,7 @@ def _refit(
     weight in it) is left out, as R drops replicates with NA coefficients.
     """
     _check_level(level)
-    source = cast(Any, design)  # duck-typed: glm's builders use .table and .n_rows only
-    model = glm._fast_model(formula, source, reference or {})  # glm.py's shared core
-    if model is None:
-        model = glm._formulaic_model(formula, source)  # glm.py's shared core
+    model = glm.build_model(formula, design, reference)
     used = model.used
     if not used.any():
         raise EstimationError("no rows have every model variable")
@@ -529,11 +526,11 @@ def _refit(
         if (scale == 0).any() or np.linalg.matrix_rank(info / np.outer(scale, scale)) < len(info):
             raise np.linalg.LinAlgError("collinear")  # R gives NA: the replicate is dropped
         norm = n_used / pw.sum()  # R rescales the weights; the coefficients do not change
-        return glm._irls(x, pwy * norm, pw * norm, family)
+        return glm.irls(x, pwy * norm, pw * norm, family)
 
     pw0, pwy0 = ones @ design.weights, ys @ design.weights
     keep0 = pw0 > 0
-    glm._inverse((model.x[keep0] * pw0[keep0][:, None]).T @ model.x[keep0], formula)
+    glm.information_inverse((model.x[keep0] * pw0[keep0][:, None]).T @ model.x[keep0], formula)
     try:
         beta, iterations, converged = solve(pw0, pwy0)
     except np.linalg.LinAlgError:
