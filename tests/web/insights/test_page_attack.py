@@ -211,6 +211,7 @@ def shown_counts(page: Any) -> list[Any]:
     ]
 )
 @given(population=populations)
+@pytest.mark.audit
 @pytest.mark.one_database  # linear programs over the published numbers; the pages that
 # publish them are tested on both databases
 def test_no_small_count_can_be_recovered_from_every_view_of_the_dashboard(

@@ -155,6 +155,7 @@ def test_every_share_shows_one_number_across_every_view(data: dict[str, Any]) ->
     assert audit.inconsistent_shares(ledger) == []
 
 
+@pytest.mark.audit
 @pytest.mark.one_database  # which cached counts the tables read; the tables themselves are
 # tested on both databases
 def test_the_tables_read_only_counts_published_as_numbers(data: dict[str, Any]) -> None:

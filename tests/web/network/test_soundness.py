@@ -57,6 +57,7 @@ def run(client: Client, spec: list[attack.OrgSpec], seed: int, measure: str) -> 
     ],
 )
 @given(spec=org_specs, seed=st.integers(0, 2**31 - 1), measure=st.sampled_from(attack.MEASURES))
+@pytest.mark.audit
 @pytest.mark.one_database  # linear programs over the published numbers; the pages that
 # publish them are tested on both databases
 def test_no_hidden_count_can_be_worked_out_from_everything_published(
