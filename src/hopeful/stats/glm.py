@@ -39,6 +39,7 @@ __all__ = [
     "fit",
     "information_inverse",
     "irls",
+    "regression_result",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -478,16 +479,45 @@ def fit(
     if unit_cov is None:
         scores = model.x[model.pattern] * residual[:, None]
         unit_cov = design.covariance_of_totals(scores @ a_inv)
-    vcov = (unit_cov + unit_cov.T) / 2
-    df_residual = design.degf_of(used) + 1 - len(beta)
+    return regression_result(
+        family,
+        formula,
+        model.names,
+        beta,
+        unit_cov,
+        df_residual=design.degf_of(used) + 1 - len(beta),
+        n=int(used.sum()),
+        iterations=iterations,
+        converged=converged,
+        level=level,
+    )
+
+
+def regression_result(
+    family: Family,
+    formula: str,
+    terms: list[str],
+    beta: FloatArray,
+    vcov: FloatArray,
+    *,
+    df_residual: int,
+    n: int,
+    iterations: int,
+    converged: bool,
+    level: float,
+) -> RegressionResult:
+    """The coefficient table (t tests and intervals on ``df_residual``, odds ratios for a
+    logistic model) of coefficients and their design-based covariance, whatever design made
+    them (linearization here, replicate weights in :mod:`hopeful.stats.replicates`)."""
+    vcov = (vcov + vcov.T) / 2
     se = np.sqrt(np.diag(vcov))
-    statistic = beta / se
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistic = beta / se
         p_value = 2 * stats.t.sf(np.abs(statistic), df_residual) if df_residual > 0 else np.nan
     q = float(t_quantile(level, np.array([float(df_residual)]))[0])
     table = pd.DataFrame(
         {
-            "term": model.names,
+            "term": terms,
             "estimate": beta,
             "se": se,
             "statistic": statistic,
@@ -503,11 +533,11 @@ def fit(
     return RegressionResult(
         family=family,
         formula=formula,
-        terms=tuple(model.names),
+        terms=tuple(terms),
         coef=beta,
         vcov=vcov,
         df_residual=df_residual,
-        n=int(used.sum()),
+        n=n,
         iterations=iterations,
         converged=converged,
         level=level,

@@ -21,7 +21,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import sparse, special, stats
+from scipy import sparse, special
 
 from hopeful.stats import _ci, glm
 from hopeful.stats._columns import (
@@ -542,41 +542,17 @@ def _refit(
             betas[r] = solve(pw_r[:, r], pwy_r[:, r])[0]
         except np.linalg.LinAlgError:
             continue
-    vcov = design._covariance(betas, beta)
-    vcov = (vcov + vcov.T) / 2
-    df_residual = design.degf + 1 - len(beta)
-    se = np.sqrt(np.diag(vcov))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        statistic = beta / se
-        p_value = 2 * stats.t.sf(np.abs(statistic), df_residual) if df_residual > 0 else np.nan
-    q = float(_ci.t_quantile(level, np.array([float(df_residual)]))[0])
-    table = pd.DataFrame(
-        {
-            "term": model.names,
-            "estimate": beta,
-            "se": se,
-            "statistic": statistic,
-            "p_value": p_value,
-            "ci_low": beta - q * se,
-            "ci_high": beta + q * se,
-        }
-    )
-    if family == "binomial":
-        table["odds_ratio"] = np.exp(beta)
-        table["or_ci_low"] = np.exp(beta - q * se)
-        table["or_ci_high"] = np.exp(beta + q * se)
-    return glm.RegressionResult(
-        family=family,
-        formula=formula,
-        terms=tuple(model.names),
-        coef=beta,
-        vcov=vcov,
-        df_residual=df_residual,
+    return glm.regression_result(
+        family,
+        formula,
+        model.names,
+        beta,
+        design._covariance(betas, beta),
+        df_residual=design.degf + 1 - len(beta),
         n=len(rows),
         iterations=iterations,
         converged=converged,
         level=level,
-        table=table,
     )
 
 
