@@ -440,7 +440,9 @@ def matrix_rank(w: FloatArray, tol: float = 1e-5) -> int:
     if w.shape[0] > w.shape[1]:
         # W = QR with Q orthonormal keeps every norm and inner product of the columns, so
         # the same greedy pass runs on the small R (a LAPACK QR does the long pass).
-        w = np.asarray(linalg.qr(w, mode="r", check_finite=False)[0], dtype=np.float64)
+        # Only R's first n_cols rows are non-zero: the greedy pass runs on n_cols x n_cols.
+        top = linalg.qr(w, mode="r", check_finite=False)[0][: w.shape[1]]
+        w = np.asarray(top, dtype=np.float64)
     n_rows, n_cols = w.shape
     basis = np.empty((n_rows, min(n_rows, n_cols)))
     rank = 0
