@@ -35,7 +35,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["FORMATS", "LabelledTable", "ReadError", "apply_missing", "label_of", "read_table"]
+__all__ = [
+    "FORMATS",
+    "LabelledTable",
+    "ReadError",
+    "apply_missing",
+    "file_sha256",
+    "label_of",
+    "parquet_value_labels",
+    "read_table",
+    "unknown_column",
+]
 
 Code = float | int | str
 
@@ -123,7 +133,7 @@ def read_table(
         variable_labels=variable_labels,
         value_labels=value_labels,
         path=path,
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         format=fmt,
     )
 
@@ -140,7 +150,9 @@ def apply_missing(table: LabelledTable, codes: Mapping[str, Sequence[Code]]) -> 
     plan: list[tuple[str, list[Code]]] = []
     for column, values in codes.items():
         if column not in frame.columns:
-            raise ReadError(f"{table.path}: missing codes for {_unknown(column, frame.columns)}")
+            raise ReadError(
+                f"{table.path}: missing codes for {unknown_column(column, frame.columns)}"
+            )
         if isinstance(values, str | bytes) or not isinstance(values, Sequence):
             raise ReadError(
                 f"{table.path}: missing codes for {column!r} must be a list, e.g. [7, 9], "
@@ -175,7 +187,7 @@ def label_of(table: LabelledTable, column: str, value: object) -> str:
     Whole floats print as integers (``7.0`` -> ``"7"``) and a missing value as ``""``.
     """
     if column not in table.frame.columns:
-        raise ReadError(f"{table.path}: label of {_unknown(column, table.frame.columns)}")
+        raise ReadError(f"{table.path}: label of {unknown_column(column, table.frame.columns)}")
     if _is_missing(value):
         return ""
     labels = table.value_labels.get(column, {})
@@ -260,13 +272,13 @@ def _read_parquet(path: Path, wanted: list[str] | None) -> Labels:
         variable_labels[field.name] = metadata.get(PARQUET_LABEL_KEY, b"").decode("utf-8")
         if PARQUET_VALUE_LABELS_KEY in metadata:
             numeric = pd.api.types.is_numeric_dtype(frame[field.name].dtype)
-            value_labels[field.name] = _parquet_value_labels(
+            value_labels[field.name] = parquet_value_labels(
                 path, field.name, metadata[PARQUET_VALUE_LABELS_KEY], numeric=numeric
             )
     return _finish(frame, variable_labels, value_labels, wanted)
 
 
-def _parquet_value_labels(path: Path, column: str, raw: bytes, *, numeric: bool) -> dict[Code, str]:
+def parquet_value_labels(path: Path, column: str, raw: bytes, *, numeric: bool) -> dict[Code, str]:
     """``{"1": "Male"}`` or ``[[1, "Male"]]``; object keys are numbers for a numeric column."""
     problem = f"{path}: the value labels of column {column!r} in the Parquet metadata"
     try:
@@ -325,7 +337,7 @@ def _checked_columns(path: Path, columns: Sequence[str] | None) -> list[str] | N
     present = _column_names(path)
     for column in wanted:
         if column not in present:
-            raise ReadError(f"{path}: {_unknown(column, present)}")
+            raise ReadError(f"{path}: {unknown_column(column, present)}")
     return wanted
 
 
@@ -354,7 +366,7 @@ def _column_names(path: Path) -> list[str]:
         raise ReadError(f"{path}: cannot read this as a .{fmt} file ({_reason(exc)})") from exc
 
 
-def _unknown(column: str, present: Sequence[object] | pd.Index) -> str:
+def unknown_column(column: str, present: Sequence[object] | pd.Index) -> str:
     names = [str(c) for c in present]
     by_lower: dict[str, str] = {}
     for name in names:
@@ -367,7 +379,7 @@ def _unknown(column: str, present: Sequence[object] | pd.Index) -> str:
 # -- small helpers ------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

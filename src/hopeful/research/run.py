@@ -21,6 +21,7 @@ import pandas as pd
 from hopeful.research.designs import AnyDesign, build_design, describe_design
 from hopeful.research.io import LabelledTable, label_of
 from hopeful.research.prepare import load_data, prepare
+from hopeful.research.run_stream import stream_spec
 from hopeful.research.spec import CI_METHODS, EstimateSpec, ModelSpec, Spec, TestSpec
 from hopeful.stats import DesignError, EstimationError, nchs_proportions
 from hopeful.stats.quantiles import quantile
@@ -112,8 +113,46 @@ def hopeful_version() -> str:
 
 
 def analyze(spec: Spec, *, progress: bool | None = None) -> Results:
-    """Read the spec's data and run it (see :func:`run_spec`)."""
+    """Read the spec's data and run it (see :func:`run_spec`); with ``[data] stream = true``
+    the file is read a batch at a time (:mod:`hopeful.research.run_stream`)."""
+    if spec.data.stream:
+        return _analyze_streamed(spec)
     return run_spec(spec, load_data(spec), progress=progress)
+
+
+def _analyze_streamed(spec: Spec) -> Results:
+    streamed = stream_spec(spec)
+    table = streamed.table
+    rows = [r for est, result in streamed.results for r in _estimate_rows(table, est, result)]
+    used = sorted({name for name, _ in spec.references} & set(table.frame.columns))
+    return Results(
+        estimates=pd.DataFrame(rows, columns=ESTIMATE_COLUMNS),
+        models=pd.DataFrame(columns=MODEL_COLUMNS),
+        provenance=_provenance(spec, table, streamed.rows, _streamed_design(spec))
+        | {"stream": True},
+        variable_labels={name: table.variable_labels.get(name, "") for name in used},
+        levels={est.id: est.level for est in spec.estimates},
+    )
+
+
+def _streamed_design(spec: Spec) -> str:
+    d = spec.design
+    if d.strata or d.psu:
+        return "strata and PSUs (Taylor linearization), from streamed cell sums"
+    return "no strata or PSUs (Taylor linearization, each row its own PSU), from streamed cell sums"
+
+
+def _provenance(spec: Spec, table: LabelledTable, rows: int, design: str) -> dict[str, str | int]:
+    return {
+        "spec": spec.path.name,
+        "spec_sha256": spec.sha256,
+        "data": table.path.name,
+        "data_sha256": table.sha256,
+        "data_format": table.format,
+        "rows": rows,
+        "design": design,
+        "hopeful_version": hopeful_version(),
+    }
 
 
 def run_spec(spec: Spec, table: LabelledTable, *, progress: bool | None = None) -> Results:
@@ -158,16 +197,7 @@ def run_spec(spec: Spec, table: LabelledTable, *, progress: bool | None = None) 
         estimates=pd.DataFrame(estimate_rows, columns=ESTIMATE_COLUMNS),
         models=pd.DataFrame(model_rows, columns=MODEL_COLUMNS),
         tests=pd.DataFrame(test_rows, columns=TEST_COLUMNS),
-        provenance={
-            "spec": spec.path.name,
-            "spec_sha256": spec.sha256,
-            "data": table.path.name,
-            "data_sha256": table.sha256,
-            "data_format": table.format,
-            "rows": len(table.frame),
-            "design": describe_design(spec, design),
-            "hopeful_version": hopeful_version(),
-        },
+        provenance=_provenance(spec, table, len(table.frame), describe_design(spec, design)),
         variable_labels={name: table.variable_labels.get(name, "") for name in used},
         levels={item.id: item.level for item in items if not isinstance(item, TestSpec)},
     )
@@ -183,15 +213,8 @@ def quantile_level(prob: float) -> str:
 
 def _estimate(design: AnyDesign, table: LabelledTable, est: EstimateSpec) -> list[dict[str, Any]]:
     by = list(est.by) or None
-    flags: list[str] | None = None
-    variable = est.variable
     if est.kind == "proportion":
         result = design.proportion(est.variable, by=by, ci=CI_METHODS[est.ci], level=est.level)  # type: ignore[arg-type]  # CI_METHODS maps to beta, logit, wald
-        checked = nchs_proportions(result, level=est.level)
-        flags = [
-            f"suppress: {reason}" if reason else str(flag)
-            for reason, flag in zip(checked["reason"], checked["flags"], strict=True)
-        ]
     elif est.kind in ("quantile", "ratio"):
         if isinstance(design, ReplicateDesign):  # the spec refuses this; a guard for callers
             raise EstimationError(f"kind {est.kind!r} cannot run on replicate weights yet")
@@ -207,11 +230,27 @@ def _estimate(design: AnyDesign, table: LabelledTable, est: EstimateSpec) -> lis
             )
         else:
             result = ratio(design, est.variable, str(est.denominator), by=by, level=est.level)
-            variable = f"{est.variable}/{est.denominator}"
     elif est.kind == "mean":
         result = design.mean(est.variable, by=by, level=est.level)
     else:
         result = design.total(est.variable, by=by, level=est.level)
+    return _estimate_rows(table, est, result)
+
+
+def _estimate_rows(
+    table: LabelledTable, est: EstimateSpec, result: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Tidy rows of one estimate's Design-style table: domain and level labels, NCHS flags."""
+    flags: list[str] | None = None
+    variable = est.variable
+    if est.kind == "proportion":
+        checked = nchs_proportions(result, level=est.level)
+        flags = [
+            f"suppress: {reason}" if reason else str(flag)
+            for reason, flag in zip(checked["reason"], checked["flags"], strict=True)
+        ]
+    elif est.kind == "ratio":
+        variable = f"{est.variable}/{est.denominator}"
     rows = []
     for i, record in enumerate(result.to_dict("records")):
         domain = "; ".join(f"{name}={label_of(table, name, record[name])}" for name in est.by)

@@ -130,6 +130,8 @@ def parse_spec(text: str, path: Path, *, sha256: str = "") -> Spec:
     )
     if not estimates and not models and not tests:
         raise p.fail(1, "the spec asks for nothing: add an [[estimate]], a [[model]] or a [[test]]")
+    if data.stream:
+        _check_stream(p, design, calibrate, estimates, models, tests)
     seen: dict[str, int] = {}
     items: list[EstimateSpec | ModelSpec | TestSpec] = [*estimates, *models, *tests]
     for item in items:
@@ -149,3 +151,40 @@ def parse_spec(text: str, path: Path, *, sha256: str = "") -> Spec:
         tests=tests,
         calibrate=calibrate,
     )
+
+
+_NOT_STREAMED = "not available with stream = true"
+
+
+def _check_stream(
+    p: SpecParser,
+    design: DesignSpec,
+    calibrate: CalibrateSpec | None,
+    estimates: tuple[EstimateSpec, ...],
+    models: tuple[ModelSpec, ...],
+    tests: tuple[TestSpec, ...],
+) -> None:
+    """``[data] stream = true`` runs means, totals and proportions by domain on one stage of
+    PSUs (linearization) only: anything else is refused at its line."""
+    if design.replicates is not None:
+        raise p.fail(design.replicates.line, f"[design.replicates] is {_NOT_STREAMED}")
+    if design.replicate is not None:
+        raise p.fail(design.replicate.line, f"[design] replicate is {_NOT_STREAMED}")
+    for key, names in (("psu", design.psu), ("fpc", design.fpc)):
+        if len(names) > 1:
+            raise p.fail(
+                p.lines.key("design", key),
+                f"[design] {key} with several stages is {_NOT_STREAMED} (name one column)",
+            )
+    if calibrate is not None:
+        raise p.fail(calibrate.line, f"[calibrate] is {_NOT_STREAMED}")
+    for i, est in enumerate(estimates):
+        if est.kind not in ("mean", "total", "proportion"):
+            raise p.fail(
+                p.lines.key("estimate", i, "kind"),
+                f"{est.id}: kind {est.kind!r} is {_NOT_STREAMED} (mean, total, proportion are)",
+            )
+    for model in models:
+        raise p.fail(model.line, f"{model.id}: [[model]] is {_NOT_STREAMED}")
+    for test in tests:
+        raise p.fail(test.line, f"{test.id}: [[test]] is {_NOT_STREAMED}")

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from hopeful.research.spec_base import Code, SpecParser, table_of
+from hopeful.research.spec_base import Code, SpecParser, flag, table_of
 
 __all__ = ["DataSpec", "Recode", "parse_data", "parse_recodes"]
 
@@ -28,6 +28,8 @@ class DataSpec:
     missing: Mapping[str, tuple[Code, ...]]
     labels: Path | None
     line: int
+    #: read the file a batch at a time (Parquet only; see :mod:`hopeful.research.run_stream`)
+    stream: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,14 @@ class Recode:
 def parse_data(p: SpecParser, value: Any) -> DataSpec:
     """``[data]``: ``path`` (relative to the spec), ``columns``, ``labels``, ``[data.missing]``."""
     data = table_of(p, value, "[data]", "data")
-    p.keys(data, ["path", "columns", "missing", "labels"], "[data]", "data")
+    p.keys(data, ["path", "columns", "missing", "labels", "stream"], "[data]", "data")
     file = p.text(data, "path", "[data]", "data")
+    stream = flag(p, data, "stream", "[data]", "data")
+    if stream and Path(file).suffix.lower() not in (".parquet", ".pq"):
+        raise p.fail(
+            p.lines.key("data", "stream"),
+            f"[data] stream = true reads Parquet files only, not {Path(file).name}",
+        )
     labels = data.get("labels")
     if labels is not None and not isinstance(labels, str):
         raise p.fail(p.lines.key("data", "labels"), "[data] labels must be a file path")
@@ -67,6 +75,7 @@ def parse_data(p: SpecParser, value: Any) -> DataSpec:
         missing=MappingProxyType(missing),
         labels=(base / labels) if labels else None,
         line=p.lines.key("data", "path"),
+        stream=stream,
     )
 
 
