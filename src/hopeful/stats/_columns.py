@@ -15,7 +15,9 @@ from hopeful.stats.errors import DesignError
 
 __all__ = [
     "Factor",
+    "analysis_columns",
     "column_names",
+    "domain_codes",
     "factorize",
     "get_column",
     "numeric_column",
@@ -24,6 +26,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def column_names(table: Any) -> list[str]:
@@ -169,3 +172,60 @@ def weighted_counts(
 ) -> FloatArray:
     """``np.bincount`` as float64 (sums of ``weights`` per code, or counts)."""
     return np.asarray(np.bincount(codes, weights=weights, minlength=minlength), dtype=np.float64)
+
+
+def domain_codes(table: Any, n_rows: int, by: list[str]) -> tuple[IntArray, int, pd.DataFrame]:
+    """Rows coded by domain (``-1``: a missing by-value), the number of domains and each
+    domain's by-values, domains in sorted order (as R's ``svyby``)."""
+    if not by:
+        return np.zeros(n_rows, dtype=np.int64), 1, pd.DataFrame(index=[0])
+    factors = [factorize(get_column(table, name), name) for name in by]
+    if len(factors) == 1:
+        f = factors[0]
+        return f.codes, f.n_levels, pd.DataFrame({f.name: f.levels})
+    key = np.zeros(n_rows, dtype=np.int64)
+    missing = np.zeros(n_rows, dtype=bool)
+    for f in factors:
+        key = key * max(f.n_levels, 1) + np.maximum(f.codes, 0)
+        missing |= f.missing
+    combined = factorize(np.where(missing, -1, key), "domain")
+    # factorize() sorts the keys; -1 (a missing by-value) is the first level if present.
+    keys = combined.levels.astype(np.int64)
+    codes = combined.codes
+    if len(keys) and keys[0] < 0:
+        codes = codes - 1
+        keys = keys[1:]
+    labels: dict[str, Any] = {}
+    rest = keys.copy()
+    for f in reversed(factors):
+        n_levels = max(f.n_levels, 1)
+        labels[f.name] = f.levels[rest % n_levels]
+        rest = rest // n_levels
+    return codes, len(keys), pd.DataFrame({name: labels[name] for name in by})
+
+
+def analysis_columns(
+    table: Any, n_rows: int, variables: list[str]
+) -> tuple[list[FloatArray], list[str], str | None, BoolArray]:
+    """The columns to estimate (numeric ones, or indicators of a text variable's levels named
+    as R's model matrix names them), their labels, the label column's name (``None`` for one
+    numeric variable) and the rows missing any of the variables."""
+    columns: list[FloatArray] = []
+    labels: list[str] = []
+    kind: str | None = "variable" if len(variables) > 1 else None
+    missing = np.zeros(n_rows, dtype=bool)
+    for name in variables:
+        raw = get_column(table, name)
+        if raw.dtype.kind in "iufb":
+            y = raw.astype(np.float64, copy=False)
+            columns.append(y)
+            labels.append(name)
+            missing |= np.isnan(y)
+        else:
+            f = factorize(raw, name)
+            kind = "level" if len(variables) == 1 else "variable"
+            for k, level in enumerate(f.levels.tolist()):
+                columns.append((f.codes == k).astype(np.float64))
+                labels.append(str(level) if len(variables) == 1 else f"{name}{level}")
+            missing |= f.missing
+    return columns, labels, kind, missing

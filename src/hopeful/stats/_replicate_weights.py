@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from scipy import linalg
 
 from hopeful.stats._columns import factorize, get_column, weighted_counts
@@ -26,10 +24,8 @@ from hopeful.stats.errors import DesignError
 
 __all__ = [
     "Multipliers",
-    "analysis_columns",
     "bootstrap_multipliers",
     "brr_multipliers",
-    "domains",
     "hadamard",
     "jk1_multipliers",
     "jkn_multipliers",
@@ -507,57 +503,6 @@ def multipliers_for(
 
 
 # -- table helpers of replicates.py --------------------------------------------------------------
-
-
-def domains(table: Any, n_rows: int, by: list[str]) -> tuple[IntArray, int, pd.DataFrame]:
-    """Rows coded by domain (-1: a missing by-value), the domain count and each domain's
-    by-values, domains in sorted order (as Design and R's svyby)."""
-    if not by:
-        return np.zeros(n_rows, dtype=np.int64), 1, pd.DataFrame(index=[0])
-    factors = [factorize(get_column(table, name), name) for name in by]
-    key = np.zeros(n_rows, dtype=np.int64)
-    missing = np.zeros(n_rows, dtype=bool)
-    for f in factors:
-        key = key * max(f.n_levels, 1) + np.maximum(f.codes, 0)
-        missing |= f.missing
-    combined = factorize(np.where(missing, -1, key), "domain")
-    keys = combined.levels.astype(np.int64)
-    codes = combined.codes
-    if len(keys) and keys[0] < 0:
-        codes, keys = codes - 1, keys[1:]
-    labels: dict[str, Any] = {}
-    rest = keys.copy()
-    for f in reversed(factors):
-        size = max(f.n_levels, 1)
-        labels[f.name] = f.levels[rest % size]
-        rest = rest // size
-    return codes, len(keys), pd.DataFrame({name: labels[name] for name in by})
-
-
-def analysis_columns(
-    table: Any, n_rows: int, variables: list[str]
-) -> tuple[list[FloatArray], list[str], str | None, BoolArray]:
-    """The columns to estimate (numeric ones, or indicators of a text variable's levels named
-    as R's model matrix), their labels, the label column's name and rows missing any."""
-    columns: list[FloatArray] = []
-    labels: list[str] = []
-    kind: str | None = "variable" if len(variables) > 1 else None
-    missing = np.zeros(n_rows, dtype=bool)
-    for name in variables:
-        raw = get_column(table, name)
-        if raw.dtype.kind in "iufb":
-            y = raw.astype(np.float64)
-            columns.append(y)
-            labels.append(name)
-            missing |= np.isnan(y)
-        else:
-            f = factorize(raw, name)
-            kind = "level" if len(variables) == 1 else "variable"
-            for k, level in enumerate(f.levels.tolist()):
-                columns.append((f.codes == k).astype(np.float64))
-                labels.append(str(level) if len(variables) == 1 else f"{name}{level}")
-            missing |= f.missing
-    return columns, labels, kind, missing
 
 
 def srs_deff(

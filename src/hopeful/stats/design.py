@@ -18,7 +18,9 @@ import pandas as pd
 from hopeful.stats import _ci
 from hopeful.stats._columns import (
     Factor,
+    analysis_columns,
     column_names,
+    domain_codes,
     factorize,
     get_column,
     numeric_column,
@@ -375,47 +377,10 @@ class Design:
     # -- domains -----------------------------------------------------------------------------
 
     def _domains(self, by: list[str]) -> _Domains:
-        if not by:
-            return _Domains(
-                codes=np.zeros(self.n_rows, dtype=np.int64), count=1, labels=pd.DataFrame(index=[0])
-            )
-        factors = [factorize(get_column(self._table, name), name) for name in by]
-        if len(factors) == 1:
-            f = factors[0]
-            return _Domains(
-                codes=f.codes, count=f.n_levels, labels=pd.DataFrame({f.name: f.levels})
-            )
-        key = np.zeros(self.n_rows, dtype=np.int64)
-        missing = np.zeros(self.n_rows, dtype=bool)
-        size = 1
-        for f in factors:
-            key = key * max(f.n_levels, 1) + np.maximum(f.codes, 0)
-            size *= max(f.n_levels, 1)
-            missing |= f.missing
-        combined = factorize(np.where(missing, -1, key), "domain")
-        # factorize() sorts the keys; -1 (a missing by-value) is the first level if present.
-        keys = combined.levels.astype(np.int64)
-        codes = combined.codes
-        if len(keys) and keys[0] < 0:
-            codes = codes - 1
-            keys = keys[1:]
-        labels: dict[str, Any] = {}
-        rest = keys.copy()
-        for f in reversed(factors):
-            n_levels = max(f.n_levels, 1)
-            labels[f.name] = f.levels[rest % n_levels]
-            rest = rest // n_levels
-        frame = pd.DataFrame({name: labels[name] for name in by})
-        return _Domains(codes=codes, count=len(keys), labels=frame)
+        codes, count, labels = domain_codes(self._table, self.n_rows, by)
+        return _Domains(codes=codes, count=count, labels=labels)
 
     # -- estimators --------------------------------------------------------------------------
-
-    def _values(self, variable: str) -> tuple[FloatArray | None, Factor | None]:
-        """A numeric analysis variable, or a categorical one (text) as a factor."""
-        raw = get_column(self._table, variable)
-        if raw.dtype.kind in "iufb":
-            return raw.astype(np.float64, copy=False), None
-        return None, factorize(raw, variable)
 
     def _quantile(self, df: FloatArray, level: float, dist: CiDist) -> FloatArray:
         if dist == "normal":
@@ -467,25 +432,8 @@ class Design:
         self, variables: list[str]
     ) -> tuple[list[FloatArray], list[str], str | None, BoolArray | None]:
         """Columns to estimate (numeric, or indicators of a text variable's levels)."""
-        columns: list[FloatArray] = []
-        labels: list[str] = []
-        kind: str | None = "variable" if len(variables) > 1 else None
-        missing: BoolArray | None = None
-        for name in variables:
-            numeric, factor = self._values(name)
-            if numeric is not None:
-                columns.append(numeric)
-                labels.append(name)
-                nan = np.isnan(numeric)
-            elif factor is not None:
-                kind = "level" if len(variables) == 1 else "variable"
-                for k, level in enumerate(factor.levels.tolist()):
-                    columns.append((factor.codes == k).astype(np.float64))
-                    labels.append(str(level) if len(variables) == 1 else f"{name}{level}")
-                nan = factor.missing
-            if nan.any():
-                missing = nan if missing is None else (missing | nan)
-        return columns, labels, kind, missing
+        columns, labels, kind, missing = analysis_columns(self._table, self.n_rows, variables)
+        return columns, labels, kind, (missing if missing.any() else None)
 
     def _estimate_rows(self, domains: _Domains, missing: BoolArray | None) -> _Rows:
         """Which rows are in the estimate, their domain and weights, per-domain sums."""

@@ -25,15 +25,15 @@ from scipy import sparse, special
 
 from hopeful.stats import _ci, glm
 from hopeful.stats._columns import (
+    analysis_columns,
     column_names,
+    domain_codes,
     factorize,
     get_column,
     numeric_column,
 )
 from hopeful.stats._replicate_weights import (
     Multipliers,
-    analysis_columns,
-    domains,
     matrix_rank,
     multipliers_for,
     r_text,
@@ -347,7 +347,7 @@ class ReplicateDesign:
             raise EstimationError("name at least one variable")
         _check_level(level)
         by_names = _as_list(by)
-        dom, count, frame_labels = domains(self._table, self.n_rows, by_names)
+        dom, count, frame_labels = domain_codes(self._table, self.n_rows, by_names)
         columns, labels, kind, missing = analysis_columns(self._table, self.n_rows, variables)
         codes = np.where(missing, -1, dom)
         used = codes >= 0
@@ -413,7 +413,7 @@ class ReplicateDesign:
             raise EstimationError("ci must be 'beta', 'logit' or 'wald'")
         _check_level(level)
         by_names = _as_list(by)
-        dom, count, frame_labels = domains(self._table, self.n_rows, by_names)
+        dom, count, frame_labels = domain_codes(self._table, self.n_rows, by_names)
         factor = factorize(get_column(self._table, variable), variable)
         if factor.n_levels == 0:
             raise EstimationError(f"variable {variable!r} has no non-missing values")
