@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "hopeful.web.casework",
     "hopeful.web.insights",
     "hopeful.web.reports",
+    "hopeful.web.workspace",
+    "hopeful.web.deidentified",
+    "hopeful.web.brightspots",
     "hopeful.web.network",
     "hopeful.web.cms",
     "hopeful.web.newsletter",
@@ -293,6 +296,12 @@ HOPEFUL_TRUST_X_FORWARDED_FOR = env_bool("HOPEFUL_TRUST_X_FORWARDED_FOR", defaul
 HOPEFUL_SMALL_CELL_THRESHOLD = env_int("HOPEFUL_SMALL_CELL_THRESHOLD", 11, minimum=2)
 HOPEFUL_PTABLE_MAX_NOISE = env_int("HOPEFUL_PTABLE_MAX_NOISE", 6, minimum=1)
 HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 7.0, above=0)
+
+# Research (docs/research.md): uploaded survey files live on disk here, private to their
+# organization (never under MEDIA_ROOT, never served); de-identified exports need k >= 11.
+HOPEFUL_RESEARCH_DIR = env_path("HOPEFUL_RESEARCH_DIR", default=DATA_DIR / "research")
+HOPEFUL_RESEARCH_MAX_BYTES = env_int("HOPEFUL_RESEARCH_MAX_BYTES", 2 * 1024**3, minimum=1)
+HOPEFUL_EXPORT_K = env_int("HOPEFUL_EXPORT_K", 11, minimum=11)
 
 #: Shown as the account's issuer in authenticator apps.
 OTP_TOTP_ISSUER = "HOPEful"
