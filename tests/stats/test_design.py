@@ -210,3 +210,14 @@ def test_it_reports_odds_ratios_with_intervals(synthetic: pd.DataFrame) -> None:
     assert row["or_ci_low"] < row["odds_ratio"] < row["or_ci_high"]
     assert row["odds_ratio"] < 1  # more PCEs, less depression in the synthetic data
     assert fit.df_residual == brfss(synthetic).degf + 1 - 4
+
+
+def test_with_columns_keeps_the_design_and_refuses_a_column_of_another_length() -> None:
+    data = {"y": np.array([1.0, 2, 3, 4]), "w": np.array([1.0, 2, 1, 2]), "psu": np.arange(4)}
+    design = Design(data, weights="w", psu="psu")
+    doubled = design.with_columns({"y": data["y"] * 2, "z": np.ones(4)})
+    assert doubled.mean("y")["estimate"].iloc[0] == pytest.approx(2 * 16 / 6)
+    assert doubled.mean("z")["se"].iloc[0] == pytest.approx(0.0)
+    assert design.mean("y")["estimate"].iloc[0] == pytest.approx(16 / 6)  # unchanged
+    with pytest.raises(DesignError, match="has 3 values; the design has 4 rows"):
+        design.with_columns({"y": np.ones(3)})

@@ -14,6 +14,7 @@ never imports Django or the web layer.
 from __future__ import annotations
 
 from hopeful.stats._ci import korn_graubard
+from hopeful.stats.brightspots import BrightSpots, bright_spots, p_adjust
 from hopeful.stats.calibration import CalibratedDesign, calibrate, poststratify, rake
 from hopeful.stats.design import Design
 from hopeful.stats.disclosure import blue_standard_errors, count_bounds
@@ -37,6 +38,7 @@ from hopeful.stats.tables import ChisqTest, chisq_test
 
 __all__ = [
     "KEY_RANGE",
+    "BrightSpots",
     "CalibratedDesign",
     "ChisqTest",
     "Design",
@@ -51,6 +53,7 @@ __all__ = [
     "SuppressionProblem",
     "as_replicate",
     "blue_standard_errors",
+    "bright_spots",
     "calibrate",
     "cell_keys",
     "chisq_test",
@@ -58,6 +61,7 @@ __all__ = [
     "korn_graubard",
     "make_ptable",
     "nchs_proportions",
+    "p_adjust",
     "new_record_key",
     "poststratify",
     "proportions_from_counts",

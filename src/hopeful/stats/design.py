@@ -7,7 +7,8 @@ The numbers follow R's ``survey`` package (``svydesign``, ``svymean``, ``svytota
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -665,6 +666,23 @@ class Design:
     def table(self) -> Any:
         """The data the design was built on."""
         return self._table
+
+    def with_columns(self, columns: Mapping[str, Any]) -> Design:
+        """The same design (weights, strata, PSUs, finite population corrections: every row
+        kept) on data with ``columns`` added or replaced, one value per row: for estimators
+        that derive columns (recoded units, a model's outcome with left-out rows missing)."""
+        data = {name: get_column(self._table, name) for name in column_names(self._table)}
+        for name, values in columns.items():
+            array = np.asarray(values)
+            if array.shape != (self.n_rows,):
+                raise DesignError(
+                    f"column {name!r} has {array.shape[0] if array.ndim else 0} values; "
+                    f"the design has {self.n_rows} rows"
+                )
+            data[name] = array
+        clone = copy.copy(self)
+        clone._table = pd.DataFrame(data, copy=False)
+        return clone
 
     def covariance_of_totals(self, z: FloatArray, rows: BoolArray | None = None) -> FloatArray:
         """Design covariance of the totals of the columns of ``z`` (rows x k).

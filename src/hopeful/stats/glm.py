@@ -214,6 +214,8 @@ def _fast_model(formula: str, design: ModelSource, reference: dict[str, Any]) ->
                 if not categorical and raw.dtype.kind in "iufb":
                     values = raw.astype(np.float64)
                     nan = np.isnan(values) if raw.dtype.kind == "f" else None
+                    if nan is not None and nan.any():
+                        values = np.where(nan, 0.0, values)  # rows left out; keep x finite
                     variables[expr] = _Var(expr, values, None, nan)
                     pattern_codes[expr] = factorize(raw, name)
                 else:
@@ -238,13 +240,13 @@ def _fast_model(formula: str, design: ModelSource, reference: dict[str, Any]) ->
         return None  # a factor in several terms: formulaic's full-rank logic
     # Compress rows to distinct covariate patterns when they repeat.
     n = design.n_rows
-    sizes = [max(f.n_levels, 1) for f in pattern_codes.values()]
+    sizes = [f.n_levels + 1 for f in pattern_codes.values()]  # +1: missing is its own code
     pattern = np.arange(n, dtype=np.int64)
     if pattern_codes and math.prod(sizes) < 2**62:
         key = np.zeros(n, dtype=np.int64)
         for f, size in zip(pattern_codes.values(), sizes, strict=True):
             key *= size
-            key += np.maximum(f.codes, 0) if f.any_missing else f.codes
+            key += f.codes + 1
         combined = factorize(key, "pattern")
         if combined.n_levels <= n // 2:
             pattern = combined.codes
