@@ -97,6 +97,8 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
     # where sign-in lands: the person's organizations
     "practice:organizations": lambda person: True,
     "network:dashboard": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
+    # which member organizations do better than expected ("Bright spots across the network")
+    "brightspots_network:network": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
     # the CMS admin's start page ("Edit the public site" in network staff's header)
     "wagtailadmin_home": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
     # the newsletter's counts (linked from the network view) and its CSV download

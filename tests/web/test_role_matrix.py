@@ -85,6 +85,7 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "campaigns:link_kit": ("post", ADMIN_ONLY),
     "insights:dashboard": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "insights:program_sizes": ("get", ADMIN_ONLY),
+    "brightspots:org": ("get", _allow(ADMIN, Role.ANALYST.value, Role.RESEARCHER.value)),
     "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),
@@ -138,6 +139,9 @@ AGGREGATE_PAGES = frozenset(
     {
         "practice:home",
         "insights:dashboard",
+        # which programs do better than expected for the families they serve: a model of
+        # the dashboard's rows, published with the same protection (never a family's row)
+        "brightspots:org",
         # the dashboard's numbers as a PDF or a file, with the same protection
         "reports:list",
         "reports:detail",

@@ -348,6 +348,8 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # the organization dashboard (aggregates)
     "insights:dashboard": org_a,
     "insights:program_sizes": org_a,
+    # which programs do better than expected (aggregates, a model of published rows)
+    "brightspots:org": org_a,
     # program reports and long exports (aggregates, made in the background)
     "reports:list": org_a,
     "reports:detail": report_a,

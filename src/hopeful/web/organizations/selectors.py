@@ -47,6 +47,11 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
                 _("Who answered, and the strengths families shared, by program and group."),
             ),
             (
+                "brightspots:org",
+                _("Bright spots"),
+                _("Which programs do better than expected for the families they serve."),
+            ),
+            (
                 "reports:list",
                 _("Reports"),
                 _("PDF reports and long exports of the dashboard's numbers."),
@@ -199,6 +204,13 @@ def platform_pages(*, user: Any) -> list[PageLink]:
             label=str(_("Network view")),
             url=reverse("network:dashboard"),
             hint=str(_("Protected totals across the organizations of the network.")),
+        ),
+        PageLink(
+            label=str(_("Bright spots across the network")),
+            url=reverse("brightspots_network:network"),
+            hint=str(
+                _("Which member organizations do better than expected for the families they serve.")
+            ),
         ),
         PageLink(
             label=str(_("Edit the public site")),
