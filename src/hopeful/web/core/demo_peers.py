@@ -3,7 +3,11 @@ Sunrise Pediatrics, so the network view has states and kinds of organization wit
 three members each to show (a cell of one or two organizations is never shown).
 
 Each has one program, one campaign asking pce7 and an org admin (who made the campaign); they
-have no other staff and are not listed among the demo's accounts."""
+have no other staff and are not listed among the demo's accounts.
+
+Two differ on purpose, so the network's bright spots page has something to find: Maple
+Street School's families report clearly more positive experiences than families like them
+elsewhere, and Iron Range Health's fewer (their "strength shift")."""
 
 from __future__ import annotations
 
@@ -18,9 +22,9 @@ _PEERS = [
     ("northwoods", "Northwoods Pediatrics", "clinic", "WI", 0.05, -0.02, ["545", "544"]),
     ("prairie-school", "Prairie Elementary", "school", "WI", 0.25, 0.0, ["535", "537"]),
     ("riverside-school", "Riverside Early Learning", "school", "WI", 0.3, -0.05, ["532"]),
-    ("maple-school", "Maple Street School", "school", "WI", 0.1, 0.05, ["549", "541"]),
+    ("maple-school", "Maple Street School", "school", "WI", 0.1, 0.25, ["549", "541"]),
     ("twin-lakes", "Twin Lakes Clinic", "clinic", "MN", 0.1, 0.03, ["554", "553"]),
-    ("iron-range", "Iron Range Health", "clinic", "MN", 0.02, -0.04, ["557"]),
+    ("iron-range", "Iron Range Health", "clinic", "MN", 0.02, -0.2, ["557"]),
     ("st-croix", "St. Croix Family Medicine", "clinic", "MN", 0.08, 0.0, ["550", "551"]),
 ]
 
