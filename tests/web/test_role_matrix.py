@@ -41,6 +41,7 @@ def _allow(*roles: str) -> dict[str, str]:
 EVERYONE = _allow(*f.ROLES)
 IDENTIFIABLE = _allow(ADMIN, PRACTITIONER)
 ADMIN_ONLY = _allow(ADMIN)
+RESEARCH_EXPORTS = _allow(ADMIN, Role.RESEARCHER.value)
 
 #: URL name -> (method, role -> expected). POST only where the view accepts nothing else.
 ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
@@ -89,6 +90,11 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "reports:list": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:detail": ("get", _allow(ADMIN, Role.ANALYST.value)),
     "reports:download": ("get", _allow(ADMIN, Role.ANALYST.value)),
+    # de-identified record-level exports for research: researchers and org admins only
+    "deidentified:list": ("get", RESEARCH_EXPORTS),
+    "deidentified:detail": ("get", RESEARCH_EXPORTS),
+    "deidentified:download": ("get", RESEARCH_EXPORTS),
+    "deidentified:dictionary": ("get", RESEARCH_EXPORTS),
     # the six-standards self-assessment: every member reads, org admins write
     "standards:overview": ("get", EVERYONE),
     "standards:assessment_new": ("post", ADMIN_ONLY),
@@ -146,6 +152,12 @@ AGGREGATE_PAGES = frozenset(
         "reports:list",
         "reports:detail",
         "reports:download",
+        # de-identified exports for research (researchers): every family has research
+        # consent, Safe Harbor identifiers are removed and k >= 11 holds (docs/research.md)
+        "deidentified:list",
+        "deidentified:detail",
+        "deidentified:download",
+        "deidentified:dictionary",
         # the organization's own statements about its policies and practices (no family
         # records): the six-standards self-assessment, its results and the improvement plan
         "standards:overview",

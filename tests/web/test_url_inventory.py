@@ -50,6 +50,7 @@ from hopeful.web.organizations.models import (
     Role,
     SupportGrant,
 )
+from hopeful.web.deidentified.models import DeidentifiedExport, ExportFormat
 from hopeful.web.reports.models import Report, ReportStatus
 from hopeful.web.standards import services as standards_services
 from tests.web import factories as f
@@ -226,6 +227,21 @@ def report_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "report_id": report.public_id}
 
 
+def deidentified_export_a(t: Cases) -> dict[str, Any]:
+    """A de-identified export of A (its file is what an outsider must never download)."""
+    export = DeidentifiedExport.objects.create(
+        organization=t["org_a"],
+        requested_by=t["members_a"][Role.RESEARCHER],
+        purpose="A study of organization A, IRB-2026-0001",
+        data_use_confirmed=True,
+        format=ExportFormat.CSV,
+        k=11,
+        content=b"family_id\r\nF00000000\r\n",
+        size=22,
+    )
+    return {**org_a(t), "export_id": export.public_id}
+
+
 def goal_a(t: Cases) -> dict[str, Any]:
     """A goal of A's family (its page takes progress by POST)."""
     goal = casework_services.goal_add(
@@ -354,6 +370,11 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "reports:list": org_a,
     "reports:detail": report_a,
     "reports:download": report_a,
+    # de-identified exports for research (record level, de-identified; researchers, admins)
+    "deidentified:list": org_a,
+    "deidentified:detail": deidentified_export_a,
+    "deidentified:download": deidentified_export_a,
+    "deidentified:dictionary": deidentified_export_a,
     # the six-standards self-assessment, its results, the improvement plan, certification
     "standards:overview": org_a,
     "standards:assessment_new": org_a,

@@ -195,13 +195,20 @@ def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
-    """An Excel workbook of one sheet named ``title`` whose cells run no formula."""
+def xlsx_bytes(
+    title: str,
+    header: list[str],
+    rows: Iterable[list[str]],
+    *more: tuple[str, list[str], Iterable[list[str]]],
+) -> bytes:
+    """An Excel workbook whose cells run no formula: one sheet named ``title``, then one per
+    ``(title, header, rows)`` of ``more`` (a data dictionary beside the data, say)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(c) for c in row])
+    for name, head, body in ((title, header, rows), *more):
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append(head)
+        for row in body:
+            sheet.append([safe_cell(c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

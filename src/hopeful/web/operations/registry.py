@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from hopeful.web.casework import tasks as casework_tasks
 from hopeful.web.certification import tasks as certification_tasks
 from hopeful.web.cms import tasks as cms_tasks
+from hopeful.web.deidentified import models as deidentified_models
+from hopeful.web.deidentified import tasks as deidentified_tasks
 from hopeful.web.newsletter import tasks as newsletter_tasks
 from hopeful.web.operations import housekeeping
 from hopeful.web.operations import tasks as operations_tasks
@@ -142,6 +144,18 @@ JOBS: tuple[Job, ...] = (
         hour=newsletter_tasks.HOUR,
     ),
     Job(
+        name=deidentified_tasks.JOB,
+        title=gettext_lazy("De-identified export expiry"),
+        description=gettext_lazy(
+            "Deletes the files of de-identified research exports %(days)d days after they "
+            "were made. The record of each export (who, when, purpose, counts) stays."
+        ),
+        params={"days": deidentified_models.EXPORT_TTL.days},
+        task=deidentified_tasks.purge_expired,
+        schedule=deidentified_tasks.schedule,
+        hour=deidentified_tasks.HOUR,
+    ),
+    Job(
         name=operations_tasks.PRUNE_JOB,
         title=gettext_lazy("Rate-limit records pruning"),
         description=gettext_lazy(
@@ -180,6 +194,9 @@ COUNT_LABELS: Mapping[str, Promise] = {
     "drafts_purged": ngettext_lazy("%(n)d draft purged", "%(n)d drafts purged", "n"),
     "code_attempts_purged": ngettext_lazy(
         "%(n)d wrong-code record purged", "%(n)d wrong-code records purged", "n"
+    ),
+    "deidentified_exports_expired": ngettext_lazy(
+        "%(n)d export file deleted", "%(n)d export files deleted", "n"
     ),
     "signups_purged": ngettext_lazy("%(n)d sign-up purged", "%(n)d sign-ups purged", "n"),
     "sign_in_attempts_purged": ngettext_lazy(
