@@ -22,7 +22,7 @@ _PEERS = [
     ("northwoods", "Northwoods Pediatrics", "clinic", "WI", 0.05, -0.02, ["545", "544"]),
     ("prairie-school", "Prairie Elementary", "school", "WI", 0.25, 0.0, ["535", "537"]),
     ("riverside-school", "Riverside Early Learning", "school", "WI", 0.3, -0.05, ["532"]),
-    ("maple-school", "Maple Street School", "school", "WI", 0.1, 0.25, ["549", "541"]),
+    ("maple-school", "Maple Street School", "school", "WI", 0.1, 0.45, ["549", "541"]),
     ("twin-lakes", "Twin Lakes Clinic", "clinic", "MN", 0.1, 0.03, ["554", "553"]),
     ("iron-range", "Iron Range Health", "clinic", "MN", 0.02, -0.2, ["557"]),
     ("st-croix", "St. Croix Family Medicine", "clinic", "MN", 0.08, 0.0, ["550", "551"]),
