@@ -90,3 +90,12 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _research_files_in_this_runs_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded research files go to this test process's own temporary folder (removed with
+    pytest's others), never to a folder CI's parallel processes share."""
+    from django.conf import settings
+
+    settings.HOPEFUL_RESEARCH_DIR = tmp_path_factory.mktemp("research")

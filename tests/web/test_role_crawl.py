@@ -45,8 +45,10 @@ from tests.web.practice.factories import make_submission
 from tests.web.test_role_matrix import OK, ROLE_MATRIX
 from tests.web.test_url_inventory import (
     asset_a,
+    deidentified_export_a,
     goal_a,
     iter_urls,
+    research_analysis_a,
     review_a,
     standards_action_a,
     standards_assessment_a,
@@ -85,6 +87,14 @@ SUPPORT_REFUSED = frozenset(
         "assets_org:new",
         "assets_org:edit",
         "assets_org:archive",
+        # support staff see the research pages; they neither add, analyze nor take data away
+        "deidentified:download",
+        "deidentified:dictionary",
+        "workspace:upload",
+        "workspace:analysis_choose",
+        "workspace:analysis_new",
+        "workspace:analysis_download",
+        "workspace:file_delete",
     }
 )
 
@@ -286,6 +296,8 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
     standards_assessment_a(t)  # a submitted self-assessment and a step of the plan
     standards_action_a(t)
     asset_a(t)  # a community strength, linked from the organization's strengths page
+    research_analysis_a(t)  # a research file with an analysis, linked from the workspace
+    deidentified_export_a(t)  # a de-identified export, linked from the exports list
     training = make_training(capacity=5)  # an upcoming training, with a session to take
     learner = f.make_user("learner@example.org")
     learner_profile_ensure(user=learner)  # a learner for the staff's learner pages

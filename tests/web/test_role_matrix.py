@@ -95,6 +95,16 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "deidentified:detail": ("get", RESEARCH_EXPORTS),
     "deidentified:download": ("get", RESEARCH_EXPORTS),
     "deidentified:dictionary": ("get", RESEARCH_EXPORTS),
+    # the research workspace (uploaded survey files, analyses): researchers and org admins
+    "workspace:home": ("get", RESEARCH_EXPORTS),
+    "workspace:upload": ("get", RESEARCH_EXPORTS),
+    "workspace:example": ("post", RESEARCH_EXPORTS),
+    "workspace:file_detail": ("get", RESEARCH_EXPORTS),
+    "workspace:file_delete": ("get", RESEARCH_EXPORTS),
+    "workspace:analysis_new": ("get", RESEARCH_EXPORTS),
+    "workspace:analysis_choose": ("get", RESEARCH_EXPORTS),
+    "workspace:analysis_detail": ("get", RESEARCH_EXPORTS),
+    "workspace:analysis_download": ("get", RESEARCH_EXPORTS),
     # the six-standards self-assessment: every member reads, org admins write
     "standards:overview": ("get", EVERYONE),
     "standards:assessment_new": ("post", ADMIN_ONLY),
@@ -158,6 +168,18 @@ AGGREGATE_PAGES = frozenset(
         "deidentified:detail",
         "deidentified:download",
         "deidentified:dictionary",
+        # the research workspace: survey files the organization's researchers upload
+        # themselves (BRFSS, NSCH, their own studies) and analyses of them; never the
+        # platform's family records
+        "workspace:home",
+        "workspace:upload",
+        "workspace:example",
+        "workspace:file_detail",
+        "workspace:file_delete",
+        "workspace:analysis_new",
+        "workspace:analysis_choose",
+        "workspace:analysis_detail",
+        "workspace:analysis_download",
         # the organization's own statements about its policies and practices (no family
         # records): the six-standards self-assessment, its results and the improvement plan
         "standards:overview",

@@ -43,6 +43,7 @@ from hopeful.framework import standards as standards_rubric
 from hopeful.web.accounts.models import User
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.casework import services as casework_services
+from hopeful.web.deidentified.models import DeidentifiedExport, ExportFormat
 from hopeful.web.organizations.models import (
     Invitation,
     Membership,
@@ -50,9 +51,10 @@ from hopeful.web.organizations.models import (
     Role,
     SupportGrant,
 )
-from hopeful.web.deidentified.models import DeidentifiedExport, ExportFormat
 from hopeful.web.reports.models import Report, ReportStatus
 from hopeful.web.standards import services as standards_services
+from hopeful.web.workspace.models import Analysis, ResearchFile
+from hopeful.web.workspace.models import Status as ResearchStatus
 from tests.web import factories as f
 
 # -- the inventory ---------------------------------------------------------------------------
@@ -227,6 +229,59 @@ def report_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "report_id": report.public_id}
 
 
+def research_file_a(t: Cases) -> dict[str, Any]:
+    """An imported survey file of A in the research workspace (what an outsider must never
+    see, analyze or delete)."""
+    file = ResearchFile.objects.create(
+        organization=t["org_a"],
+        uploaded_by=t["members_a"][Role.RESEARCHER],
+        name="a.sav",
+        format="sav",
+        suffix=".sav",
+        sha256="0" * 64,
+        status=ResearchStatus.DONE,
+        rows=1,
+        columns=[
+            {
+                "name": "W",
+                "label": "",
+                "numeric": True,
+                "missing": 0,
+                "value_labels": 0,
+                "examples": [],
+            }
+        ],
+    )
+    return {**org_a(t), "file_id": file.public_id}
+
+
+def research_analysis_a(t: Cases) -> dict[str, Any]:
+    """A finished analysis of A's research file (its results are what an outsider must never
+    download)."""
+    file = ResearchFile.objects.get(public_id=research_file_a(t)["file_id"])
+    analysis = Analysis.objects.create(
+        organization=t["org_a"],
+        file=file,
+        created_by=t["members_a"][Role.RESEARCHER],
+        spec_text='[data]\npath = "a.sav"\n',
+        spec_sha256="1" * 64,
+        status=ResearchStatus.DONE,
+        progress=100,
+        results={
+            "provenance": {},
+            "variable_labels": {},
+            "estimates": [],
+            "models": [],
+            "tests": [],
+        },
+    )
+    return {**org_a(t), "analysis_id": analysis.public_id}
+
+
+def research_download_a(t: Cases) -> dict[str, Any]:
+    return {**research_analysis_a(t), "kind": "csv"}
+
+
 def deidentified_export_a(t: Cases) -> dict[str, Any]:
     """A de-identified export of A (its file is what an outsider must never download)."""
     export = DeidentifiedExport.objects.create(
@@ -375,6 +430,16 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "deidentified:detail": deidentified_export_a,
     "deidentified:download": deidentified_export_a,
     "deidentified:dictionary": deidentified_export_a,
+    # the research workspace: the organization's uploaded survey files and analyses
+    "workspace:home": org_a,
+    "workspace:upload": org_a,
+    "workspace:example": org_a,
+    "workspace:file_detail": research_file_a,
+    "workspace:file_delete": research_file_a,
+    "workspace:analysis_new": research_file_a,
+    "workspace:analysis_choose": org_a,
+    "workspace:analysis_detail": research_analysis_a,
+    "workspace:analysis_download": research_download_a,
     # the six-standards self-assessment, its results, the improvement plan, certification
     "standards:overview": org_a,
     "standards:assessment_new": org_a,

@@ -26,7 +26,7 @@ import pandas as pd
 from hopeful.cells import safe_cell
 from hopeful.research.run import ESTIMATE_COLUMNS, MODEL_COLUMNS, TEST_COLUMNS, Results
 
-__all__ = ["FORMATS", "OutputError", "write_results"]
+__all__ = ["BYTES_FORMATS", "FORMATS", "OutputError", "results_bytes", "write_results"]
 
 FORMATS = (".csv", ".xlsx", ".json", ".html")
 
@@ -72,6 +72,29 @@ def write_results(results: Results, path: Path) -> list[Path]:
         contents = [_html(results).encode("utf-8")]
     _write_all(list(zip(paths, contents, strict=True)))
     return paths
+
+
+#: What :func:`results_bytes` makes: one file each.
+BYTES_FORMATS = ("csv", "models.csv", "tests.csv", "xlsx", "json", "html")
+
+
+def results_bytes(results: Results, fmt: str) -> bytes:
+    """One output file's bytes, as :func:`write_results` writes it, for a server that sends
+    the file instead of writing it: ``csv`` (the estimates), ``models.csv`` (the model terms),
+    ``tests.csv``, ``xlsx``, ``json`` or ``html`` (see :data:`BYTES_FORMATS`)."""
+    if fmt == "csv":
+        return _csv(results.estimates)
+    if fmt == "models.csv":
+        return _csv(results.models)
+    if fmt == "tests.csv":
+        return _csv(results.tests)
+    if fmt == "xlsx":
+        return _xlsx(results)
+    if fmt == "json":
+        return _json_bytes(_as_json(results))
+    if fmt == "html":
+        return _html(results).encode("utf-8")
+    raise OutputError(f"unknown output {fmt!r}; expected one of {', '.join(BYTES_FORMATS)}")
 
 
 def _write_all(files: list[tuple[Path, bytes]]) -> None:

@@ -20,6 +20,7 @@ from hopeful.web.insights.protection import ptable_parameters, small_cell_thresh
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.decorators import network_staff_view, org_view
 from hopeful.web.organizations.models import Role
+from hopeful.web.organizations.selectors import page_url
 
 from . import selectors
 from .charts import chart_title, forest
@@ -75,6 +76,8 @@ def org_page(request: HttpRequest, access: Access) -> HttpResponse:
             "org_id": access.organization.public_id,
             "organization": access.organization,
             "has_answers": bool(instruments),
+            # a researcher may open this page, not the dashboard: offer only what opens
+            "dashboard_url": page_url(access, "insights:dashboard"),
         }
     )
     return render(request, "brightspots/org.html", context, status=200 if valid else 400)

@@ -24,6 +24,8 @@ def _base(access: Access) -> dict[str, Any]:
         "organization": access.organization,
         "ttl_days": EXPORT_TTL.days,
         "quasi_identifiers": QUASI_IDENTIFIERS,
+        # support staff look and help: they neither make nor download exports
+        "own_access": not access.via_support,
     }
 
 

@@ -57,17 +57,30 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
                 _("PDF reports and long exports of the dashboard's numbers."),
             ),
             (
+                "insights:program_sizes",
+                _("Families each program serves"),
+                _("Used to weight the all-programs numbers on the dashboard."),
+            ),
+        ),
+    ),
+    (
+        _("Research"),
+        (
+            (
+                "workspace:home",
+                _("Research workspace"),
+                _(
+                    "Upload survey files (BRFSS, NSCH, your own) and run design-based analyses: "
+                    "estimates with confidence intervals, NCHS flags and models."
+                ),
+            ),
+            (
                 "deidentified:list",
                 _("De-identified exports for research"),
                 _(
                     "The answers of families who agreed to research, without names or exact "
                     "dates, for a study with an approved purpose."
                 ),
-            ),
-            (
-                "insights:program_sizes",
-                _("Families each program serves"),
-                _("Used to weight the all-programs numbers on the dashboard."),
             ),
         ),
     ),
