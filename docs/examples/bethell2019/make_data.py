@@ -1,17 +1,8 @@
 """Make a synthetic BRFSS-like file in the design of Bethell et al. 2019, with known odds ratios.
 
-Bethell C, Jones J, Gombojav N, Linkenbach J, Sege R. Positive Childhood Experiences and Adult
-Mental and Relational Health in a Statewide Sample. JAMA Pediatr. 2019;173(11):e193007 used the
-2015 Wisconsin Behavioral Risk Factor Survey (n = 6,188): seven positive childhood experience
-(PCE) items, counted as "yes" when answered "always" or "most of the time", summed to 0-7 and
-grouped 0-2 / 3-5 / 6-7, with depression and poor mental health as outcomes, modelled by
-survey-weighted logistic regression adjusted for age, sex, income and race/ethnicity (and ACEs).
-
-Every row here is made up by a seeded random number generator. Nothing comes from BRFSS
-microdata; only the shape does: BRFSS variable names and codes (7/9 "don't know"/"refused",
-77/99 and 88 "none" in day counts), strata, one PSU per respondent as in BRFSS, and weights
-that sum to about Wisconsin's adult population. The outcomes follow logistic models whose
-PCE-band odds ratios are :data:`TRUE_ODDS_RATIOS`, so an analysis can be checked against them.
+The file's design and its known odds ratios are described in :mod:`hopeful.research.example`
+(Bethell et al., JAMA Pediatrics 2019, on the 2015 Wisconsin BRFSS); every row is made up by
+a seeded random number generator.
 
 Usage, from the repository root::
 
