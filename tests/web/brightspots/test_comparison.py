@@ -54,7 +54,7 @@ def test_a_planted_bright_spot_is_called_better(
     assert rows["West site"].ci_low > 0
     assert rows["Main site"].verdict == WORSE  # below the average of the three
     body = response.content.decode()
-    assert "1 of 3 programs do better than expected for the families they serve" in body
+    assert "1 of 3 programs does better than expected for the families it serves" in body
     assert "Better than expected" in body
     assert "<svg" in body
     assert 'role="img"' in body

@@ -52,7 +52,7 @@ def test_member_organizations_are_compared(
     body = response.content.decode()
     assert "Outside Clinic" not in body
     assert "Dogwood Pilot: too few families to compare" in body
-    assert "1 of 3 organizations do better than expected" in body
+    assert "1 of 3 organizations does better than expected" in body
     assert f">{len(tiny)}<" not in body
     # warm: remembered per network data version
     with django_assert_max_num_queries(12):

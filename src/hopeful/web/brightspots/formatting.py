@@ -76,17 +76,17 @@ def headline(result: BrightResult, *, network: bool) -> str:
         return text % {"total": total}
     if network:
         first = ngettext(
-            "%(better)d of %(total)d organization does better than expected for the families "
-            "it serves",
+            "%(better)d of %(total)d organizations does better than expected for the "
+            "families it serves",
             "%(better)d of %(total)d organizations do better than expected for the families "
             "they serve",
-            total,
+            better,
         )
     else:
         first = ngettext(
-            "%(better)d of %(total)d program does better than expected for the families it serves",
+            "%(better)d of %(total)d programs does better than expected for the families it serves",
             "%(better)d of %(total)d programs do better than expected for the families they serve",
-            total,
+            better,
         )
     text = first % {"better": better, "total": total}
     if worse:
