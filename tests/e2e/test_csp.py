@@ -86,6 +86,8 @@ def pages(client: Client, starts: Iterable[str], within: tuple[str, ...] = ("/",
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            continue  # a file to save (an analysis's HTML report), not a page the browser shows
         names.add(name)
         found.append(path)
         parser = test_role_crawl.LinkTargets()
