@@ -14,10 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from hopeful.web.audit.services import audit_record
+from hopeful.web.core.jobs import task_failed, update_unfinished
 from hopeful.web.insights import exports
 from hopeful.web.insights import selectors as insights
 from hopeful.web.insights.forms import DashboardFilterForm
@@ -90,11 +89,7 @@ def _set(report: Report, **fields: Any) -> bool:
     """Save progress at once (the worker runs in autocommit): the page shows it. Only while
     the report is unfinished (an attempt never touches a report another one finished);
     returns whether it was saved."""
-    if not Report.objects.unfinished().filter(pk=report.pk).update(**fields):
-        return False
-    for name, value in fields.items():
-        setattr(report, name, value)
-    return True
+    return update_unfinished(report, Report.objects.unfinished(), **fields)
 
 
 def _requester_access(report: Report) -> Access:
@@ -223,8 +218,7 @@ def report_sync(*, report: Report) -> Report:
     (the task could not start, for example after an upgrade removed it)."""
     if report.finished or not report.task_id:
         return report
-    task = DBTaskResult.objects.filter(id=report.task_id).values("status").first()
-    if task is None or task["status"] != TaskResultStatus.FAILED:
+    if not task_failed(report.task_id):
         return report
     error = _(
         "The report could not be made: its background task failed. Try again; if it fails "

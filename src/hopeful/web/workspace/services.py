@@ -20,12 +20,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from hopeful.research import LabelledTable, ReadError, read_table
 from hopeful.research.io import FORMATS, file_sha256
 from hopeful.web.audit.services import audit_record
+from hopeful.web.core.jobs import task_failed, update_unfinished
 from hopeful.web.organizations.access import Access
 from hopeful.web.organizations.models import Role
 from hopeful.web.workspace import storage
@@ -165,11 +164,7 @@ def _keep(
 
 def _set(file: ResearchFile, **fields: Any) -> bool:
     """Save at once, only while unfinished (an attempt never overwrites another's outcome)."""
-    if not ResearchFile.objects.unfinished().filter(pk=file.pk).update(**fields):
-        return False
-    for name, value in fields.items():
-        setattr(file, name, value)
-    return True
+    return update_unfinished(file, ResearchFile.objects.unfinished(), **fields)
 
 
 def _code(value: Any) -> Any:
@@ -316,8 +311,7 @@ def file_sync(*, file: ResearchFile) -> ResearchFile:
     """Mark an unfinished import failed when its task failed before the file could say so."""
     if file.finished or not file.task_id:
         return file
-    task = DBTaskResult.objects.filter(id=file.task_id).values("status").first()
-    if task is None or task["status"] != TaskResultStatus.FAILED:
+    if not task_failed(file.task_id):
         return file
     _set(
         file,

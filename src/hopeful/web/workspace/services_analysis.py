@@ -19,8 +19,6 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from hopeful.research import ReadError, Results, SpecError
 from hopeful.research.output import results_bytes
@@ -33,6 +31,7 @@ from hopeful.research.run import (
     run_spec,
 )
 from hopeful.web.audit.services import audit_record
+from hopeful.web.core.jobs import task_failed, update_unfinished
 from hopeful.web.organizations.access import Access
 from hopeful.web.workspace import specs, storage
 from hopeful.web.workspace.models import Analysis, ResearchFile, Status
@@ -87,11 +86,8 @@ def analysis_create(*, access: Access, actor: Any, file: ResearchFile, spec_text
 
 
 def _set(analysis: Analysis, **fields: Any) -> bool:
-    if not Analysis.objects.unfinished().filter(pk=analysis.pk).update(**fields):
-        return False
-    for name, value in fields.items():
-        setattr(analysis, name, value)
-    return True
+    """Save at once, only while unfinished (an attempt never overwrites another's outcome)."""
+    return update_unfinished(analysis, Analysis.objects.unfinished(), **fields)
 
 
 def _run(analysis: Analysis) -> Results:
@@ -178,8 +174,7 @@ def analysis_sync(*, analysis: Analysis) -> Analysis:
     """Mark an unfinished analysis failed when its task failed before it could say so."""
     if analysis.finished or not analysis.task_id:
         return analysis
-    task = DBTaskResult.objects.filter(id=analysis.task_id).values("status").first()
-    if task is None or task["status"] != TaskResultStatus.FAILED:
+    if not task_failed(analysis.task_id):
         return analysis
     _set(
         analysis,
