@@ -59,17 +59,13 @@ def write_results(results: Results, path: Path) -> list[Path]:
     contents: list[bytes]
     if suffix == ".csv":
         provenance = {**results.provenance, "files": [p.name for p in paths]}
-        contents = [_csv(results.estimates), _json_bytes(provenance)]
+        contents = [results_bytes(results, "csv"), _json_bytes(provenance)]
         if len(results.models):
-            contents.append(_csv(results.models))
+            contents.append(results_bytes(results, "models.csv"))
         if len(results.tests):
-            contents.append(_csv(results.tests))
-    elif suffix == ".xlsx":
-        contents = [_xlsx(results)]
-    elif suffix == ".json":
-        contents = [_json_bytes(_as_json(results))]
-    else:
-        contents = [_html(results).encode("utf-8")]
+            contents.append(results_bytes(results, "tests.csv"))
+    else:  # .xlsx, .json or .html (output_paths refused anything else)
+        contents = [results_bytes(results, suffix[1:])]
     _write_all(list(zip(paths, contents, strict=True)))
     return paths
 
