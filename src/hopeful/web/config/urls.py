@@ -29,6 +29,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("hopeful.web.certification.urls_machine")),
     # The public directory as Open Referral HSDS (JSON and a CSV datapackage).
     path("", include("hopeful.web.directory.urls_machine")),
+    # The REST API (OpenAPI at /api/v1/openapi.json) and FHIR R4, for other systems: bearer
+    # tokens, problem details, never translated.
+    path("api/v1/", include("hopeful.web.api.urls")),
+    path("fhir/", include("hopeful.web.fhir.urls")),
     *i18n_patterns(
         path("", include("hopeful.web.core.urls")),
         path("accounts/", include("hopeful.web.accounts.urls")),
@@ -44,6 +48,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         path("orgs/<uuid:org_id>/research/exports/", include("hopeful.web.deidentified.urls")),
         path("orgs/<uuid:org_id>/research/", include("hopeful.web.workspace.urls")),
         path("orgs/<uuid:org_id>/bright-spots/", include("hopeful.web.brightspots.urls")),
+        path("orgs/<uuid:org_id>/api-tokens/", include("hopeful.web.api.urls_org")),
+        path("orgs/<uuid:org_id>/imports/", include("hopeful.web.imports.urls")),
+        path("orgs/<uuid:org_id>/data-files/", include("hopeful.web.labelled.urls")),
+        path("orgs/<uuid:org_id>/webhooks/", include("hopeful.web.webhooks.urls")),
         path("orgs/<uuid:org_id>/standards/", include("hopeful.web.standards.urls")),
         path("orgs/<uuid:org_id>/directory/", include("hopeful.web.directory.urls_org")),
         path("orgs/<uuid:org_id>/strengths/", include("hopeful.web.assets.urls_org")),

@@ -58,7 +58,7 @@ class CampaignForm(forms.Form):
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of link"),
-        choices=LinkKind.choices,
+        choices=[(k, label) for k, label in LinkKind.choices if k != LinkKind.INTEGRATION],
         widget=forms.RadioSelect,
         initial=LinkKind.PUBLIC,
     )

@@ -70,6 +70,7 @@ class Campaign(models.Model):
 class LinkKind(models.TextChoices):
     PUBLIC = "public", _("Public link")
     PERSONAL = "personal", _("Personal invitation")
+    INTEGRATION = "integration", _("Answers from another system (API or file import)")
 
 
 class CampaignLink(models.Model):

@@ -254,9 +254,17 @@ def _family_label() -> str:
 
 
 def submission_create(
-    *, link: CampaignLink, payload: SubmissionPayload, draft: Draft | None = None
+    *,
+    link: CampaignLink,
+    payload: SubmissionPayload,
+    draft: Draft | None = None,
+    family: Family | None = None,
 ) -> SubmissionResult:
     """Store a family's answers once, with the family, consent records and scores.
+
+    ``family`` (an existing family of the campaign's program) is for answers that another
+    system sends through an integration link (:mod:`hopeful.web.surveys.services_integration`);
+    a personal link always answers for its own family, and a public link makes a new one.
 
     An identical replay of ``payload.client_uuid`` returns the original submission
     (``created=False``); a different payload under that UUID raises
@@ -270,7 +278,9 @@ def submission_create(
     with sqlite_serialised():
         try:
             with transaction.atomic():
-                return _submission_insert(link, payload, instruments, canonical, digest, draft)
+                return _submission_insert(
+                    link, payload, instruments, canonical, digest, draft, family
+                )
         except IntegrityError:
             # Another request stored this UUID first (double tap, retry, concurrent POST).
             existing = Submission.objects.filter(client_uuid=payload.client_uuid).first()
@@ -286,6 +296,7 @@ def _submission_insert(
     canonical: dict[str, Any],
     digest: str,
     draft: Draft | None,
+    given_family: Family | None = None,
 ) -> SubmissionResult:
     # The link row lock serialises one link's submissions: the rate limit is exact and a
     # concurrent duplicate waits here, then finds the first one.
@@ -306,6 +317,13 @@ def _submission_insert(
     campaign = link.campaign
     if link.kind == LinkKind.PERSONAL and link.family is not None:
         family = link.family
+    elif link.kind == LinkKind.INTEGRATION and given_family is not None:
+        if (
+            given_family.organization_id != link.organization_id
+            or given_family.program_id != campaign.program_id
+        ):
+            raise InvalidSubmissionError("That family is not in this survey's program.")
+        family = given_family
     else:
         family = Family.objects.create(
             organization=link.organization,

@@ -1,0 +1,8 @@
+"""Placeholder: filled in by issue 19."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "imports"
+urlpatterns: list[URLPattern | URLResolver] = []
