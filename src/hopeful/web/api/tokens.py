@@ -58,6 +58,7 @@ MAX_LIFETIME = dt.timedelta(days=366)
 #: The highest per-minute limit an org admin may give a token.
 MAX_RATE_PER_MINUTE = 6000
 
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -190,9 +191,11 @@ def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="hopeful"'}
 
 
-def authenticate(request: HttpRequest, scope: str) -> ApiToken:
-    """The request's token, allowed ``scope`` and within its rate limit, or :class:`ApiError`
-    (401, 403 or 429). Every accepted use is audited with the token's name."""
+def authenticate(request: HttpRequest, scope: str | tuple[str, ...]) -> ApiToken:
+    """The request's token, allowed ``scope`` (or one of several) and within its rate limit,
+    or :class:`ApiError` (401, 403 or 429). Every accepted use is audited with the token's
+    name."""
+    wanted = tuple(str(s) for s in ((scope,) if isinstance(scope, str) else scope))
     header = request.headers.get("Authorization", "")
     kind, _, sent = header.partition(" ")
     if kind.lower() != "bearer" or not sent.strip():
@@ -216,8 +219,9 @@ def authenticate(request: HttpRequest, scope: str) -> ApiToken:
             f"try again in {decision.retry_after} s.",
             headers={"Retry-After": str(decision.retry_after)},
         )
-    if not token.has_scope(scope):
-        raise ApiError(403, f"This token does not have the scope {scope!r}.")
+    if not any(token.has_scope(s) for s in wanted):
+        needed = " or ".join(f"'{s}'" for s in wanted)
+        raise ApiError(403, f"This token does not have the scope {needed}.")
     with sqlite_serialised(), transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         audit_record(
@@ -227,7 +231,7 @@ def authenticate(request: HttpRequest, scope: str) -> ApiToken:
             obj=token,
             extra={
                 "token": token.name,
-                "scope": scope,
+                "scope": " ".join(wanted),
                 "method": request.method or "",
                 "path": request.path[:200],
             },
@@ -243,7 +247,7 @@ def token_access(token: ApiToken) -> Access:
 
 
 def token_view(
-    scope: str,
+    scope: str | tuple[str, ...],
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a plain Django view ``view(request, token, ...)`` that needs ``scope``: no
     session, no CSRF token (the bearer token is the credential), problem details on refusal."""

@@ -131,6 +131,9 @@ INSTALLED_APPS = [
     "hopeful.web.imports",
     "hopeful.web.labelled",
     "hopeful.web.webhooks",
+    # django-ninja's own Swagger UI files (served by the app, never from a CDN); after
+    # hopeful.web.api, whose template of the documentation page replaces ninja's.
+    "ninja",
     "hopeful.web.network",
     "hopeful.web.cms",
     "hopeful.web.newsletter",

@@ -1,0 +1,77 @@
+"""Property tests of the REST API against its own OpenAPI schema (schemathesis): for requests
+generated from the schema, valid and invalid, with a token of every scope, the API never
+answers 5xx, answers only the statuses each operation declares, and every answer's body
+conforms to the declared schema. Derandomized: the same cases run every time (a wide random
+search is ``make fuzz-api``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from hopeful.web.api.models import Scope
+from hopeful.web.api.tokens import token_create
+from tests.web.conftest import build_two_tenants
+
+#: Examples per operation: a few in `make test`, many in the long search.
+EXAMPLES = int(os.environ.get("HOPEFUL_API_FUZZ_EXAMPLES", "12"))
+WIDE = os.environ.get("HOPEFUL_API_FUZZ_WIDE") == "1"
+
+
+@pytest.fixture
+def bearer(db: None) -> str:
+    made = build_two_tenants()
+    _, plaintext = token_create(
+        organization=made["org_a"],
+        actor=made["members_a"]["org_admin"],
+        name="schemathesis",
+        scopes=list(Scope.values),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        rate_limit_per_minute=6000,
+    )
+    return plaintext
+
+
+def _schema() -> Any:
+    from hopeful.web.api.main import api
+
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    loaded.app = WSGIHandler()  # requests go through Django in this thread, on the test database
+    return loaded
+
+
+schema = _schema()
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=not WIDE,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_api_conforms_to_its_schema(case: Any, bearer: str) -> None:
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {bearer}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            response_schema_conformance,
+            negative_data_rejection,
+        ],
+    )
