@@ -40,6 +40,7 @@ pytest: $(STAMP)
 ## test-wide: the property tests with a long random search (not deterministic: a separate job)
 test-wide: $(STAMP)
 	HYPOTHESIS_PROFILE=wide $(BIN)/python -m pytest -q tests/stats tests/framework tests/web/insights tests/web/network tests/web/surveys
+	HYPOTHESIS_PROFILE=wide HOPEFUL_API_FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/web/api/test_schemathesis.py
 
 ## e2e: only the browser tests (Debian's chromium)
 e2e: $(STAMP)

@@ -1,8 +1,8 @@
 """Property tests of the REST API against its own OpenAPI schema (schemathesis): for requests
 generated from the schema, valid and invalid, with a token of every scope, the API never
 answers 5xx, answers only the statuses each operation declares, and every answer's body
-conforms to the declared schema. Derandomized: the same cases run every time (a wide random
-search is ``make fuzz-api``)."""
+conforms to the declared schema. Derandomized by the test profile (the same cases every
+time); ``make test-wide`` runs a long random search with many more examples."""
 
 from __future__ import annotations
 
@@ -26,9 +26,8 @@ from hopeful.web.api.models import Scope
 from hopeful.web.api.tokens import token_create
 from tests.web.conftest import build_two_tenants
 
-#: Examples per operation: a few in `make test`, many in the long search.
+#: Examples per operation: a few in `make test`, many in `make test-wide`.
 EXAMPLES = int(os.environ.get("HOPEFUL_API_FUZZ_EXAMPLES", "12"))
-WIDE = os.environ.get("HOPEFUL_API_FUZZ_WIDE") == "1"
 
 
 @pytest.fixture
@@ -60,7 +59,6 @@ schema = _schema()
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
-    derandomize=not WIDE,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security.http import HttpBearer
 
@@ -53,6 +53,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    # no deep links: they put a link inside each operation's button (nested controls, WCAG)
+    docs=Swagger(settings={"deepLinking": False}),
     openapi_url="/openapi.json",
 )
 

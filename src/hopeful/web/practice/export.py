@@ -63,6 +63,13 @@ def _export_scores(access: Access) -> QuerySet[InstrumentScore]:
     )
 
 
+def export_scores(access: Access) -> QuerySet[InstrumentScore]:
+    """The rows of the CSV export (one score per submission and instrument, consented
+    families, the access's programs, newest first), for other exports of the same rows
+    (the labelled SPSS/Stata/SAS files)."""
+    return _export_scores(access)
+
+
 def _csv_cell(value: Any) -> str:
     """A cell as text (empty for none, 1/0 for yes/no) that a spreadsheet will not run."""
     if value is None:
