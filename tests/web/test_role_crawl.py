@@ -45,6 +45,7 @@ from tests.web.practice.factories import make_submission
 from tests.web.test_role_matrix import OK, ROLE_MATRIX
 from tests.web.test_url_inventory import (
     asset_a,
+    data_file_a,
     deidentified_export_a,
     goal_a,
     iter_urls,
@@ -53,6 +54,7 @@ from tests.web.test_url_inventory import (
     standards_action_a,
     standards_assessment_a,
     visit_a,
+    webhook_a,
 )
 from tests.web.trainings.helpers import make_training
 
@@ -95,6 +97,11 @@ SUPPORT_REFUSED = frozenset(
         "workspace:analysis_new",
         "workspace:analysis_download",
         "workspace:file_delete",
+        # identifiable files leave only with the organization's own people
+        "labelled:download",
+        "labelled:formats",
+        # where the organization's webhooks send is its own decision
+        "webhooks:delete",
     }
 )
 
@@ -262,6 +269,10 @@ NOT_LINKED_NAMESPACES: dict[str, str] = {
     "wagtailsnippet": "the CMS admin (Wagtail): contact messages",
     "wagtailusers_": "the CMS admin (Wagtail): users and groups",
     "wagtail_localize:": "the CMS admin (wagtail-localize): translations",
+    "api:": "the REST API for other systems (JSON with a bearer API token; tests/web/api); "
+    "its documentation is linked from the API tokens page",
+    "fhir:": "the FHIR R4 endpoint for other systems (JSON; responses need a bearer API "
+    "token; tests/web/fhir)",
 }
 
 #: Bounds of one crawl: pages fetched in all, and instances of one URL name (one campaign
@@ -298,6 +309,8 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
     asset_a(t)  # a community strength, linked from the organization's strengths page
     research_analysis_a(t)  # a research file with an analysis, linked from the workspace
     deidentified_export_a(t)  # a de-identified export, linked from the exports list
+    data_file_a(t)  # a labelled SPSS/Stata/SAS file, linked from the data files list
+    webhook_a(t)  # a webhook, linked from the webhooks list
     training = make_training(capacity=5)  # an upcoming training, with a session to take
     learner = f.make_user("learner@example.org")
     learner_profile_ensure(user=learner)  # a learner for the staff's learner pages

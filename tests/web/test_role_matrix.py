@@ -95,6 +95,23 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "deidentified:detail": ("get", RESEARCH_EXPORTS),
     "deidentified:download": ("get", RESEARCH_EXPORTS),
     "deidentified:dictionary": ("get", RESEARCH_EXPORTS),
+    # labelled SPSS/Stata/SAS files: identifiable rows, for the care team
+    "labelled:list": ("get", IDENTIFIABLE),
+    "labelled:detail": ("get", IDENTIFIABLE),
+    "labelled:download": ("get", IDENTIFIABLE),
+    "labelled:formats": ("get", IDENTIFIABLE),
+    # webhooks: org admins only
+    "webhooks:list": ("get", ADMIN_ONLY),
+    "webhooks:detail": ("get", ADMIN_ONLY),
+    "webhooks:delete": ("get", ADMIN_ONLY),
+    "webhooks:test": ("post", ADMIN_ONLY),
+    "webhooks:rotate": ("post", ADMIN_ONLY),
+    "webhooks:disable": ("post", ADMIN_ONLY),
+    "webhooks:enable": ("post", ADMIN_ONLY),
+    "webhooks:redeliver": ("post", ADMIN_ONLY),
+    # API tokens for other systems: org admins only
+    "api_tokens:list": ("get", ADMIN_ONLY),
+    "api_tokens:revoke": ("post", ADMIN_ONLY),
     # the research workspace (uploaded survey files, analyses): researchers and org admins
     "workspace:home": ("get", RESEARCH_EXPORTS),
     "workspace:upload": ("get", RESEARCH_EXPORTS),
@@ -136,6 +153,10 @@ POST_BODIES: dict[str, Callable[[dict[str, Any]], dict[str, str]]] = {
 #: Pages with identifiable family records: never for analysts, researchers or viewers.
 IDENTIFIABLE_PAGES = (
     "practice:submissions",
+    "labelled:list",
+    "labelled:detail",
+    "labelled:download",
+    "labelled:formats",
     "practice:family_detail",
     "practice:export_csv",
     "casework:caseload",

@@ -41,9 +41,11 @@ from django.utils import timezone
 
 from hopeful.framework import standards as standards_rubric
 from hopeful.web.accounts.models import User
+from hopeful.web.api.tokens import token_create
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.casework import services as casework_services
 from hopeful.web.deidentified.models import DeidentifiedExport, ExportFormat
+from hopeful.web.labelled.models import DataFile, DataFileStatus
 from hopeful.web.organizations.models import (
     Invitation,
     Membership,
@@ -53,6 +55,8 @@ from hopeful.web.organizations.models import (
 )
 from hopeful.web.reports.models import Report, ReportStatus
 from hopeful.web.standards import services as standards_services
+from hopeful.web.webhooks import signing
+from hopeful.web.webhooks.models import Delivery, Webhook
 from hopeful.web.workspace.models import Analysis, ResearchFile
 from hopeful.web.workspace.models import Status as ResearchStatus
 from tests.web import factories as f
@@ -146,6 +150,11 @@ PUBLIC_ROUTES = (
     "open-data/",
     # machine endpoints: Prometheus metrics (behind a bearer token)
     "metrics",
+    # the REST API and FHIR R4 for other systems: instruments, the OpenAPI description and the
+    # CapabilityStatement are public; everything else checks a bearer API token itself
+    # (tests/web/api, tests/web/fhir)
+    "api/v1/",
+    "fhir/",
 )
 
 
@@ -297,6 +306,61 @@ def deidentified_export_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "export_id": export.public_id}
 
 
+def api_token_a(t: Cases) -> dict[str, Any]:
+    """An API token of A (revoking it is what an outsider must never do)."""
+    token, _ = token_create(
+        organization=t["org_a"],
+        actor=t["members_a"][Role.ORG_ADMIN],
+        name="A's integration",
+        scopes=["aggregates:read"],
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    return {**org_a(t), "token_id": token.public_id}
+
+
+def data_file_a(t: Cases) -> dict[str, Any]:
+    """A finished SAS transport file of A (asked for by its practitioner, main site)."""
+    data_file = DataFile.objects.create(
+        organization=t["org_a"],
+        requested_by=t["members_a"][Role.PRACTITIONER],
+        instrument_id="pce7",
+        file_format="xpt",
+        programs=[str(t["program_a"].public_id)],
+        status=DataFileStatus.DONE,
+        progress=100,
+        content=b"organization A",
+        sas_formats="proc format; run;\n",
+        size=14,
+        finished_at=timezone.now(),
+    )
+    return {**org_a(t), "file_id": data_file.public_id}
+
+
+def webhook_a(t: Cases) -> dict[str, Any]:
+    """A webhook of A (its log and secret are A's own)."""
+    webhook = Webhook.objects.create(
+        organization=t["org_a"],
+        url="https://records.example.org/hook",
+        secret=signing.new_secret(),
+        created_by=t["members_a"][Role.ORG_ADMIN],
+    )
+    return {**org_a(t), "webhook_id": webhook.public_id}
+
+
+def webhook_delivery_a(t: Cases) -> dict[str, Any]:
+    """A failed delivery of A's webhook (redelivering it is A's decision)."""
+    kw = webhook_a(t)
+    delivery = Delivery.objects.create(
+        organization=t["org_a"],
+        webhook=Webhook.objects.get(public_id=kw["webhook_id"]),
+        event_type="webhook.test",
+        payload={},
+        status="failed",
+        attempts=1,
+    )
+    return {**kw, "delivery_id": delivery.public_id}
+
+
 def goal_a(t: Cases) -> dict[str, Any]:
     """A goal of A's family (its page takes progress by POST)."""
     goal = casework_services.goal_add(
@@ -430,6 +494,23 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     "deidentified:detail": deidentified_export_a,
     "deidentified:download": deidentified_export_a,
     "deidentified:dictionary": deidentified_export_a,
+    # labelled SPSS/Stata/SAS files (identifiable rows, made in the background)
+    "labelled:list": org_a,
+    "labelled:detail": data_file_a,
+    "labelled:download": data_file_a,
+    "labelled:formats": data_file_a,
+    # webhooks: signed messages to another system when answers arrive (org admins)
+    "webhooks:list": org_a,
+    "webhooks:detail": webhook_a,
+    "webhooks:test": webhook_a,
+    "webhooks:rotate": webhook_a,
+    "webhooks:disable": webhook_a,
+    "webhooks:enable": webhook_a,
+    "webhooks:delete": webhook_a,
+    "webhooks:redeliver": webhook_delivery_a,
+    # API tokens for other systems (org admins)
+    "api_tokens:list": org_a,
+    "api_tokens:revoke": api_token_a,
     # the research workspace: the organization's uploaded survey files and analyses
     "workspace:home": org_a,
     "workspace:upload": org_a,

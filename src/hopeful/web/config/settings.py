@@ -311,6 +311,10 @@ HOPEFUL_RESEARCH_DIR = env_path("HOPEFUL_RESEARCH_DIR", default=DATA_DIR / "rese
 HOPEFUL_RESEARCH_MAX_BYTES = env_int("HOPEFUL_RESEARCH_MAX_BYTES", 2 * 1024**3, minimum=1)
 HOPEFUL_EXPORT_K = env_int("HOPEFUL_EXPORT_K", 11, minimum=11)
 
+# Webhooks (docs/interoperability.md) go only to https:// hosts with public addresses; this
+# lets them reach http:// and private or local hosts, for tests and demos only.
+HOPEFUL_WEBHOOK_ALLOW_PRIVATE = env_bool("HOPEFUL_WEBHOOK_ALLOW_PRIVATE", default=False)
+
 #: Shown as the account's issuer in authenticator apps.
 OTP_TOTP_ISSUER = "HOPEful"
 

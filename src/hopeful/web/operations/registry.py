@@ -32,6 +32,7 @@ from hopeful.web.operations import housekeeping
 from hopeful.web.operations import tasks as operations_tasks
 from hopeful.web.surveys import drafts
 from hopeful.web.trainings import jobs as trainings_jobs
+from hopeful.web.webhooks import tasks as webhooks_tasks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +157,17 @@ JOBS: tuple[Job, ...] = (
         hour=deidentified_tasks.HOUR,
     ),
     Job(
+        name=webhooks_tasks.JOB,
+        title=gettext_lazy("Webhook delivery sweep"),
+        description=gettext_lazy(
+            "Queues again the webhook messages whose background task was lost, and marks "
+            "failed those whose last attempt never finished."
+        ),
+        task=webhooks_tasks.sweep_deliveries,
+        schedule=webhooks_tasks.schedule,
+        every=webhooks_tasks.EVERY,
+    ),
+    Job(
         name=operations_tasks.PRUNE_JOB,
         title=gettext_lazy("Rate-limit records pruning"),
         description=gettext_lazy(
@@ -194,6 +206,12 @@ COUNT_LABELS: Mapping[str, Promise] = {
     "drafts_purged": ngettext_lazy("%(n)d draft purged", "%(n)d drafts purged", "n"),
     "code_attempts_purged": ngettext_lazy(
         "%(n)d wrong-code record purged", "%(n)d wrong-code records purged", "n"
+    ),
+    "webhook_deliveries_requeued": ngettext_lazy(
+        "%(n)d webhook message queued again", "%(n)d webhook messages queued again", "n"
+    ),
+    "webhook_deliveries_failed": ngettext_lazy(
+        "%(n)d webhook message failed", "%(n)d webhook messages failed", "n"
     ),
     "deidentified_exports_expired": ngettext_lazy(
         "%(n)d export file deleted", "%(n)d export files deleted", "n"

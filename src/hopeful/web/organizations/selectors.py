@@ -128,6 +128,33 @@ ORGANIZATION_PAGES: tuple[tuple[Promise, tuple[tuple[str, Promise, Promise], ...
         ),
     ),
     (
+        _("Connect other systems"),
+        (
+            (
+                "imports:list",
+                _("Import answers from files"),
+                _(
+                    "Answers collected in ODK, KoboToolbox or REDCap, checked before they are stored."
+                ),
+            ),
+            (
+                "labelled:list",
+                _("Files for SPSS, Stata and SAS"),
+                _("Answers and scores with their labels, for your statistics package."),
+            ),
+            (
+                "api_tokens:list",
+                _("API tokens"),
+                _("Let another system read or send data through the REST API or FHIR."),
+            ),
+            (
+                "webhooks:list",
+                _("Webhooks"),
+                _("Tell another system at once when new answers arrive."),
+            ),
+        ),
+    ),
+    (
         _("Your organization"),
         (
             (
