@@ -48,6 +48,7 @@ from tests.web.test_url_inventory import (
     data_file_a,
     deidentified_export_a,
     goal_a,
+    import_batch_a,
     iter_urls,
     research_analysis_a,
     review_a,
@@ -111,6 +112,9 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
     "instruments:list": lambda person: True,
     "instruments:detail": lambda person: True,
     "instruments:version": lambda person: True,
+    # the questionnaire as files for other tools, linked from its page (under its version)
+    "instruments:version_xlsform": lambda person: True,
+    "instruments:version_redcap_dictionary": lambda person: True,
     # where sign-in lands: the person's organizations
     "practice:organizations": lambda person: True,
     "network:dashboard": lambda person: person in (NETWORK_STAFF, SUPPORT_STAFF),
@@ -170,6 +174,10 @@ OTHER_PAGES: dict[str, Callable[[str], bool]] = {
 
 #: Named URLs no click is expected to reach once signed in, and why.
 NOT_LINKED: dict[str, str] = {
+    "instruments:xlsform": "the latest version's XLSForm, for scripts and documentation (the "
+    "questionnaire page links the file of the version it shows)",
+    "instruments:redcap_dictionary": "the latest version's REDCap dictionary, for scripts and "
+    "documentation (the questionnaire page links the file of the version it shows)",
     "health": "a machine endpoint for load balancers and monitoring",
     "accounts:login": "the sign-in page itself (the test starts there)",
     "accounts:logout": "POST only (the Sign out button); the crawl must not sign out",
@@ -279,7 +287,7 @@ NOT_LINKED_NAMESPACES: dict[str, str] = {
 #: page shows what every campaign page shows). The two downloads that are pages of their own
 #: (the CSV export, a finished report) are small here and fetched like pages; the dashboard's
 #: and the network view's file downloads are query strings of those pages and not fetched.
-MAX_PAGES = 120
+MAX_PAGES = 160
 MAX_PER_NAME = 2
 
 
@@ -301,6 +309,7 @@ def cast(two_tenants: dict[str, Any]) -> dict[str, User]:
         content=b"%PDF-1.7 organization A",
         size=23,
     )
+    import_batch_a(t)  # a file of answers waiting for confirmation, linked from the imports
     goal_a(t)  # a family's goal and case review, linked from the family's goals page
     review_a(t)
     visit_a(t)  # a visit, linked from the family page's timeline
@@ -440,6 +449,9 @@ def crawl(client: Client, start: str) -> Crawl:
             if url.path.startswith("/open-data/"):
                 result.reached.add(_url_name(url.path) or url.path)
                 continue  # open data files: the same in every language (tests/web/directory)
+            if url.path.startswith(("/api/v1/", "/fhir/")):
+                result.reached.add(_url_name(url.path) or url.path)
+                continue  # the API's and FHIR's machine pages, in English (tests/web/api, fhir)
             if _language_of(url.path) != language:
                 result.broken.append(f"{path} -> {url.path}: leaves the language {language}")
                 continue

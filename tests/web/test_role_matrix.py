@@ -112,6 +112,13 @@ ROLE_MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     # API tokens for other systems: org admins only
     "api_tokens:list": ("get", ADMIN_ONLY),
     "api_tokens:revoke": ("post", ADMIN_ONLY),
+    # imports of ODK/KoboToolbox and REDCap files: the care team (practitioners into the
+    # surveys of their programs)
+    "imports:list": ("get", IDENTIFIABLE),
+    "imports:new": ("get", IDENTIFIABLE),
+    "imports:detail": ("get", IDENTIFIABLE),
+    "imports:confirm": ("post", IDENTIFIABLE),
+    "imports:cancel": ("post", IDENTIFIABLE),
     # the research workspace (uploaded survey files, analyses): researchers and org admins
     "workspace:home": ("get", RESEARCH_EXPORTS),
     "workspace:upload": ("get", RESEARCH_EXPORTS),
@@ -169,6 +176,7 @@ IDENTIFIABLE_PAGES = (
     "casework:goal",
     "casework:review",
     "casework:reviews",
+    "imports:detail",
 )
 
 #: The only tenant pages aggregate roles may open. Widening this is a privacy decision.

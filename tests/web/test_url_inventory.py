@@ -45,6 +45,7 @@ from hopeful.web.api.tokens import token_create
 from hopeful.web.audit.models import AuditEvent
 from hopeful.web.casework import services as casework_services
 from hopeful.web.deidentified.models import DeidentifiedExport, ExportFormat
+from hopeful.web.imports.models import ImportBatch, ImportFormat
 from hopeful.web.labelled.models import DataFile, DataFileStatus
 from hopeful.web.organizations.models import (
     Invitation,
@@ -431,6 +432,37 @@ def asset_a(t: Cases) -> dict[str, Any]:
     return {**org_a(t), "public_id": asset.public_id}
 
 
+def import_batch_a(t: Cases) -> dict[str, Any]:
+    """A file of answers A uploaded, waiting for confirmation (its rows hold answers: what an
+    outsider must never see, import or cancel)."""
+    batch = ImportBatch.objects.create(
+        organization=t["org_a"],
+        program=t["program_a"],
+        campaign=t["campaign_a"],
+        instrument_id="pce7",
+        instrument_version="1.0",
+        format=ImportFormat.REDCAP,
+        uploaded_by=t["members_a"][Role.ORG_ADMIN],
+        file_name="answers-a.csv",
+        rows=[
+            {
+                "row": 2,
+                "external_id": "A-1",
+                "state": "new",
+                "errors": [],
+                "language": "en",
+                "consent": {"care": True},
+                "name": "",
+                "answers": {"pce1": 1},
+                "child_birth_month": None,
+            }
+        ],
+        total_count=1,
+        new_count=1,
+    )
+    return {**org_a(t), "batch_id": batch.public_id}
+
+
 #: Tenant URL name -> builder of kwargs naming organization A's objects (see module docstring).
 OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # practice (org home, records, export)
@@ -511,6 +543,12 @@ OUTSIDER_CASES: dict[str, Callable[[Cases], dict[str, Any]]] = {
     # API tokens for other systems (org admins)
     "api_tokens:list": org_a,
     "api_tokens:revoke": api_token_a,
+    # imports of ODK/KoboToolbox and REDCap files (org admins, practitioners)
+    "imports:list": org_a,
+    "imports:new": org_a,
+    "imports:detail": import_batch_a,
+    "imports:confirm": import_batch_a,
+    "imports:cancel": import_batch_a,
     # the research workspace: the organization's uploaded survey files and analyses
     "workspace:home": org_a,
     "workspace:upload": org_a,

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from hopeful.framework import UnknownInstrumentError, UnknownVersionError
+from hopeful.framework import UnknownInstrumentError, UnknownVersionError, get_instrument
+from hopeful.interop.fhir import questionnaire_id
 from hopeful.web.instruments.selectors import instrument_page, instrument_summaries
 
 
@@ -28,4 +29,5 @@ def instrument_detail(
         )
     except (UnknownInstrumentError, UnknownVersionError) as exc:
         raise Http404(str(exc)) from exc
-    return render(request, "instruments/detail.html", {"page": page})
+    fhir_id = questionnaire_id(get_instrument(page.id, page.version))
+    return render(request, "instruments/detail.html", {"page": page, "fhir_id": fhir_id})

@@ -24,7 +24,7 @@ from django.utils import timezone
 from hopeful.web.audit.services import audit_record
 from hopeful.web.core import ratelimit
 from hopeful.web.surveys import tasks
-from hopeful.web.surveys.models import Campaign, CampaignLink, LinkFlag
+from hopeful.web.surveys.models import Campaign, CampaignLink, LinkFlag, LinkKind
 
 HOUR = 60 * 60
 #: How long a flag stays on the campaign's page.
@@ -32,9 +32,12 @@ SHOWN_FOR = dt.timedelta(days=7)
 
 
 def link_submission_count(*, link: CampaignLink, now: dt.datetime | None = None) -> None:
-    """Count one stored submission through ``link``; flag the link at the threshold."""
+    """Count one stored submission through ``link``; flag the link at the threshold.
+
+    An integration link is not counted: a file import stores thousands of rows an hour by
+    design, and what reaches it is limited by its API token or checked by a person first."""
     threshold = settings.HOPEFUL_LINK_FLAG_PER_HOUR
-    if not threshold:
+    if not threshold or link.kind == LinkKind.INTEGRATION:
         return
     now = now or timezone.now()
     count = ratelimit.tally("link-hour", str(link.pk), HOUR, now=now)
