@@ -16,6 +16,9 @@ from hopeful.web.surveys.models import Campaign
 
 class CampaignChoiceField(forms.ModelChoiceField[Campaign]):
     def label_from_instance(self, obj: Campaign) -> str:
+        # the program, unless the survey's name already says it
+        if obj.program.name.casefold() in obj.name.casefold():
+            return obj.name
         return f"{obj.name} ({obj.program.name})"
 
 

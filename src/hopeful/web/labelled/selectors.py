@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from hopeful.cells import safe_cell
-from hopeful.framework import list_instruments
-from hopeful.framework.instruments.base import Instrument
+from hopeful.framework import Instrument, UnknownInstrumentError, get_instrument, list_instruments
 from hopeful.interop.statfiles import Row
 from hopeful.web.labelled.models import DataFile, DataFileQuerySet
 from hopeful.web.organizations.access import Access
@@ -30,9 +30,33 @@ def instrument_versions(instrument_id: str) -> list[Instrument]:
     return list(reversed(versions))
 
 
-def instrument_choices(language: str) -> list[tuple[str, str]]:
-    """(id, title) of every registered instrument, for the request form."""
-    return [(i.id, i.title.get_text(language)) for i in list_instruments()]
+def instrument_choices(language: str, access: Access) -> list[tuple[str, str]]:
+    """(id, label) of every registered instrument for the request form: those the
+    organization has answers for first, most answered first, each with its count, so the
+    form starts on the questionnaire a file is most likely wanted for."""
+    counts = dict(
+        InstrumentScore.objects.filter(organization=access.organization)
+        .values_list("instrument_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    ordered = sorted(list_instruments(), key=lambda i: (-counts.get(i.id, 0), i.id))
+    return [(i.id, _choice_label(i, counts.get(i.id, 0), language)) for i in ordered]
+
+
+def _choice_label(instrument: Instrument, answered: int, language: str) -> str:
+    title = instrument.short_title.get_text(language)
+    return ngettext(
+        "%(title)s (%(n)d answer in all)", "%(title)s (%(n)d answers in all)", answered
+    ) % {"title": title, "n": answered}
+
+
+def instrument_title(instrument_id: str, language: str) -> str:
+    """The questionnaire's short title (its id when it is no longer registered)."""
+    try:
+        return get_instrument(instrument_id).short_title.get_text(language)
+    except UnknownInstrumentError:  # removed from the registry: the file keeps its id
+        return instrument_id
 
 
 def _visible(access: Access) -> DataFileQuerySet:

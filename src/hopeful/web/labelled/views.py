@@ -39,7 +39,7 @@ def _context(access: Access, **extra: Any) -> dict[str, Any]:
 @org_view(*DATAFILE_ROLES)
 @require_http_methods(["GET", "POST"])
 def data_file_list(request: HttpRequest, access: Access) -> HttpResponse:
-    instruments = selectors.instrument_choices(request.LANGUAGE_CODE)
+    instruments = selectors.instrument_choices(request.LANGUAGE_CODE, access)
     status = 200
     if request.method == "POST":
         access.require_own_access()
@@ -56,7 +56,11 @@ def data_file_list(request: HttpRequest, access: Access) -> HttpResponse:
         status = 400
     else:
         form = DataFileRequestForm(None, instruments=instruments)
-    context = _context(access, form=form, data_files=selectors.data_files_for(access=access))
+    data_files = list(selectors.data_files_for(access=access))
+    rows = [
+        (f, selectors.instrument_title(f.instrument_id, request.LANGUAGE_CODE)) for f in data_files
+    ]
+    context = _context(access, form=form, data_files=data_files, rows=rows)
     return render(request, "labelled/list.html", context, status=status)
 
 
@@ -69,6 +73,7 @@ def data_file_detail(request: HttpRequest, access: Access, file_id: Any) -> Http
     context = _context(
         access,
         data_file=data_file,
+        instrument_title=selectors.instrument_title(data_file.instrument_id, request.LANGUAGE_CODE),
         is_xpt=data_file.file_format == FileFormat.XPT,
         covered=selectors.covers(access, data_file),
         refresh_seconds=REFRESH_SECONDS if not data_file.finished else None,
