@@ -228,6 +228,14 @@ def test_bad_submissions_change_nothing(
     assert after == counts
 
 
+def test_a_missing_field_is_named_where_it_is(client: Client, two_tenants: Any) -> None:
+    _, plaintext = _token(two_tenants, "a", Scope.WRITE_SUBMISSIONS)
+    body = _body(two_tenants["campaign_a"])
+    del body["consent"]
+    problem = _post(client, "/api/v1/submissions", plaintext, body).json()
+    assert problem["errors"] == [{"where": "body.consent", "message": "Field required"}]
+
+
 def test_closed_campaign_takes_no_answers(client: Client, two_tenants: Any) -> None:
     campaign = two_tenants["campaign_a"]
     campaign.status = "closed"

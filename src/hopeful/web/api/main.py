@@ -64,14 +64,19 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return exc.response()
 
 
+def _where(loc: Any) -> str:
+    """Where in the request a value is wrong, e.g. ``body.client_uuid`` or ``query.until``
+    (django-ninja names the body parameter too: ``body.body.client_uuid``)."""
+    parts = [str(part) for part in loc]
+    if len(parts) > 1 and parts[0] == "body" and parts[1] == "body":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {
-            "where": ".".join(str(part) for part in e.get("loc", ())),
-            "message": str(e.get("msg", "")),
-        }
-        for e in exc.errors
+        {"where": _where(e.get("loc", ())), "message": str(e.get("msg", ""))} for e in exc.errors
     ]
     summary = "; ".join(f"{e['where']}: {e['message']}" for e in errors[:5])
     return problem(422, f"The request is not valid: {summary}", errors=errors)
