@@ -58,3 +58,17 @@ def test_volume_never_flags_an_integration_link(two_tenants: Any, settings: Any)
             campaign=t["campaign_a"], payload=_payload(), actor=t["members_a"]["org_admin"]
         )
     assert not LinkFlag.objects.exists()
+
+
+def test_the_campaign_page_neither_lists_nor_revokes_it(client: Any, two_tenants: Any) -> None:
+    from tests.web import factories as f
+
+    t = two_tenants
+    admin = t["members_a"]["org_admin"]
+    link = integration_link(campaign=t["campaign_a"], actor=admin)
+    f.login_verified(client, admin)
+    base = f"/orgs/{t['org_a'].public_id}/campaigns/{t['campaign_a'].public_id}/"
+    assert str(link.public_id) not in client.get(base).content.decode()
+    assert client.post(f"{base}links/{link.public_id}/revoke/").status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None

@@ -48,7 +48,8 @@ def campaign_get(access: Access, campaign_id: Any) -> Campaign:
 def campaign_link_get(campaign: Campaign, link_id: Any) -> CampaignLink:
     from django.http import Http404
 
-    link = campaign.links.filter(public_id=link_id).first()
+    # the integration link is not a link people share or revoke (services_integration)
+    link = campaign.links.exclude(kind=LinkKind.INTEGRATION).filter(public_id=link_id).first()
     if link is None:
         raise Http404
     return link

@@ -153,7 +153,7 @@ def link_create(
     if kind == LinkKind.PERSONAL:
         if family is None or family.program_id != campaign.program_id:
             raise CampaignError("A personal link needs a family of the campaign's program.")
-    elif kind == LinkKind.PUBLIC:
+    elif kind in (LinkKind.PUBLIC, LinkKind.INTEGRATION):
         family = None
     else:
         raise CampaignError(f"unknown link kind {kind!r}")

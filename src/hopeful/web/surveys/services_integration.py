@@ -13,20 +13,18 @@ stored once.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
 from django.db import transaction
 
-from hopeful.web.audit.services import audit_record
 from hopeful.web.core.sqlite import sqlite_serialised
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.models import Organization
-from hopeful.web.surveys.drafts import sha256_hex
 from hopeful.web.surveys.errors import LinkGoneError
 from hopeful.web.surveys.models import Campaign, CampaignLink, CampaignStatus, LinkKind
 from hopeful.web.surveys.services import SubmissionPayload, SubmissionResult, submission_create
+from hopeful.web.surveys.services_campaigns import link_create
 
 __all__ = ["INTEGRATION_RATE", "external_client_uuid", "integration_link", "integration_submit"]
 
@@ -56,20 +54,12 @@ def integration_link(*, campaign: Campaign, actor: Any) -> CampaignLink:
         found = CampaignLink.objects.filter(campaign=campaign, kind=LinkKind.INTEGRATION).first()
         if found is not None:
             return found
-        link = CampaignLink.objects.create(
-            organization=campaign.organization,
+        # The token is dropped here: no one ever has it, so no family can open the link.
+        link, _token = link_create(
             campaign=campaign,
-            kind=LinkKind.INTEGRATION,
-            token_hash=sha256_hex(secrets.token_urlsafe(32)),
-            rate_limit_per_minute=INTEGRATION_RATE,
-            created_by=actor,
-        )
-        audit_record(
-            verb="link.create",
             actor=actor,
-            organization=campaign.organization,
-            obj=link,
-            extra={"campaign": str(campaign.public_id), "kind": str(LinkKind.INTEGRATION)},
+            kind=LinkKind.INTEGRATION,
+            rate_limit_per_minute=INTEGRATION_RATE,
         )
         return link
 

@@ -131,7 +131,12 @@ def campaign_detail(request: HttpRequest, access: Access, campaign_id: Any) -> H
             "access": access,
             "campaign": campaign,
             "instruments": instruments,
-            "links": list(campaign.links.select_related("family").order_by("-created_at")),
+            # families' links; the integration link (answers from other systems) is internal
+            "links": list(
+                campaign.links.exclude(kind=LinkKind.INTEGRATION)
+                .select_related("family")
+                .order_by("-created_at")
+            ),
             "n_submissions": campaign.submissions.count(),
             "flags": list(campaign_flags(campaign)),
             "link_create_url": page_url(
