@@ -49,6 +49,7 @@ def check(page: Page) -> None:
     axe.assert_accessible(page)
 
 
+@pytest.mark.one_database  # a browser test; the same views' queries run on both databases in tests/web/casework
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_goals_celebrations_and_a_signed_review_on_a_phone(

@@ -78,6 +78,7 @@ def _inventory_paths(t: dict[str, Any]) -> list[str]:
     return sorted(set(paths))
 
 
+@pytest.mark.one_database  # response headers set by middleware; every page's queries run on both databases in the URL inventory
 @pytest.mark.django_db
 def test_every_html_page_of_the_inventory_has_the_strict_policy(
     client: Client, two_tenants: dict[str, Any]

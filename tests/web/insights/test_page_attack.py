@@ -233,6 +233,7 @@ def test_no_small_count_can_be_recovered_from_every_view_of_the_dashboard(
     assert not result.recoverable, [(r.true_count, r.low, r.high) for r in result.recoverable]
 
 
+@pytest.mark.one_database  # attacks on the published numbers; the dashboard's queries run on both databases in its own tests
 def test_the_audit_finds_what_an_unprotected_page_would_give_away(
     two_tenants: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,6 +284,7 @@ def publish_with_context(access: Any, horizon: Horizon, quarters: list[int], led
         selectors.dashboard(access=access, filters=filters, options=options, language="en")
 
 
+@pytest.mark.one_database  # attacks on the published numbers; the dashboard's queries run on both databases in its own tests
 def test_the_averaging_attack_cannot_estimate_a_small_count_within_one(
     two_tenants: dict[str, Any],
 ) -> None:
@@ -315,6 +317,7 @@ def test_the_averaging_attack_cannot_estimate_a_small_count_within_one(
     assert attack.se >= 1.0, (attack.se, attack.worst)
 
 
+@pytest.mark.one_database  # attacks on the published numbers; the dashboard's queries run on both databases in its own tests
 def test_the_averaging_attack_finds_a_count_published_unprotected(
     two_tenants: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -142,6 +142,7 @@ def publish(
     return ledger
 
 
+@pytest.mark.one_database  # one number per share across views; the queries run on both databases elsewhere
 def test_every_share_shows_one_number_across_every_view(data: dict[str, Any]) -> None:
     """Every program, period, breakdown and outcome: a share of the same records is shown
     with the same estimate wherever it appears (profile, headline, trend, equity)."""

@@ -66,6 +66,7 @@ def test_no_hidden_count_can_be_worked_out_from_everything_published(
     run(client, spec, seed, measure)
 
 
+@pytest.mark.one_database  # linear programs over the published numbers; the network view's queries run on both databases in test_network.py
 def test_an_organization_with_fewer_than_three_peers_never_shows(client: Client) -> None:
     """WI clinics: three organizations; WI schools: one; MN schools: two; MN clinics: four.
     The lone WI school and the two MN schools (a cell, and the school kind's months where
