@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -31,7 +34,21 @@ EXAMPLES = int(os.environ.get("HOPEFUL_API_FUZZ_EXAMPLES", "12"))
 
 
 @pytest.fixture
-def bearer(db: None) -> str:
+def _connection_kept() -> Iterator[None]:
+    """Requests go straight to Django's WSGI handler, which closes the database connection
+    when a request finishes; the test's transaction lives on that connection (on PostgreSQL
+    closing it ends the test). Django's test client keeps it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db: None, _connection_kept: None) -> str:
     made = build_two_tenants()
     _, plaintext = token_create(
         organization=made["org_a"],
