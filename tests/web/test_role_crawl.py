@@ -503,6 +503,7 @@ def test_every_named_url_is_a_page_someone_reaches_or_says_why_not() -> None:
 # Which links a page offers does not depend on the database; every page's queries run on
 # PostgreSQL too, through the URL inventory and the role matrix. So CI crawls once (SQLite).
 @pytest.mark.one_database
+@pytest.mark.third_process
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("person", PEOPLE)
 def test_every_page_a_person_may_open_is_reachable_by_clicking_from_where_sign_in_lands(

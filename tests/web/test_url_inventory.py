@@ -771,6 +771,7 @@ def _anonymous_cases() -> list[pytest.param]:
     return [pytest.param(e.name, id=e.name) for e in iter_urls() if checked(e)]
 
 
+@pytest.mark.one_database  # the sign-in redirect comes before any query of the page
 @pytest.mark.parametrize("name", _anonymous_cases())
 def test_anonymous_visitors_are_sent_to_sign_in(
     client: Client, two_tenants: Cases, name: str

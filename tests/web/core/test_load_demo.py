@@ -69,6 +69,7 @@ def test_it_refuses_to_load_the_demo_when_debug_is_off_unless_forced() -> None:
 # The demo's content does not depend on the database (its writes are checked on both by the
 # bulk-loading tests below); this check of all of it runs in the SQLite pass only.
 @pytest.mark.one_database
+@pytest.mark.third_process
 @debug_on
 def test_it_loads_two_organizations_with_staff_in_every_role_and_synthetic_families() -> None:
     from django_otp.oath import totp
