@@ -18,16 +18,13 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable, Mapping
-from functools import wraps
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 
 from hopeful.web.api.models import ApiToken, Scope
 from hopeful.web.audit.services import audit_record
@@ -46,7 +43,6 @@ __all__ = [
     "token_access",
     "token_create",
     "token_revoke",
-    "token_view",
 ]
 
 #: Every token starts with this, so secret scanners and people recognise one.
@@ -244,23 +240,3 @@ def token_access(token: ApiToken) -> Access:
     records only when the token has ``identifiable:read``."""
     role = Role.ORG_ADMIN if token.has_scope(Scope.READ_IDENTIFIABLE) else Role.ANALYST
     return Access(organization=token.organization, role=role)
-
-
-def token_view(
-    scope: str | tuple[str, ...],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorate a plain Django view ``view(request, token, ...)`` that needs ``scope``: no
-    session, no CSRF token (the bearer token is the credential), problem details on refusal."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                token = authenticate(request, scope)
-                return view(request, token, *args, **kwargs)
-            except ApiError as exc:
-                return exc.response()
-
-        return csrf_exempt(login_not_required(wrapped))
-
-    return decorate
