@@ -12,6 +12,7 @@ filter by the time a row was made.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -94,6 +95,20 @@ def _between(queryset: QuerySet[Any], field: str, filters: ListFilters) -> Query
     return queryset
 
 
+def _listed(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    filters: ListFilters,
+    out: Callable[[Any], dict[str, Any]],
+    made: str = "created_at",
+) -> dict[str, Any]:
+    """One page of ``queryset`` made between ``since`` and ``until``, each row through ``out``."""
+    rows, next_url = page(
+        request, _between(queryset, made, filters), cursor=filters.cursor, limit=filters.limit
+    )
+    return {"items": [out(row) for row in rows], "next": next_url}
+
+
 def _consented_families(token: ApiToken) -> QuerySet[Family]:
     families = Family.objects.filter(organization=token.organization)
     return with_consent(families, ConsentPurpose.CARE, family_field="pk")
@@ -121,13 +136,7 @@ def _campaigns(token: ApiToken) -> QuerySet[Campaign]:
     url_name="campaigns",
 )
 def campaigns(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    rows, next_url = page(
-        request,
-        _between(_campaigns(_token(request)), "created_at", filters),
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [campaign_out(c) for c in rows], "next": next_url}
+    return _listed(request, _campaigns(_token(request)), filters, campaign_out)
 
 
 @router.get(
@@ -156,13 +165,7 @@ def _families(token: ApiToken) -> QuerySet[Family]:
     url_name="families",
 )
 def families(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    rows, next_url = page(
-        request,
-        _between(_families(_token(request)), "created_at", filters),
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [family_out(f) for f in rows], "next": next_url}
+    return _listed(request, _families(_token(request)), filters, family_out)
 
 
 @router.get(
@@ -197,15 +200,14 @@ def submissions_for(token: ApiToken) -> QuerySet[Submission]:
     url_name="submissions",
 )
 def submissions(request: HttpRequest, filters: Query[SubmissionFilters]) -> dict[str, Any]:
-    queryset = _between(submissions_for(_token(request)), "submitted_at", filters)
+    queryset = submissions_for(_token(request))
     if filters.campaign is not None:
         queryset = queryset.filter(campaign__public_id=filters.campaign)
     if filters.family is not None:
         queryset = queryset.filter(family__public_id=filters.family)
     if filters.instrument:
         queryset = queryset.filter(scores__instrument_id=filters.instrument)
-    rows, next_url = page(request, queryset, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [submission_out(s) for s in rows], "next": next_url}
+    return _listed(request, queryset, filters, submission_out, made="submitted_at")
 
 
 @router.get(
@@ -238,13 +240,7 @@ def _of_consented(model: type[Model], token: ApiToken) -> QuerySet[Any]:
 )
 def goals(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     queryset = _of_consented(Goal, _token(request)).prefetch_related("updates")
-    rows, next_url = page(
-        request,
-        _between(queryset, "created_at", filters),
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [goal_out(g) for g in rows], "next": next_url}
+    return _listed(request, queryset, filters, goal_out)
 
 
 @router.get(
@@ -255,10 +251,6 @@ def goals(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     url_name="strengths_maps",
 )
 def strengths_maps(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    rows, next_url = page(
-        request,
-        _between(_of_consented(StrengthsMap, _token(request)), "created_at", filters),
-        cursor=filters.cursor,
-        limit=filters.limit,
+    return _listed(
+        request, _of_consented(StrengthsMap, _token(request)), filters, strengths_map_out
     )
-    return {"items": [strengths_map_out(m) for m in rows], "next": next_url}
