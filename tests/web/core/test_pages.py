@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -72,7 +73,14 @@ def test_it_sends_security_headers_and_a_content_security_policy(client: Client)
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
-def test_it_serves_the_vendored_static_files_without_collectstatic(client: Client) -> None:
+@pytest.mark.parametrize("autorefresh", [False, True], ids=["production", "tests"])
+def test_it_serves_the_vendored_static_files_without_collectstatic(
+    settings: Any, autorefresh: bool
+) -> None:
+    # Production reads the files once when the middleware starts; the test settings look them
+    # up per request (settings_test.py). A new client starts the middleware with either.
+    settings.WHITENOISE_AUTOREFRESH = autorefresh
+    client = Client()
     for name in ("hopeful/css/hopeful.css", "hopeful/css/print.css", "hopeful/js/print.js"):
         response = client.get(f"/static/{name}")
         assert response.status_code == 200, name

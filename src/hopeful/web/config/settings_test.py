@@ -20,3 +20,7 @@ from hopeful.web.config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# WhiteNoise reads every static file's headers when its middleware starts unless it looks files
+# up per request (its development mode). Each test client starts the middleware again: ~0.1 s
+# a client, minutes over the suite. tests/web/core/test_pages.py serves the files both ways.
+WHITENOISE_AUTOREFRESH = True
