@@ -111,8 +111,22 @@ def test_parsing_reads_back_what_was_made() -> None:
     assert parsed.consent == {"care": True, "program_improvement": False, "research": True}
     assert parsed.external_id == "urn:ehr:responses|r-1"
     assert parsed.campaign_id == "5b0f0b59-98ef-4a0c-9a47-7f2b5e3f3a10"
+    assert parsed.authored == dt.datetime(2026, 3, 4, 10, 30, tzinfo=dt.UTC)
     # a proxy may show the server http while the client used https
     assert parse_questionnaire_response(_response(), base_url="http://hopeful.example.org")
+
+
+@pytest.mark.parametrize(
+    ("authored", "kept"),
+    [
+        ("2026-03-04T10:30:00-06:00", dt.datetime(2026, 3, 4, 16, 30, tzinfo=dt.UTC)),
+        ("2026-03-04", dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)),
+        (None, None),
+    ],
+)
+def test_authored_is_when_the_family_answered(authored: str | None, kept: dt.datetime) -> None:
+    resource = {k: v for k, v in {**_response(), "authored": authored}.items() if v is not None}
+    assert parse_questionnaire_response(resource, base_url=BASE).authored == kept
 
 
 def test_the_resource_id_is_the_external_id_when_there_is_no_identifier() -> None:
@@ -164,6 +178,7 @@ def test_structure_errors_are_400_with_paths() -> None:
         ),
         ({"identifier": None, "id": None}, "identifier: an identifier (or an id) is required"),
         ({"extension": []}, "extension: consent is required"),
+        ({"authored": "2026-03"}, "authored: must be a day (2026-03-31) or a date and time"),
     ],
 )
 def test_what_hopeful_cannot_take_is_422(change: dict[str, Any], expected: str) -> None:

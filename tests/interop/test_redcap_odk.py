@@ -193,3 +193,74 @@ def test_too_many_rows_or_bytes_are_refused_clearly() -> None:
     parsed = parse_odk_csv(b"x" * (5 * 1024 * 1024 + 1), pce7)
     assert parsed.errors[0].startswith("The file is larger than 5 MB.")
     assert parse_odk_csv(b"", pce7).errors == ["The file is empty: it has no header row."]
+
+
+# -- when the family answered ------------------------------------------------------------------
+
+
+def test_each_record_keeps_when_the_family_answered_in_utc() -> None:
+    pce7 = get_instrument("pce7")
+    records = synthetic(pce7, 2)
+    central = parse_odk_csv(central_csv(pce7, records), pce7, today=TODAY)
+    kobo = parse_odk_csv(kobo_csv(pce7, records), pce7, today=TODAY)
+    redcap = parse_redcap_records(redcap_csv(pce7, records), pce7, today=TODAY)
+    # Central: SubmissionDate; Kobo: the form's end (finished on the phone at 10:09 -05:00),
+    # not _submission_time; REDCap: the survey timestamp, read as UTC.
+    assert [r.answered_at for r in central.rows] == ["2026-11-02T10:15:00+00:00"] * 2
+    assert [r.answered_at for r in kobo.rows] == ["2026-11-02T15:09:00+00:00"] * 2
+    assert [r.answered_at for r in redcap.rows] == ["2026-11-02T10:09:00+00:00"] * 2
+    assert all(r.as_dict()["answered_at"] == r.answered_at for r in central.rows)
+
+
+def test_without_the_forms_end_kobos_submission_time_is_used_and_blank_is_unknown() -> None:
+    pce7 = get_instrument("pce7")
+    records = synthetic(pce7, 1)
+    kobo = kobo_csv(pce7, records).replace("2026-11-02T10:09:00.000-05:00", "")
+    assert parse_odk_csv(kobo, pce7, today=TODAY).rows[0].answered_at == (
+        "2026-11-02T15:09:30+00:00"
+    )
+    blank = kobo.replace("2026-11-02T15:09:30", "")
+    row = parse_odk_csv(blank, pce7, today=TODAY).rows[0]
+    assert row.ok
+    assert row.answered_at is None
+    not_completed = redcap_csv(pce7, records).replace("2026-11-02 10:09:00", "[not completed]")
+    row = parse_redcap_records(not_completed, pce7, today=TODAY).rows[0]
+    assert row.ok
+    assert row.answered_at is None
+
+
+@pytest.mark.parametrize(
+    ("written", "kept", "error"),
+    [
+        ("2026-03-31", "2026-03-31T12:00:00+00:00", None),
+        ("2026-03-31 14:05", "2026-03-31T14:05:00+00:00", None),
+        ("2026-03-31T23:30:00-06:00", "2026-04-01T05:30:00+00:00", None),
+        ("31/03/2026", None, "'31/03/2026', is not a date and time"),
+        ("2026-12-08 09:00:00", None, "'2026-12-08 09:00:00', is in the future."),
+        ("1999-12-31 10:00:00", None, "'1999-12-31 10:00:00', is before 2000."),
+        ("0001-01-01T00:00:00+05:00", None, "is not a date and time"),
+    ],
+)
+def test_an_answer_time_is_read_or_refused_with_the_reason(
+    written: str, kept: str | None, error: str | None
+) -> None:
+    pce7 = get_instrument("pce7")
+    text = redcap_csv(pce7, synthetic(pce7, 1)).replace("2026-11-02 10:09:00", written)
+    row = parse_redcap_records(text, pce7, today=TODAY).rows[0]
+    assert row.answered_at == kept
+    if error is None:
+        assert row.ok
+    else:
+        assert len(row.errors) == 1
+        assert error in row.errors[0]
+        assert row.errors[0].startswith("The time the family answered, ")
+
+
+def test_a_childs_birth_month_is_checked_against_the_day_the_family_answered() -> None:
+    instrument = get_instrument("nsch_family_resilience")
+    records = synthetic(instrument, 2)
+    records[0].birth_month = "2026-10"  # before the answers (2026-11-02): fine
+    records[1].birth_month = "2026-12"  # after them, though before today: not yet born
+    parsed = parse_redcap_records(redcap_csv(instrument, records), instrument, today=TODAY)
+    assert parsed.rows[0].ok
+    assert parsed.rows[1].errors == ["The child's birth month '2026-12' is in the future."]

@@ -33,6 +33,7 @@ def test_the_xlsform_converts_with_pyxform_without_warnings(
     for item in instrument.items:
         assert f"<{item.id}/>" in xform
     assert "/data/consent_care  = 'yes' or" in xform  # the at-least-one-consent constraint
+    assert 'jr:preload="timestamp" type="dateTime" jr:preloadParams="end"' in xform  # finished
     assert ("child_birth_month" in xform) == (instrument.audience == "parent_report_child")
 
 
@@ -47,6 +48,9 @@ def test_the_survey_asks_consent_language_and_name_before_the_items() -> None:
     header = survey[0]
     assert header[:4] == ("type", "name", "label::English (en)", "label::Español (es)")
     names = [row[1] for row in survey[1:]]
+    # the form records when it was finished: the time the answers were given
+    assert survey[1][:2] == ("end", "end")
+    names = names[1:]
     assert names[:7] == [
         "consent_intro",
         "consent_care",

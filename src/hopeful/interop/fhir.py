@@ -367,6 +367,9 @@ class ParsedResponse:
     """``system|value`` (or just the value) of the resource's identifier."""
     resource_id: str | None
     campaign_id: str | None
+    authored: dt.datetime | None = None
+    """When it was answered (a date alone is read as noon UTC of that day); None if not
+    given."""
 
     @property
     def external_id(self) -> str:
@@ -539,6 +542,30 @@ def _language(value: Any, issues: list[Issue]) -> str | None:
     return primary
 
 
+def _authored(value: Any, issues: list[Issue]) -> dt.datetime | None:
+    """``authored`` as an aware date-time: a date and time with its zone, or a whole day
+    (noon UTC, so it stays on its day in the Americas). A year or a month alone is too vague
+    to count in a period."""
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        issues.append(
+            Issue(
+                "authored", "must be a day (2026-03-31) or a date and time with its zone", "value"
+            )
+        )
+        return None
+    return moment
+
+
 def parse_questionnaire_response(
     data: Any, *, base_url: str, consent_purposes: Iterable[str] = CONSENT_PURPOSES
 ) -> ParsedResponse:
@@ -569,6 +596,7 @@ def parse_questionnaire_response(
             Issue("identifier", "an identifier (or an id) is required, for replays", "required")
         )
     language = _language(data.get("language"), issues)
+    authored = _authored(data.get("authored"), issues)
     consent, campaign = _extensions(data, base_url, tuple(consent_purposes), issues)
     answers = _answers(data.get("item"), instrument, base_url, issues) if instrument else {}
     if issues or instrument is None:
@@ -582,4 +610,5 @@ def parse_questionnaire_response(
         identifier=(f"{system}|{value}" if system else value) or None,
         resource_id=data.get("id"),
         campaign_id=campaign,
+        authored=authored,
     )

@@ -11,7 +11,9 @@ What the readers accept:
 
 The external id of a record is its ``instanceID`` without the ``uuid:`` prefix (Kobo's
 ``_uuid`` when there is no ``instanceID`` column), so the same submission exported from
-Central and from Kobo is the same record. Pure Python, no Django.
+Central and from Kobo is the same record. When the family answered is the form's ``end``
+(the time the form was finished on the phone, with its zone), else when the server received it
+(Central's ``SubmissionDate``, Kobo's ``_submission_time``, UTC). Pure Python, no Django.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ _METADATA = frozenset(
 )
 
 _ID_COLUMNS = ("instanceid", "_uuid")
+#: Where the time the family answered is, best first (lower case, after the group prefix).
+_TIME_COLUMNS = ("end", "submissiondate", "_submission_time")
 
 
 def base_name(column: str) -> str:
@@ -123,6 +127,9 @@ def parse_odk_csv(
         index = where.get(name)
         return cells[index] if index is not None and index < len(cells) else ""
 
+    def answered(cells: list[str]) -> str:
+        return next((t for c in _TIME_COLUMNS if (t := cell(cells, c).strip())), "")
+
     for number, cells in enumerate(records, start=2):
         raw_id = cell(cells, id_column).strip()
         values = RowValues(
@@ -133,6 +140,7 @@ def parse_odk_csv(
             name=cell(cells, "family_name"),
             child_birth_month=cell(cells, "child_birth_month") if asks_child(instrument) else "",
             items={item_id: cell(cells, key) for key, item_id in items.items()},
+            answered_at=answered(cells),
         )
         result.rows.append(check_row(values, instrument, today=today))
     mark_duplicates(result.rows)

@@ -205,6 +205,14 @@ def _is_redcap_own(column: str, form: str) -> bool:
     )
 
 
+def _survey_time(value: str) -> str:
+    """REDCap's survey completion time (``<form>_timestamp``, exported when the form is a
+    survey): blank for ``[not completed]`` and for forms entered by staff. REDCap writes it in
+    its server's time without a zone; it is read as UTC."""
+    text = value.strip()
+    return "" if text.startswith("[") else text
+
+
 def parse_redcap_records(
     data: str | bytes, instrument: Instrument, *, today: dt.date | None = None
 ) -> ParsedFile:
@@ -262,6 +270,7 @@ def parse_redcap_records(
             name=cell(cells, "family_name"),
             child_birth_month=cell(cells, "child_birth_month"),
             items={item_id: cell(cells, var) for var, item_id in items.items()},
+            answered_at=_survey_time(cell(cells, f"{form}_timestamp")),
         )
         result.rows.append(check_row(values, instrument, today=today))
     mark_duplicates(result.rows)

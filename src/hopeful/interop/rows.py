@@ -30,6 +30,7 @@ __all__ = [
     "ParsedFile",
     "ParsedRow",
     "RowValues",
+    "answer_time",
     "asks_child",
     "check_row",
     "mark_duplicates",
@@ -79,6 +80,8 @@ class ParsedRow:
     name: str = ""
     answers: dict[str, int | None] = field(default_factory=dict)
     child_birth_month: str | None = None
+    answered_at: str | None = None
+    """When the family answered, ISO 8601 in UTC (None: the file does not say)."""
 
     @property
     def ok(self) -> bool:
@@ -95,6 +98,7 @@ class ParsedRow:
             "name": self.name,
             "answers": dict(self.answers),
             "child_birth_month": self.child_birth_month,
+            "answered_at": self.answered_at,
         }
 
 
@@ -179,6 +183,9 @@ class RowValues:
     name: str
     child_birth_month: str
     items: Mapping[str, str]
+    answered_at: str = ""
+    """When the family answered, as the other system wrote it (blank: not known). A time
+    without a zone is UTC; a day alone is noon UTC of that day."""
 
 
 def check_row(
@@ -207,10 +214,11 @@ def check_row(
     parsed.name = values.name.strip()
     if len(parsed.name) > NAME_MAX:
         errors.append(f"The family name or code is longer than {NAME_MAX} characters.")
+    today = today or dt.datetime.now(dt.UTC).date()
+    _check_answered_at(values.answered_at, parsed, today)
+    answered_day = dt.date.fromisoformat(parsed.answered_at[:10]) if parsed.answered_at else None
     if asks_child(instrument):
-        _check_birth_month(
-            values.child_birth_month, parsed, today or dt.datetime.now(dt.UTC).date()
-        )
+        _check_birth_month(values.child_birth_month, parsed, answered_day or today)
     for item in instrument.items:
         _check_item(item, values.items.get(item.id, ""), parsed)
     return parsed
@@ -226,6 +234,44 @@ def _check_language(raw: str, parsed: ParsedRow) -> None:
         parsed.errors.append("The language the family answered in is missing (en or es).")
     else:
         parsed.errors.append(f"The language {raw.strip()!r} is not en (English) or es (Spanish).")
+
+
+def answer_time(raw: str) -> dt.datetime | None:
+    """An answer time as ODK, Kobo and REDCap write it, in UTC: ISO 8601 with ``T`` or a
+    space, with or without seconds and a zone (none means UTC), or a day alone (noon UTC).
+    None when it is not one."""
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # the year 1 east of UTC, or 9999 west of it
+        return None
+
+
+def _check_answered_at(raw: str, parsed: ParsedRow, today: dt.date) -> None:
+    text = raw.strip()
+    if not text:
+        return
+    moment = answer_time(text)
+    if moment is None:
+        parsed.errors.append(
+            f"The time the family answered, {text!r}, is not a date and time "
+            "(2026-03-31 14:05 or 2026-03-31T14:05:00Z)."
+        )
+    elif moment.date() > today:
+        parsed.errors.append(f"The time the family answered, {text!r}, is in the future.")
+    elif moment.year < 2000:
+        parsed.errors.append(f"The time the family answered, {text!r}, is before 2000.")
+    else:
+        parsed.answered_at = moment.isoformat()
 
 
 def _check_birth_month(raw: str, parsed: ParsedRow, today: dt.date) -> None:

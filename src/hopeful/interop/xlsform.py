@@ -165,6 +165,8 @@ def xlsform_sheets(instrument: Instrument) -> dict[str, list[list[str]]]:
         ]
 
     survey: list[list[str]] = [survey_header]
+    # When the form was finished on the phone (with its zone): the time of the answers.
+    survey.append(row("end", "end", blank))
     survey.append(row("note", "consent_intro", _TEXTS["consent_intro"]))
     consent_names = list(CONSENT_FIELDS.values())
     any_yes = " or ".join(f"${{{name}}} = 'yes'" for name in consent_names)

@@ -211,6 +211,9 @@ def test_submissions_in_idempotent_and_out_with_scores(client: Client, two_tenan
         ({"language": "fr"}, 422),
         ({"unknown": 1}, 422),
         ({"client_uuid": "not-a-uuid"}, 422),
+        ({"answered_at": "2025-03-31T10:00:00"}, 422),  # no time zone
+        ({"answered_at": "2099-01-01T00:00:00Z"}, 422),
+        ({"answered_at": 1700000000}, 422),  # seconds are not ISO 8601
     ],
 )
 def test_bad_submissions_change_nothing(
@@ -226,6 +229,22 @@ def test_bad_submissions_change_nothing(
     assert response.json()["detail"]
     after = (Submission.objects.count(), Family.objects.count(), ConsentRecord.objects.count())
     assert after == counts
+
+
+def test_answers_given_earlier_are_dated_when_they_were_given(
+    client: Client, two_tenants: Any
+) -> None:
+    _, plaintext = _token(two_tenants, "a")
+    body = _body(two_tenants["campaign_a"], answered_at="2025-03-31T23:30:00-06:00")
+    created = _post(client, "/api/v1/submissions", plaintext, body)
+    assert created.status_code == 201, created.content
+    assert created.json()["submitted_at"].startswith("2025-04-01T05:30:00")
+    stored = Submission.objects.get(client_uuid=body["client_uuid"])
+    assert stored.submitted_at == dt.datetime(2025, 4, 1, 5, 30, tzinfo=dt.UTC)
+    assert _post(client, "/api/v1/submissions", plaintext, body).status_code == 200
+    # `since` filters by when the family answered
+    listed = _get(client, "/api/v1/submissions?until=2025-12-31T00:00:00Z", plaintext).json()
+    assert [row["id"] for row in listed["items"]] == [created.json()["id"]]
 
 
 def test_a_missing_field_is_named_where_it_is(client: Client, two_tenants: Any) -> None:

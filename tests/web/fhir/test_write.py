@@ -64,6 +64,7 @@ def test_the_round_trip_stores_the_same_scores_in_another_campaign(
         organization=t["org_a"], source="fhir", external_id="urn:oid:1.2.3.4|enc-1"
     )
     assert stored.answers == original.answers
+    assert stored.submitted_at == original.submitted_at  # authored: when the family answered
     before = InstrumentScore.objects.get(submission=original, instrument_id="pce7")
     after = InstrumentScore.objects.get(submission=stored, instrument_id="pce7")
     assert after.values == before.values
@@ -158,6 +159,7 @@ def test_invalid_codes_are_422_with_their_path_and_nothing_is_stored(
         ("no_identifier", 422, "an identifier (or an id) is required"),
         ("in_progress", 422, "status: must be completed"),
         ("not_fhir", 400, "resourceType"),
+        ("authored_in_the_future", 422, "is in the future"),
     ],
 )
 def test_what_cannot_be_stored_is_refused_and_nothing_is_stored(
@@ -180,6 +182,8 @@ def test_what_cannot_be_stored_is_refused_and_nothing_is_stored(
         sent["status"] = "in-progress"
     elif change == "not_fhir":
         sent = {"hello": "world"}
+    elif change == "authored_in_the_future":
+        sent["authored"] = "2099-01-01T00:00:00Z"
     counts = row_counts()
     response = post(client, token, sent)
     assert response.status_code == status, response.content

@@ -4,6 +4,7 @@ replays, cancel stores nothing; roles, tenancy and the audit trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 from collections.abc import Callable
@@ -33,6 +34,16 @@ SHAPES: list[tuple[str, Writer]] = [
     ("odk", kobo_csv),
     ("redcap", redcap_csv),
 ]
+
+
+#: When the synthetic files say the families answered (tests/web/imports/csvs.py): Central's
+#: SubmissionDate, the Kobo form's end (not Kobo's later _submission_time), REDCap's survey
+#: timestamp (no zone: UTC).
+ANSWERED = {
+    ("odk", "central_csv"): dt.datetime(2026, 11, 2, 10, 15, tzinfo=dt.UTC),
+    ("odk", "kobo_csv"): dt.datetime(2026, 11, 2, 15, 9, tzinfo=dt.UTC),
+    ("redcap", "redcap_csv"): dt.datetime(2026, 11, 2, 10, 9, tzinfo=dt.UTC),
+}
 
 
 def run_worker() -> None:
@@ -102,6 +113,8 @@ def test_a_file_imports_once_with_the_scorers_scores_and_a_reimport_is_all_repla
     )
     page = client.get(urls(t, batch)["detail"]).content.decode()
     assert "Import 12 rows" in page
+    assert "When the families answered" in page
+    assert "On Nov. 2, 2026." in page  # every synthetic record was answered that day
     response = client.post(urls(t, batch)["confirm"])
     assert response.status_code == 302
     # confirming twice queues one import
@@ -114,6 +127,7 @@ def test_a_file_imports_once_with_the_scorers_scores_and_a_reimport_is_all_repla
     batch.refresh_from_db()
     assert batch.status == ImportStatus.IMPORTED
     assert batch.imported_count == 12
+    assert "On Nov. 2, 2026." in client.get(urls(t, batch)["detail"]).content.decode()
     for record in records:
         client_uuid = external_client_uuid(
             organization=t["org_a"], source=fmt, external_id=record.external_id
@@ -122,6 +136,7 @@ def test_a_file_imports_once_with_the_scorers_scores_and_a_reimport_is_all_repla
         assert submission.campaign == t["campaign_a"]
         assert submission.answers == {"pce7": record.answers}
         assert submission.language == record.language
+        assert submission.submitted_at == ANSWERED[(fmt, write.__name__)]
         score = InstrumentScore.objects.get(submission=submission)
         expected = score_response(pce7, record.answers)
         assert score.values == dict(expected.values)
@@ -189,6 +204,28 @@ def test_invalid_rows_are_listed_with_reasons_and_only_valid_rows_are_stored(
     assert Submission.objects.count() == before + 2
     batch.refresh_from_db()
     assert all("answers" not in row for row in batch.rows)  # kept in the submissions only
+
+
+def test_rows_that_do_not_say_when_they_were_answered_are_counted_and_dated_when_stored(
+    client: Client, two_tenants: dict[str, Any]
+) -> None:
+    t = two_tenants
+    pce7 = get_instrument("pce7")
+    text = kobo_csv(pce7, synthetic(pce7, 3))
+    undated = text.replace("2026-11-02T10:09:00.000-05:00", "").replace("2026-11-02T15:09:30", "")
+    client = as_role(client, t)
+    batch = preview(client, t, undated, "odk")
+    page = client.get(urls(t, batch)["detail"]).content.decode()
+    assert (
+        "3 rows do not say when they were answered: they are dated the day they are stored." in page
+    )
+    assert "The dashboard counts each answer" not in page
+    bad = text.replace("2026-11-02T10:09:00.000-05:00", "next Tuesday")
+    batch = preview(client, t, bad, "odk")
+    assert batch.invalid_count == 3
+    assert "The time the family answered, &#x27;next Tuesday&#x27;, is not a date and time" in (
+        client.get(urls(t, batch)["detail"]).content.decode()
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,15 +11,14 @@ filter by the time a row was made.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from hopeful.web.api.main import TokenAuth
 from hopeful.web.api.models import ApiToken, Scope
@@ -30,6 +29,7 @@ from hopeful.web.api.schemas import (
     FamilyOut,
     FamilyPage,
     GoalPage,
+    IsoDateTime,
     Problem,
     StrengthsMapPage,
     SubmissionOut,
@@ -51,20 +51,6 @@ router = Router(tags=["records"])
 _ANY = TokenAuth((Scope.READ_IDENTIFIABLE, Scope.READ_AGGREGATES, Scope.WRITE_SUBMISSIONS))
 _IDENTIFIABLE = TokenAuth(Scope.READ_IDENTIFIABLE)
 _ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 422: Problem, 429: Problem}
-
-
-def _iso_only(value: Any) -> Any:
-    """A date-time as ISO 8601 text only (pydantic alone would also take a number of seconds,
-    which the schema does not allow)."""
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z") from None
-    return value
-
-
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
 
 
 class ListFilters(Schema):

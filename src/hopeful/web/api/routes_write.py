@@ -13,6 +13,7 @@ family.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -84,9 +85,11 @@ def submission_create(request: HttpRequest, body: SubmissionIn) -> Status[dict[s
         ).first()
         if family is None:
             raise ApiError(404, "This organization has no such family.")
-    data = body.model_dump(mode="json", exclude={"campaign", "family"}, exclude_none=True)
+    data = body.model_dump(
+        mode="json", exclude={"campaign", "family", "answered_at"}, exclude_none=True
+    )
     try:
-        payload = parse_json_submission(data)
+        payload = replace(parse_json_submission(data), answered_at=body.answered_at)
         result = integration_submit(
             campaign=campaign, payload=payload, actor=token.created_by, family=family
         )

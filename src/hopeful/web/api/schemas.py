@@ -5,13 +5,30 @@ pages use, never database ids. A family's contacts are never in the API."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from hopeful.framework import Instrument, list_instruments
+
+
+def _iso_only(value: Any) -> Any:
+    """A date-time as ISO 8601 text only (pydantic alone would also take a number of seconds,
+    which the schema does not allow)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z")
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
+
 
 # -- problem details ---------------------------------------------------------------------------
 
@@ -321,6 +338,14 @@ class SubmissionIn(Schema):
     child_birth_month: str | None = Field(None, description="YYYY-MM, for questions about a child.")
     child_nickname: str = ""
     demographics: dict[str, Any] | None = None
+    answered_at: IsoDateTime | None = Field(
+        None,
+        description=(
+            "When the family answered (ISO 8601 with a time zone; not in the future, not "
+            "before 2000). The submission is dated by it, so the dashboard counts it in the "
+            "period it was answered in; now if null."
+        ),
+    )
 
 
 # -- aggregates --------------------------------------------------------------------------------

@@ -84,5 +84,6 @@ def response_store(*, token: ApiToken, parsed: ParsedResponse, base_url: str) ->
         consent={purpose: bool(parsed.consent.get(purpose)) for purpose in CONSENT_PURPOSES},
         name="",
         answers={parsed.instrument_id: dict(parsed.answers)},
+        answered_at=parsed.authored,
     )
     return integration_submit(campaign=campaign, payload=payload, actor=token.created_by)

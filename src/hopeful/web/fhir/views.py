@@ -194,7 +194,9 @@ def _response_create(request: HttpRequest) -> HttpResponse:
         headers = (
             {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
         )
-        return outcome(exc.status, exc.message, headers=headers)
+        # the survey service's 400 is an answer HOPEful cannot use: 422 here, as in the API
+        status = 422 if exc.status == 400 else exc.status
+        return outcome(status, exc.message, headers=headers)
     score = result.submission.scores.get(instrument_id=parsed.instrument_id)
     resource = response_resource(score, base_url=base)
     location = f"{base}/fhir/QuestionnaireResponse/{resource['id']}"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,36 @@ def rows_to_show(batch: ImportBatch) -> RowList:
     shown = (RowState.INVALID, RowState.CONFLICT, RowState.FAILED)
     rows = [row for row in batch.rows if row.get("state") in shown]
     return RowList(rows=rows[:ROWS_SHOWN], total=len(rows))
+
+
+@dataclass(frozen=True)
+class AnswerDates:
+    """When the rows to import (or imported) were answered: the first and last day (UTC) of
+    those whose file says, and how many do not say (they are dated the day they are
+    stored)."""
+
+    first: dt.date | None
+    last: dt.date | None
+    undated: int
+
+
+def answer_dates(batch: ImportBatch) -> AnswerDates | None:
+    """The answer dates of the rows that will be (before the import) or were (after it)
+    stored; None when there are none."""
+    kept = (RowState.NEW, RowState.IMPORTED)
+    rows = [row for row in batch.rows if row.get("state") in kept]
+    if not rows:
+        return None
+    days = sorted(
+        dt.datetime.fromisoformat(row["answered_at"]).date()
+        for row in rows
+        if row.get("answered_at")
+    )
+    return AnswerDates(
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+        undated=len(rows) - len(days),
+    )
 
 
 def import_stopped(batch: ImportBatch) -> bool:

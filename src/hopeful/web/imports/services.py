@@ -12,6 +12,7 @@ The audit events hold counts, never answers.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -78,6 +79,9 @@ def row_payload(row: dict[str, Any], batch: ImportBatch, instrument_id: str) -> 
         name=row["name"],
         answers={instrument_id: row["answers"]},
         child_birth_month=row["child_birth_month"],
+        answered_at=(
+            dt.datetime.fromisoformat(row["answered_at"]) if row.get("answered_at") else None
+        ),
     )
 
 
@@ -303,5 +307,5 @@ def import_cancel(*, access: Access, actor: Any, batch: ImportBatch) -> ImportBa
 
 
 def _without_answers(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    keep = ("row", "external_id", "state", "errors", "message")
+    keep = ("row", "external_id", "state", "errors", "message", "answered_at")
     return [{k: row[k] for k in keep if k in row} for row in rows]

@@ -81,6 +81,7 @@ def import_detail(request: HttpRequest, access: Access, batch_id: Any) -> HttpRe
         access,
         batch=batch,
         shown=selectors.rows_to_show(batch),
+        dates=selectors.answer_dates(batch),
         waiting=batch.status == ImportStatus.PREVIEW,
         can_write=not access.via_support,
         refresh_seconds=REFRESH_SECONDS if importing else None,

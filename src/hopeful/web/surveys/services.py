@@ -89,7 +89,17 @@ class SubmissionPayload:
     """The optional "About your family" answers in their stored form (see
     :mod:`hopeful.web.surveys.demographics`: ZIP3, never a full ZIP); None or empty when not
     answered."""
+    answered_at: dt.datetime | None = None
+    """When the family answered, for answers another system collected (an integration link
+    only: an ODK form's end, a FHIR ``authored``); None for now. The submission is dated by
+    it, so the dashboard counts it in the period it was answered in."""
 
+
+#: The earliest answer time another system may give (anything older is a mistake).
+EARLIEST_ANSWER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+#: How far ahead of this server's clock an answer time may be (clocks of phones drift).
+ANSWER_CLOCK_SKEW = dt.timedelta(minutes=10)
 
 #: A child's birth year and month as sent: ``YYYY-MM``.
 _BIRTH_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -181,6 +191,8 @@ def canonical_payload(payload: SubmissionPayload, instruments: Iterable[Any]) ->
         canonical["child_nickname"] = payload.child_nickname
     if payload.demographics:
         canonical["demographics"] = dict(payload.demographics)
+    if payload.answered_at is not None:
+        canonical["answered_at"] = payload.answered_at.astimezone(dt.UTC).isoformat()
     return canonical
 
 
@@ -206,6 +218,7 @@ def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any]
         raise InvalidSubmissionError("At least one consent choice is needed to store answers.")
     if len(payload.name) > 80:
         raise InvalidSubmissionError("The name or code is too long (80 characters at most).")
+    _validate_answered_at(link, payload)
     _validate_child(payload, instruments)
     _validate_demographics(payload, instruments)
     for inst in instruments:
@@ -216,13 +229,31 @@ def _validate(link: CampaignLink, payload: SubmissionPayload) -> tuple[list[Any]
     return instruments, canonical_payload(payload, instruments)
 
 
+def _validate_answered_at(link: CampaignLink, payload: SubmissionPayload) -> None:
+    moment = payload.answered_at
+    if moment is None:
+        return
+    if link.kind != LinkKind.INTEGRATION:
+        raise InvalidSubmissionError("Only answers from another system may give their own time.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidSubmissionError("The time the answers were given needs a time zone.")
+    if moment > timezone.now() + ANSWER_CLOCK_SKEW:
+        raise InvalidSubmissionError("The time the answers were given is in the future.")
+    if moment < EARLIEST_ANSWER:
+        raise InvalidSubmissionError("The time the answers were given is before 2000.")
+
+
 def _validate_child(payload: SubmissionPayload, instruments: list[Any]) -> None:
     child_nickname_check(payload.child_nickname)
     if payload.child_birth_month is None:
         if payload.child_nickname.strip():
             raise InvalidSubmissionError("A child's nickname needs the child's birth month.")
         return
-    child_birth_month_parse(payload.child_birth_month)
+    answered = payload.answered_at
+    child_birth_month_parse(
+        payload.child_birth_month,
+        timezone.localdate(answered) if answered is not None else None,
+    )
     if not any(inst.audience == Audience.PARENT_REPORT_CHILD for inst in instruments):
         raise InvalidSubmissionError("This survey does not ask about a child.")
 
@@ -251,6 +282,13 @@ def _replay(existing: Submission, link: CampaignLink, digest: str) -> Submission
 
 def _family_label() -> str:
     return "Family " + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def submission_check(*, link: CampaignLink, payload: SubmissionPayload) -> None:
+    """Raise the :class:`SurveyError` that :func:`submission_create` would raise for these
+    answers before storing anything (for a link not made yet: another system's first answers
+    to a campaign)."""
+    _validate(link, payload)
 
 
 def submission_create(
@@ -345,6 +383,7 @@ def _submission_insert(
         language=payload.language,
         answers=canonical["answers"],
         demographics=dict(canonical.get("demographics", {})),
+        submitted_at=payload.answered_at or now,
     )
     InstrumentScore.objects.bulk_create(
         [
@@ -429,5 +468,6 @@ __all__ = [
     "SubmissionResult",
     "SurveyError",
     "demographics_parse",
+    "submission_check",
     "submission_create",
 ]

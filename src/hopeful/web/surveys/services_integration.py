@@ -23,7 +23,12 @@ from hopeful.web.families.models import Family
 from hopeful.web.organizations.models import Organization
 from hopeful.web.surveys.errors import LinkGoneError
 from hopeful.web.surveys.models import Campaign, CampaignLink, CampaignStatus, LinkKind
-from hopeful.web.surveys.services import SubmissionPayload, SubmissionResult, submission_create
+from hopeful.web.surveys.services import (
+    SubmissionPayload,
+    SubmissionResult,
+    submission_check,
+    submission_create,
+)
 from hopeful.web.surveys.services_campaigns import link_create
 
 __all__ = ["INTEGRATION_RATE", "external_client_uuid", "integration_link", "integration_submit"]
@@ -77,5 +82,11 @@ def integration_submit(
     stores nothing when it does."""
     if campaign.status != CampaignStatus.OPEN:
         raise LinkGoneError("This survey is not open, so it takes no answers.")
+    if not CampaignLink.objects.filter(campaign=campaign, kind=LinkKind.INTEGRATION).exists():
+        # refused answers must not leave the campaign's first integration link behind
+        unsaved = CampaignLink(
+            campaign=campaign, organization_id=campaign.organization_id, kind=LinkKind.INTEGRATION
+        )
+        submission_check(link=unsaved, payload=payload)
     link = integration_link(campaign=campaign, actor=actor)
     return submission_create(link=link, payload=payload, family=family)
