@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from hopeful.framework import Instrument, get_instrument, list_instruments
 from hopeful.framework.errors import UnknownInstrumentError, UnknownVersionError
 from hopeful.framework.text import DEFAULT_LANGUAGE, Text
+from hopeful.interop.rows import read_time
 
 __all__ = [
     "CAMPAIGN_EXTENSION",
@@ -548,14 +549,7 @@ def _authored(value: Any, issues: list[Issue]) -> dt.datetime | None:
     to count in a period."""
     if value is None:
         return None
-    text = str(value)
-    try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
+    moment = read_time(str(value))
     if moment is None or moment.tzinfo is None:
         issues.append(
             Issue(

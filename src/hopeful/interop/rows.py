@@ -35,6 +35,7 @@ __all__ = [
     "check_row",
     "mark_duplicates",
     "read_csv",
+    "read_time",
 ]
 
 #: The largest file accepted (bytes) and the most records in it.
@@ -236,17 +237,24 @@ def _check_language(raw: str, parsed: ParsedRow) -> None:
         parsed.errors.append(f"The language {raw.strip()!r} is not en (English) or es (Spanish).")
 
 
-def answer_time(raw: str) -> dt.datetime | None:
-    """An answer time as ODK, Kobo and REDCap write it, in UTC: ISO 8601 with ``T`` or a
-    space, with or without seconds and a zone (none means UTC), or a day alone (noon UTC).
-    None when it is not one."""
-    text = raw.strip()
+def read_time(text: str) -> dt.datetime | None:
+    """ISO 8601 as written (``T`` or a space, with or without seconds; a time without a zone
+    stays without one), or a day alone as noon UTC of that day (so it stays on its day in the
+    Americas). None when it is neither."""
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
             return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        moment = dt.datetime.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
     except ValueError:
+        return None
+
+
+def answer_time(raw: str) -> dt.datetime | None:
+    """An answer time as ODK, Kobo and REDCap write it (:func:`read_time`; no zone means UTC),
+    in UTC. None when it is not one."""
+    moment = read_time(raw.strip())
+    if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
