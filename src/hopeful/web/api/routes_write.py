@@ -34,7 +34,7 @@ from hopeful.web.insights.forms import DashboardFilterForm
 from hopeful.web.surveys.api import parse_json_submission
 from hopeful.web.surveys.errors import SurveyError
 from hopeful.web.surveys.models import Campaign, Submission
-from hopeful.web.surveys.services_integration import integration_submit
+from hopeful.web.surveys.services_integration import integration_submit, refusal_status
 
 router = Router(tags=["answers in, numbers out"])
 
@@ -94,8 +94,7 @@ def submission_create(request: HttpRequest, body: SubmissionIn) -> Status[dict[s
             campaign=campaign, payload=payload, actor=token.created_by, family=family
         )
     except SurveyError as exc:
-        status = 422 if exc.status == 400 else exc.status
-        raise ApiError(status, exc.message) from None
+        raise ApiError(refusal_status(exc), exc.message) from None
     stored = submissions_for(token).filter(pk=result.submission.pk).first()
     if stored is None:  # stored, but the family's consent does not cover its care team
         stored = (

@@ -35,6 +35,7 @@ from hopeful.web.fhir.selectors import (
 from hopeful.web.fhir.services import CampaignNotFoundError, response_store
 from hopeful.web.surveys.errors import RateLimitedError, SurveyError
 from hopeful.web.surveys.services import MAX_SUBMISSION_BYTES
+from hopeful.web.surveys.services_integration import refusal_status
 
 #: What a POST body may be sent as.
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
@@ -194,9 +195,7 @@ def _response_create(request: HttpRequest) -> HttpResponse:
         headers = (
             {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
         )
-        # the survey service's 400 is an answer HOPEful cannot use: 422 here, as in the API
-        status = 422 if exc.status == 400 else exc.status
-        return outcome(status, exc.message, headers=headers)
+        return outcome(refusal_status(exc), exc.message, headers=headers)
     score = result.submission.scores.get(instrument_id=parsed.instrument_id)
     resource = response_resource(score, base_url=base)
     location = f"{base}/fhir/QuestionnaireResponse/{resource['id']}"

@@ -21,7 +21,7 @@ from django.db import transaction
 from hopeful.web.core.sqlite import sqlite_serialised
 from hopeful.web.families.models import Family
 from hopeful.web.organizations.models import Organization
-from hopeful.web.surveys.errors import LinkGoneError
+from hopeful.web.surveys.errors import LinkGoneError, SurveyError
 from hopeful.web.surveys.models import Campaign, CampaignLink, CampaignStatus, LinkKind
 from hopeful.web.surveys.services import (
     SubmissionPayload,
@@ -31,7 +31,13 @@ from hopeful.web.surveys.services import (
 )
 from hopeful.web.surveys.services_campaigns import link_create
 
-__all__ = ["INTEGRATION_RATE", "external_client_uuid", "integration_link", "integration_submit"]
+__all__ = [
+    "INTEGRATION_RATE",
+    "external_client_uuid",
+    "integration_link",
+    "integration_submit",
+    "refusal_status",
+]
 
 #: The integration link's own per-minute limit (the token or the import limits first).
 INTEGRATION_RATE = 1_000_000
@@ -90,3 +96,10 @@ def integration_submit(
         submission_check(link=unsaved, payload=payload)
     link = integration_link(campaign=campaign, actor=actor)
     return submission_create(link=link, payload=payload, family=family)
+
+
+def refusal_status(error: SurveyError) -> int:
+    """The HTTP status of a refusal to another system (the REST API, FHIR): answers that
+    cannot be used are 422 Unprocessable Content, where a family's own survey API says 400;
+    the other statuses (409 conflict, 410 closed, 429 too many) are the same."""
+    return 422 if error.status == 400 else error.status
