@@ -216,10 +216,9 @@ def check_row(
     if len(parsed.name) > NAME_MAX:
         errors.append(f"The family name or code is longer than {NAME_MAX} characters.")
     today = today or dt.datetime.now(dt.UTC).date()
-    _check_answered_at(values.answered_at, parsed, today)
-    answered_day = dt.date.fromisoformat(parsed.answered_at[:10]) if parsed.answered_at else None
+    answered = _check_answered_at(values.answered_at, parsed, today)
     if asks_child(instrument):
-        _check_birth_month(values.child_birth_month, parsed, answered_day or today)
+        _check_birth_month(values.child_birth_month, parsed, answered or today)
     for item in instrument.items:
         _check_item(item, values.items.get(item.id, ""), parsed)
     return parsed
@@ -264,10 +263,12 @@ def answer_time(raw: str) -> dt.datetime | None:
         return None
 
 
-def _check_answered_at(raw: str, parsed: ParsedRow, today: dt.date) -> None:
+def _check_answered_at(raw: str, parsed: ParsedRow, today: dt.date) -> dt.date | None:
+    """Keep the answer time in ``parsed`` (or the reason it cannot be); its day (UTC) when
+    kept."""
     text = raw.strip()
     if not text:
-        return
+        return None
     moment = answer_time(text)
     if moment is None:
         parsed.errors.append(
@@ -280,6 +281,8 @@ def _check_answered_at(raw: str, parsed: ParsedRow, today: dt.date) -> None:
         parsed.errors.append(f"The time the family answered, {text!r}, is before 2000.")
     else:
         parsed.answered_at = moment.isoformat()
+        return moment.date()
+    return None
 
 
 def _check_birth_month(raw: str, parsed: ParsedRow, today: dt.date) -> None:
