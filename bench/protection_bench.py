@@ -193,11 +193,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     program_total = program_shown = 0
     missed: list[str] = []
     true_n = {id(e): int(r.n.n) for r, e in ledger.published_shares.values()}
+    seen: set[tuple[Any, ...]] = set()
     for filters, page in with_data:
         if page.equity is not None:
+            # one program's groups cover all years in every period's view: count them once
+            period = page.equity.period_label or filters.period.key
             for row in page.equity.rows:
                 true = true_n.get(id(row.estimate))
-                if true is not None and true >= 50:
+                group = (
+                    filters.instrument_id,
+                    filters.program.id if filters.program else None,
+                    period,
+                    filters.breakdown,
+                    filters.outcome,
+                    row.key,
+                )
+                if true is not None and true >= 50 and group not in seen:
+                    seen.add(group)
                     groups50 += 1
                     ok = row.estimate.shown and row.estimate.ci_low is not None
                     groups50_shown += int(ok)

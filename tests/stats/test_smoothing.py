@@ -56,7 +56,7 @@ def test_the_iterative_solver_agrees_with_the_dense_one(monkeypatch: pytest.Monk
 
 
 def test_unbiased_and_less_noisy_than_each_count_alone() -> None:
-    """Perturb a table's counts 2,000 times by the default pTable (D = 6, V = 7), with new
+    """Perturb a table's counts 2,000 times by a pTable of D = 6, V = 7, with new
     record keys each time: the estimates' mean is the true count, their variance well below
     the published counts' for every cell."""
     rng = np.random.default_rng(20261206)

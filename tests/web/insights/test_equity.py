@@ -315,24 +315,40 @@ def test_language_and_child_age_breakdowns(two_tenants: dict[str, Any]) -> None:
 
 
 @pytest.mark.usefixtures("shares_from_counts")
-def test_the_breakdown_covers_the_views_own_program_and_period(
+def test_one_programs_groups_cover_all_years_and_all_programs_follow_the_period(
     two_tenants: dict[str, Any], time_machine: Any
 ) -> None:
     time_machine.move_to(dt.datetime(2026, 8, 15, 12, tzinfo=dt.UTC), tick=False)
     t = two_tenants
     spring = dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)  # 2026 Q2
     winter = dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC)  # 2026 Q1
+    last_year = dt.datetime(2025, 10, 10, 12, tzinfo=dt.UTC)  # 2025 Q4
     quarter = add(t, 60, {"income": "<25k"}, high=30, start=0, when=spring)
     earlier = add(t, 60, {"income": "<25k"}, high=20, start=100, when=winter)
+    before = add(t, 30, {"income": "<25k"}, high=10, start=300, when=last_year)
     north = add(
         t, 40, {"income": "<25k"}, high=20, start=200, when=spring, program=t["other_program_a"]
     )
-    data = build(
-        t, {"breakdown": "income", "period": "2026-Q2", "program": str(t["program_a"].public_id)}
-    )
-    rows = rows_by_key(data)
-    assert_published(rows["<25k"].estimate, expected_share(top(quarter, 30), quarter))
-    assert data.equity.overall.n == data.bands[-1].n == expected_count(quarter)
+    program = str(t["program_a"].public_id)
+    every_year = quarter + earlier + before
+    for period in ("2026-Q2", "2026", "all"):
+        data = build(t, {"breakdown": "income", "period": period, "program": program})
+        rows = rows_by_key(data)
+        # the program's groups over all years, whichever period: the same records, the
+        # same published numbers
+        yes = top(quarter, 30) + top(earlier, 20) + top(before, 10)
+        assert_published(rows["<25k"].estimate, expected_share(yes, every_year))
+        assert data.equity.overall.n == expected_count(every_year)
+        if period == "all":
+            assert data.equity.period_note == data.equity.period_label == ""
+        else:
+            assert "over all years (2022–2026)" in data.equity.period_note
+            assert data.equity.period_label.startswith("All years")
+            # the rest of the page follows the chosen period
+            assert data.bands[-1].n != data.equity.overall.n
+    # all programs: the groups follow the period
+    data = build(t, {"breakdown": "income", "period": "2026-Q2"})
+    assert rows_by_key(data)["<25k"].estimate.n == expected_count(quarter + north)
     assert data.equity.period_note == ""
     year = build(t, {"breakdown": "income", "period": "2026"})
     assert rows_by_key(year)["<25k"].estimate.n == expected_count(quarter + earlier + north)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from hopeful.web.audit.models import AuditEvent
@@ -249,3 +249,24 @@ def test_a_one_program_view_exports_only_that_program(
     assert counted["n"] == str(expected_count(english + spanish).value)
     event = AuditEvent.objects.get(verb="dashboard.export")
     assert event.extra["program"] == str(program.public_id)
+
+
+def test_one_programs_groups_export_their_all_years_period(
+    client: Client, two_tenants: dict[str, Any]
+) -> None:
+    """One program's groups cover all years whichever period is chosen, and the export's
+    ``period`` says so; all programs' groups follow the period."""
+    t = two_tenants
+    data_set(t)
+    client = as_role(client, t, Role.ORG_ADMIN)
+    program = t["program_a"]
+    year = str(timezone.localdate().year)
+    rows = by_column(
+        csv_rows(client.get(url(t, f"?format=csv&program={program.public_id}&period={year}")))
+    )
+    equity = [r for r in rows if r["section"] == "equity"]
+    assert equity
+    assert {r["period"] for r in equity} == {f"All years ({timezone.localdate().year - 4}–{year})"}
+    assert {r["period"] for r in rows if r["section"] == "reach"} == {year}
+    rows = by_column(csv_rows(client.get(url(t, f"?format=csv&period={year}"))))
+    assert {r["period"] for r in rows if r["section"] == "equity"} == {year}

@@ -303,7 +303,7 @@ HOPEFUL_TRUST_X_FORWARDED_FOR = env_bool("HOPEFUL_TRUST_X_FORWARDED_FOR", defaul
 # published below the threshold are shown as "fewer than" it. docs/insights.md says why these.
 HOPEFUL_SMALL_CELL_THRESHOLD = env_int("HOPEFUL_SMALL_CELL_THRESHOLD", 11, minimum=2)
 HOPEFUL_PTABLE_MAX_NOISE = env_int("HOPEFUL_PTABLE_MAX_NOISE", 6, minimum=1)
-HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 7.0, above=0)
+HOPEFUL_PTABLE_VARIANCE = env_float("HOPEFUL_PTABLE_VARIANCE", 4.5, above=0)
 
 # Research (docs/research.md): uploaded survey files live on disk here, private to their
 # organization (never under MEDIA_ROOT, never served); de-identified exports need k >= 11.

@@ -115,7 +115,9 @@ class Equity:
     tested: int
     """Groups in the Holm family (groups with a shown share and a rest to compare with)."""
     period_note: str = ""
-    """Set when the breakdown covers more than the chosen period (a quarter's year)."""
+    """Set when the groups cover more than the chosen period (one program's: all years)."""
+    period_label: str = ""
+    """The period the groups cover, when it is not the chosen one."""
 
     @property
     def estimates(self) -> list[Estimate]:

@@ -159,13 +159,14 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
             yield out
     equity = dashboard.equity
     if equity is not None:
+        pooled = equity.period_label or period
         for row in equity.rows:
             out = _estimate_row(
                 "equity",
                 equity.outcome_label,
                 equity.breakdown_label,
                 row.label,
-                period,
+                pooled,
                 row.estimate,
             )
             notes = [out[9]] if out[9] else []
@@ -180,7 +181,7 @@ def rows(dashboard: Dashboard) -> Iterator[list[str]]:
             equity.outcome_label,
             equity.breakdown_label,
             equity.overall.label,
-            period,
+            pooled,
             equity.overall,
         )
 

@@ -54,7 +54,7 @@ def ptable_parameters() -> tuple[int, float]:
     """(maximum perturbation D, variance V) of the perturbation table, from settings."""
     return (
         int(getattr(settings, "HOPEFUL_PTABLE_MAX_NOISE", 6)),
-        float(getattr(settings, "HOPEFUL_PTABLE_VARIANCE", 7.0)),
+        float(getattr(settings, "HOPEFUL_PTABLE_VARIANCE", 4.5)),
     )
 
 

@@ -20,7 +20,9 @@ from dataclasses import replace
 from typing import cast
 
 import numpy as np
+from django.utils.translation import gettext as _
 
+from hopeful.framework import Instrument
 from hopeful.web.accounts.models import Language
 from hopeful.web.insights import equity, headline, outcomes, protection, smoothing, store
 from hopeful.web.insights.data import (
@@ -45,6 +47,7 @@ from hopeful.web.insights.model import (
     Trend,
     TrendPoint,
 )
+from hopeful.web.insights.periods import ALL, Period
 from hopeful.web.insights.protection import plain_flags, plain_reason, small_cell_threshold
 from hopeful.web.insights.store import OrgRows, cell, clear_caches
 from hopeful.web.organizations.access import Access
@@ -329,12 +332,60 @@ def _dashboard(
             language=language,
             closed=closed,
         ),
-        equity=equity.equity_section(
+        equity=_equity(rows, view, definition, filters, language, closed=closed, overall=overall),
+    )
+
+
+def _equity(
+    rows: OrgRows,
+    view: outcomes.View,
+    definition: Instrument,
+    filters: Filters,
+    language: str,
+    *,
+    closed: bool,
+    overall: Estimate | None,
+) -> equity.Equity | None:
+    """The equity section. One program's groups are compared over all years, whichever
+    period is chosen: split by year and quarter as well, a program's groups add differencing
+    paths to its small groups (program x period x group) faster than they add groups large
+    enough to compare (``bench/protection_bench.py``). All programs' groups follow the
+    period."""
+    if view.program is None or filters.period.level == ALL:
+        return equity.equity_section(
             view=view,
             definition=definition,
             filters=filters,
             language=language,
             closed=closed,
             overall=overall,
-        ),
+        )
+    horizon = filters.horizon
+    everything = Period()
+    pooled = replace(view, quarters=horizon.quarters(everything))
+    counted, counted_keys, _every, _every_keys = rows.reach()
+    span = slice(pooled.quarters.start, pooled.quarters.stop)
+    total = cell(counted, counted_keys, (slice(view.program, view.program + 1), span))
+    respondents = protection.count(
+        outcomes.respondents_in(pooled), what=("respondents", filters.instrument_id)
+    )
+    section = equity.equity_section(
+        view=pooled,
+        definition=definition,
+        filters=filters,
+        language=language,
+        closed=protection.count(total).suppressed or respondents.suppressed,
+    )
+    if section is None:
+        return None
+    return replace(
+        section,
+        period_label=horizon.label(everything),
+        period_note=_(
+            "One program's groups are compared over all years (%(first)d–%(last)d), whichever "
+            "period is chosen: split by year or quarter as well, its groups would be too small "
+            "to compare, and small groups easier to work out. All programs together follow the "
+            "chosen period."
+        )
+        % {"first": horizon.first_year, "last": horizon.last_year},
     )

@@ -262,6 +262,8 @@ class Tables:
             & ~cells.is_rest
             & ((cells.group == 0) | np.isin(cells.part, group_parts))
             & self._view_open()[cells.program, cells.span]
+            # one program's groups are published over all years only
+            & ((cells.group == 0) | (cells.program == 0) | (cells.span == 0))
         )
         # every published cell, and the rests and half-years (estimated, never read)
         pooled = cells.span >= self._chosen
@@ -328,6 +330,9 @@ class Tables:
         present = counts > 0
         complete = ((~present) | (published >= threshold)).all(axis=2) & present.any(axis=2)
         complete &= self._view_open()[:, :, None]
+        # one program's groups are published over all years only (programs[0] is all of
+        # them, spans[0] all years)
+        complete[1:, 1:] = False
         # the same everyone (the same rows: the same count and key sum) in both
         mine = (slice(None), slice(None), 0, slice(None))
         same = complete & (counts.sum(axis=2) == target.counts.reshape(target.shape)[mine])
