@@ -88,6 +88,8 @@ VIEWS: list[tuple[str, str]] = [
     ("dashboard (default: all years, race/ethnicity)", ""),
     ("dashboard, one program", "?program={program}"),
     ("dashboard, this quarter", "?period={quarter}"),
+    # one program's groups cover all years whichever period: the section is computed apart
+    ("dashboard, one program, this quarter", "?program={program}&period={quarter}"),
     ("dashboard, breakdown by household income", "?breakdown=income"),
     ("dashboard CSV export", "?format=csv"),
     ("dashboard XLSX export", "?format=xlsx"),
